@@ -1,0 +1,42 @@
+// Latency histograms: recorded in microseconds with hdr-histogram-js, shipped compressed per
+// second, merged (never averaged) to get percentiles over any time range.
+import * as hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+/** 1 µs to 1 hour at 3 significant digits: enough for a tick stuck an hour in backpressure. */
+export function newLatencyHistogram(): Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+export const encodeHistogram = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);
+
+export function mergeEncoded(encoded: Iterable<string | null | undefined>): Histogram {
+  const merged = newLatencyHistogram();
+  for (const text of encoded) {
+    if (text) merged.add(hdr.decodeFromCompressedBase64(text));
+  }
+  return merged;
+}
+
+export interface LatencyPercentiles {
+  count: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  maxMs: number | null;
+}
+
+export function percentilesMs(h: Histogram): LatencyPercentiles {
+  if (h.totalCount === 0) return { count: 0, p50Ms: null, p90Ms: null, p99Ms: null, p999Ms: null, maxMs: null };
+  const ms = (us: number) => Math.round(us) / 1000;
+  return {
+    count: h.totalCount,
+    p50Ms: ms(h.getValueAtPercentile(50)),
+    p90Ms: ms(h.getValueAtPercentile(90)),
+    p99Ms: ms(h.getValueAtPercentile(99)),
+    p999Ms: ms(h.getValueAtPercentile(99.9)),
+    maxMs: ms(h.maxValue),
+  };
+}

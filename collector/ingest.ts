@@ -1,0 +1,248 @@
+// Writes validated batches into the database: one transaction per batch, idempotent by batch id,
+// each source's samples kept strictly in time order. Both the HTTP service and an embedded
+// collector go through `Ingestor.ingest`.
+import { createHash } from 'node:crypto';
+import type { Db } from './schema.ts';
+import { IngestError } from './errors.ts';
+import type {
+  BatchHeader,
+  ClientSample,
+  EventRecord,
+  IngestRecord,
+  PhaseRecord,
+  RunRecord,
+  RunUpdateRecord,
+  ServerSample,
+  TickRecord,
+} from './records.ts';
+
+export interface IngestResult {
+  batch: string;
+  run: string;
+  records: number;
+  /** True when this batch id was already stored: a retry after a lost reply. */
+  duplicate: boolean;
+}
+
+export function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+const num = (v: number | undefined): number | null => (v === undefined ? null : v);
+const str = (v: string | undefined): string | null => (v === undefined ? null : v);
+
+export class Ingestor {
+  private readonly db: Db;
+  /** Last stored position (t or tick n) of each stream, `run|table|source` → value. */
+  private readonly lastPosition = new Map<string, number>();
+  private readonly stmt;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.stmt = {
+      batchGet: db.prepare('SELECT digest FROM batches WHERE id = ?'),
+      batchPut: db.prepare('INSERT INTO batches (id, run_id, digest, records, received_ms) VALUES (?, ?, ?, ?, ?)'),
+      runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
+      runPut: db.prepare(`INSERT INTO runs (id, name, scenario, scenario_json, backend, backend_version, backend_build,
+        host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms)
+        VALUES (@id, @name, @scenario, @scenario_json, @backend, @backend_version, @backend_build, @host, @cpu_model,
+        @cores, @mem_total_bytes, @os, @kernel, @node_version, @limits_json, @env_json, @status, @notes, @started_ms)`),
+      runUpdate: db.prepare(`UPDATE runs SET
+        status = coalesce(@status, status), verdict = coalesce(@verdict, verdict),
+        verdict_reason = coalesce(@verdict_reason, verdict_reason), ended_ms = coalesce(@ended_ms, ended_ms),
+        tls_version = coalesce(@tls_version, tls_version), tls_cipher = coalesce(@tls_cipher, tls_cipher),
+        backend_version = coalesce(@backend_version, backend_version), backend_build = coalesce(@backend_build, backend_build),
+        notes = coalesce(@notes, notes), validity_json = coalesce(@validity_json, validity_json)
+        WHERE id = @id`),
+      serverPut: db.prepare(`INSERT INTO server_samples (run_id, source, t_ms, rss_bytes, cpu_user_pct, cpu_sys_pct,
+        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
+      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct)
+        VALUES (?,?,?,?,?,?,?,?)`),
+      clientPut: db.prepare(`INSERT INTO client_samples (run_id, source, t_ms, open, opened, failed, closed, hs_p50_ms, hs_p99_ms,
+        hs_max_ms, received, expected, duplicate, out_of_order, dropped, late, missing, lat_p50_ms, lat_p90_ms, lat_p99_ms,
+        lat_max_ms, lat_hist_us, spread_max_ms, cpu_pct, rss_bytes, loop_delay_p99_ms)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      tickPut: db.prepare(`INSERT INTO ticks (run_id, source, n, scheduled_ms, receivers, expected_receivers, first_ms, last_ms,
+        spread_ms, publish_lag_ms) VALUES (?,?,?,?,?,?,?,?,?,?)`),
+      phasePut: db.prepare(`INSERT INTO phases (run_id, seq, name, step, target_connections, started_ms, ended_ms, verdict, verdict_reason)
+        VALUES (@run_id, @seq, @name, @step, @target_connections, @started_ms, @ended_ms, @verdict, @verdict_reason)
+        ON CONFLICT (run_id, seq) DO UPDATE SET ended_ms = coalesce(excluded.ended_ms, ended_ms),
+        verdict = coalesce(excluded.verdict, verdict), verdict_reason = coalesce(excluded.verdict_reason, verdict_reason),
+        target_connections = coalesce(excluded.target_connections, target_connections)`),
+      phaseName: db.prepare('SELECT name FROM phases WHERE run_id = ? AND seq = ?'),
+      eventPut: db.prepare('INSERT INTO events (run_id, t_ms, source, kind, message, data_json) VALUES (?,?,?,?,?,?)'),
+      lastServer: db.prepare('SELECT max(t_ms) AS v FROM server_samples WHERE run_id = ? AND source = ?'),
+      lastClient: db.prepare('SELECT max(t_ms) AS v FROM client_samples WHERE run_id = ? AND source = ?'),
+      lastTick: db.prepare('SELECT max(n) AS v FROM ticks WHERE run_id = ? AND source = ?'),
+    };
+  }
+
+  /** Stores one batch in one transaction, or throws IngestError having written nothing. */
+  ingest(header: BatchHeader, records: readonly IngestRecord[], digest: string): IngestResult {
+    const pending = new Map<string, number>();
+    const write = this.db.transaction((): boolean => {
+      const previous = this.stmt.batchGet.get(header.batch) as { digest: string } | undefined;
+      if (previous) {
+        if (previous.digest !== digest) {
+          throw new IngestError('batch-id-reused', `batch id "${header.batch}" was already stored with different content`);
+        }
+        return true;
+      }
+      let runKnown = this.stmt.runExists.get(header.run) !== undefined;
+      records.forEach((record, i) => {
+        const line = i + 2; // line 1 is the header
+        if (record.kind === 'run') {
+          if (runKnown) throw new IngestError('run-exists', `run "${header.run}" already exists`, line);
+          this.putRun(header.run, record);
+          runKnown = true;
+          return;
+        }
+        if (!runKnown) {
+          throw new IngestError('unknown-run', `unknown run "${header.run}" (send a "run" record first)`, line);
+        }
+        this.putRecord(header.run, record, line, pending);
+      });
+      if (!runKnown) throw new IngestError('unknown-run', `unknown run "${header.run}"`);
+      this.stmt.batchPut.run(header.batch, header.run, digest, records.length, Date.now());
+      return false;
+    });
+    const duplicate = write.immediate();
+    for (const [key, value] of pending) this.lastPosition.set(key, value);
+    return { batch: header.batch, run: header.run, records: records.length, duplicate };
+  }
+
+  private putRun(id: string, r: RunRecord): void {
+    this.stmt.runPut.run({
+      id,
+      name: r.name,
+      scenario: r.scenario.name,
+      scenario_json: JSON.stringify(r.scenario),
+      backend: r.backend.name,
+      backend_version: str(r.backend.version),
+      backend_build: str(r.backend.build),
+      host: str(r.env.host),
+      cpu_model: str(r.env.cpuModel),
+      cores: num(r.env.cores),
+      mem_total_bytes: num(r.env.memTotalBytes),
+      os: str(r.env.os),
+      kernel: str(r.env.kernel),
+      node_version: str(r.env.node),
+      limits_json: r.env.limits === undefined ? null : JSON.stringify(r.env.limits),
+      env_json: JSON.stringify(r.env),
+      status: r.status ?? 'running',
+      notes: str(r.notes),
+      started_ms: r.startedMs,
+    });
+  }
+
+  private putRecord(run: string, record: IngestRecord, line: number, pending: Map<string, number>): void {
+    switch (record.kind) {
+      case 'run-update':
+        return this.putRunUpdate(run, record);
+      case 'server':
+        return this.putServer(run, record, line, pending);
+      case 'client':
+        return this.putClient(run, record, line, pending);
+      case 'tick':
+        return this.putTick(run, record, line, pending);
+      case 'phase':
+        return this.putPhase(run, record, line);
+      case 'event':
+        return this.putEvent(run, record);
+      case 'run':
+        throw new Error('unreachable: run records are handled by ingest()');
+    }
+  }
+
+  /**
+   * Enforces strictly increasing positions per stream. The last position comes from memory or,
+   * after a restart, from the database (an index lookup), so order holds across restarts too.
+   */
+  private advance(
+    run: string,
+    table: 'server' | 'client' | 'tick',
+    source: string,
+    position: number,
+    line: number,
+    pending: Map<string, number>,
+  ): void {
+    const key = `${run}|${table}|${source}`;
+    let last = pending.get(key) ?? this.lastPosition.get(key);
+    if (last === undefined) {
+      const query = table === 'server' ? this.stmt.lastServer : table === 'client' ? this.stmt.lastClient : this.stmt.lastTick;
+      last = ((query.get(run, source) as { v: number | null }).v ?? -1) as number;
+    }
+    const what = table === 'tick' ? `tick n=${position}` : `${table} sample t=${position}`;
+    if (position === last) {
+      throw new IngestError('duplicate-sample', `${what} from source "${source}" is already stored`, line);
+    }
+    if (position < last) {
+      throw new IngestError('out-of-order', `${what} from source "${source}" is older than the last one stored (${last})`, line);
+    }
+    pending.set(key, position);
+  }
+
+  private putRunUpdate(run: string, r: RunUpdateRecord): void {
+    this.stmt.runUpdate.run({
+      id: run,
+      status: str(r.status),
+      verdict: str(r.verdict),
+      verdict_reason: str(r.verdictReason),
+      ended_ms: num(r.endedMs),
+      tls_version: str(r.tlsVersion),
+      tls_cipher: str(r.tlsCipher),
+      backend_version: str(r.backendVersion),
+      backend_build: str(r.backendBuild),
+      notes: str(r.notes),
+      validity_json: r.validity === undefined ? null : JSON.stringify(r.validity),
+    });
+  }
+
+  private putServer(run: string, s: ServerSample, line: number, pending: Map<string, number>): void {
+    this.advance(run, 'server', s.source, s.t, line, pending);
+    this.stmt.serverPut.run(run, s.source, s.t, s.rssBytes, s.cpuUserPct, s.cpuSysPct, num(s.memAvailableBytes),
+      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published));
+    const seen = new Set<number>();
+    for (const p of s.procs ?? []) {
+      if (seen.has(p.pid)) throw new IngestError('duplicate-sample', `server sample t=${s.t}: pid ${p.pid} listed twice`, line);
+      seen.add(p.pid);
+      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct);
+    }
+  }
+
+  private putClient(run: string, c: ClientSample, line: number, pending: Map<string, number>): void {
+    this.advance(run, 'client', c.source, c.t, line, pending);
+    this.stmt.clientPut.run(run, c.source, c.t, c.open, c.opened, c.failed, c.closed, num(c.hsP50Ms), num(c.hsP99Ms),
+      num(c.hsMaxMs), c.received, c.expected, c.duplicate, c.outOfOrder, c.dropped, c.late, c.missing, num(c.latP50Ms),
+      num(c.latP90Ms), num(c.latP99Ms), num(c.latMaxMs), str(c.latHistUs), num(c.spreadMaxMs), num(c.cpuPct),
+      num(c.rssBytes), num(c.loopDelayP99Ms));
+  }
+
+  private putTick(run: string, k: TickRecord, line: number, pending: Map<string, number>): void {
+    this.advance(run, 'tick', k.source, k.n, line, pending);
+    this.stmt.tickPut.run(run, k.source, k.n, k.scheduledMs, num(k.receivers), num(k.expectedReceivers),
+      num(k.firstMs), num(k.lastMs), num(k.spreadMs), num(k.publishLagMs));
+  }
+
+  private putPhase(run: string, p: PhaseRecord, line: number): void {
+    const existing = this.stmt.phaseName.get(run, p.seq) as { name: string } | undefined;
+    if (existing && existing.name !== p.name) {
+      throw new IngestError('bad-record', `phase ${p.seq} is "${existing.name}", not "${p.name}"`, line);
+    }
+    this.stmt.phasePut.run({
+      run_id: run,
+      seq: p.seq,
+      name: p.name,
+      step: num(p.step),
+      target_connections: num(p.targetConnections),
+      started_ms: p.startedMs,
+      ended_ms: num(p.endedMs),
+      verdict: str(p.verdict),
+      verdict_reason: str(p.verdictReason),
+    });
+  }
+
+  private putEvent(run: string, e: EventRecord): void {
+    this.stmt.eventPut.run(run, e.t, e.source, e.type, e.message, e.data === undefined ? null : JSON.stringify(e.data));
+  }
+}

@@ -1,0 +1,338 @@
+// The records a batch carries, and their validation: each field is checked once, at the edge,
+// and a bad one is named with its record kind and NDJSON line (METRICS.md gives the meanings).
+import { IngestError } from './errors.ts';
+
+/** First line of every batch. `batch` makes a retry idempotent; `run` is the run it belongs to. */
+export interface BatchHeader {
+  batch: string;
+  run: string;
+}
+
+export type RunStatus = 'running' | 'completed' | 'aborted' | 'crashed' | 'failed';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'aborted', 'crashed', 'failed'];
+
+export type Verdict = 'stable' | 'unstable' | 'crashed' | 'aborted' | 'client-bound';
+export const VERDICTS: readonly Verdict[] = ['stable', 'unstable', 'crashed', 'aborted', 'client-bound'];
+
+/** Creates the run. Scenario and environment are kept whole: every result carries its setup. */
+export interface RunRecord {
+  kind: 'run';
+  name: string;
+  scenario: { name: string } & Record<string, unknown>;
+  backend: { name: string; version?: string; build?: string };
+  env: {
+    host?: string;
+    cpuModel?: string;
+    cores?: number;
+    memTotalBytes?: number;
+    os?: string;
+    kernel?: string;
+    node?: string;
+    limits?: Record<string, unknown>;
+  } & Record<string, unknown>;
+  startedMs: number;
+  status?: RunStatus;
+  notes?: string;
+}
+
+/** Later facts about the run: negotiated TLS, status, verdict, end. */
+export interface RunUpdateRecord {
+  kind: 'run-update';
+  status?: RunStatus;
+  verdict?: Verdict;
+  verdictReason?: string;
+  endedMs?: number;
+  tlsVersion?: string;
+  tlsCipher?: string;
+  backendVersion?: string;
+  backendBuild?: string;
+  notes?: string;
+  validity?: Record<string, unknown>;
+}
+
+export interface ProcessSample {
+  pid: number;
+  role: string;
+  rssBytes: number;
+  cpuUserPct: number;
+  cpuSysPct: number;
+}
+
+/** One second of the server side, from the sampler: totals over all backend processes. */
+export interface ServerSample {
+  kind: 'server';
+  source: string;
+  t: number;
+  rssBytes: number;
+  cpuUserPct: number;
+  cpuSysPct: number;
+  memAvailableBytes?: number;
+  load1?: number;
+  tempC?: number;
+  connections?: number;
+  backpressureBytes?: number;
+  published?: number;
+  procs?: ProcessSample[];
+}
+
+/** One second of one client shard (or the probe process): counters summed over its sockets. */
+export interface ClientSample {
+  kind: 'client';
+  source: string;
+  t: number;
+  open: number;
+  opened: number;
+  failed: number;
+  closed: number;
+  hsP50Ms?: number;
+  hsP99Ms?: number;
+  hsMaxMs?: number;
+  received: number;
+  expected: number;
+  duplicate: number;
+  outOfOrder: number;
+  dropped: number;
+  late: number;
+  missing: number;
+  latP50Ms?: number;
+  latP90Ms?: number;
+  latP99Ms?: number;
+  latMaxMs?: number;
+  /** hdr-histogram-js compressed base64 of this second's delivery latencies, in microseconds. */
+  latHistUs?: string;
+  spreadMaxMs?: number;
+  cpuPct?: number;
+  rssBytes?: number;
+  loopDelayP99Ms?: number;
+}
+
+export interface TickRecord {
+  kind: 'tick';
+  source: string;
+  n: number;
+  scheduledMs: number;
+  receivers?: number;
+  expectedReceivers?: number;
+  firstMs?: number;
+  lastMs?: number;
+  spreadMs?: number;
+  publishLagMs?: number;
+}
+
+export interface PhaseRecord {
+  kind: 'phase';
+  seq: number;
+  name: string;
+  step?: number;
+  targetConnections?: number;
+  startedMs: number;
+  endedMs?: number;
+  verdict?: Verdict;
+  verdictReason?: string;
+}
+
+export interface EventRecord {
+  kind: 'event';
+  t: number;
+  source: string;
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export type IngestRecord =
+  | RunRecord
+  | RunUpdateRecord
+  | ServerSample
+  | ClientSample
+  | TickRecord
+  | PhaseRecord
+  | EventRecord;
+
+type FieldType = 'int' | 'uint' | 'num' | 'unum' | 'str' | 'obj' | 'arr';
+interface Field {
+  name: string;
+  type: FieldType;
+  required?: boolean;
+  oneOf?: readonly string[];
+}
+
+const f = (name: string, type: FieldType, required = false, oneOf?: readonly string[]): Field => ({
+  name,
+  type,
+  required,
+  oneOf,
+});
+
+const counters = ['open', 'opened', 'failed', 'closed', 'received', 'expected', 'duplicate', 'outOfOrder', 'dropped', 'late', 'missing'];
+
+const specs: Record<IngestRecord['kind'], readonly Field[]> = {
+  run: [
+    f('name', 'str', true),
+    f('scenario', 'obj', true),
+    f('backend', 'obj', true),
+    f('env', 'obj', true),
+    f('startedMs', 'uint', true),
+    f('status', 'str', false, RUN_STATUSES),
+    f('notes', 'str'),
+  ],
+  'run-update': [
+    f('status', 'str', false, RUN_STATUSES),
+    f('verdict', 'str', false, VERDICTS),
+    f('verdictReason', 'str'),
+    f('endedMs', 'uint'),
+    f('tlsVersion', 'str'),
+    f('tlsCipher', 'str'),
+    f('backendVersion', 'str'),
+    f('backendBuild', 'str'),
+    f('notes', 'str'),
+    f('validity', 'obj'),
+  ],
+  server: [
+    f('source', 'str', true),
+    f('t', 'uint', true),
+    f('rssBytes', 'uint', true),
+    f('cpuUserPct', 'unum', true),
+    f('cpuSysPct', 'unum', true),
+    f('memAvailableBytes', 'uint'),
+    f('load1', 'unum'),
+    f('tempC', 'num'),
+    f('connections', 'uint'),
+    f('backpressureBytes', 'uint'),
+    f('published', 'uint'),
+    f('procs', 'arr'),
+  ],
+  client: [
+    f('source', 'str', true),
+    f('t', 'uint', true),
+    ...counters.map((name) => f(name, 'uint', true)),
+    ...['hsP50Ms', 'hsP99Ms', 'hsMaxMs', 'latP50Ms', 'latP90Ms', 'latP99Ms', 'latMaxMs', 'spreadMaxMs'].map((name) =>
+      f(name, 'num'),
+    ),
+    f('latHistUs', 'str'),
+    f('cpuPct', 'unum'),
+    f('rssBytes', 'uint'),
+    f('loopDelayP99Ms', 'unum'),
+  ],
+  tick: [
+    f('source', 'str', true),
+    f('n', 'uint', true),
+    f('scheduledMs', 'uint', true),
+    f('receivers', 'uint'),
+    f('expectedReceivers', 'uint'),
+    f('firstMs', 'uint'),
+    f('lastMs', 'uint'),
+    f('spreadMs', 'unum'),
+    f('publishLagMs', 'num'),
+  ],
+  phase: [
+    f('seq', 'uint', true),
+    f('name', 'str', true),
+    f('step', 'uint'),
+    f('targetConnections', 'uint'),
+    f('startedMs', 'uint', true),
+    f('endedMs', 'uint'),
+    f('verdict', 'str', false, VERDICTS),
+    f('verdictReason', 'str'),
+  ],
+  event: [
+    f('t', 'uint', true),
+    f('source', 'str', true),
+    f('type', 'str', true),
+    f('message', 'str', true),
+    f('data', 'obj'),
+  ],
+};
+
+const processSpec: readonly Field[] = [
+  f('pid', 'uint', true),
+  f('role', 'str', true),
+  f('rssBytes', 'uint', true),
+  f('cpuUserPct', 'unum', true),
+  f('cpuSysPct', 'unum', true),
+];
+
+const MAX_STRING = 64 * 1024;
+
+function typeProblem(value: unknown, type: FieldType): string | undefined {
+  switch (type) {
+    case 'int':
+      return Number.isSafeInteger(value) ? undefined : 'an integer';
+    case 'uint':
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'a non-negative integer';
+    case 'num':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number';
+    case 'unum':
+      return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a non-negative number';
+    case 'str':
+      return typeof value === 'string' && value.length <= MAX_STRING ? undefined : `a string of at most ${MAX_STRING} characters`;
+    case 'obj':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : 'an object';
+    case 'arr':
+      return Array.isArray(value) ? undefined : 'an array';
+  }
+}
+
+function checkFields(obj: Record<string, unknown>, spec: readonly Field[], what: string, line: number): void {
+  for (const field of spec) {
+    const value = obj[field.name];
+    if (value === undefined || value === null) {
+      if (field.required) throw new IngestError('bad-record', `${what}: missing field "${field.name}"`, line);
+      continue;
+    }
+    const expected = typeProblem(value, field.type);
+    if (expected) {
+      throw new IngestError('bad-record', `${what}: field "${field.name}" must be ${expected}, got ${JSON.stringify(value)?.slice(0, 80)}`, line);
+    }
+    if (field.oneOf && !field.oneOf.includes(value as string)) {
+      throw new IngestError('bad-record', `${what}: field "${field.name}" must be one of ${field.oneOf.join(', ')}, got ${JSON.stringify(value)}`, line);
+    }
+  }
+}
+
+/** Checks one parsed NDJSON value; returns it typed or throws IngestError naming the problem. */
+export function validateRecord(value: unknown, line: number): IngestRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new IngestError('bad-record', 'a record must be a JSON object', line);
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(specs, kind)) {
+    throw new IngestError('bad-record', `unknown record kind ${JSON.stringify(kind)} (expected one of ${Object.keys(specs).join(', ')})`, line);
+  }
+  checkFields(obj, specs[kind as IngestRecord['kind']], `"${kind}" record`, line);
+  if (kind === 'run') {
+    const scenario = obj.scenario as Record<string, unknown>;
+    const backend = obj.backend as Record<string, unknown>;
+    if (typeof scenario.name !== 'string' || scenario.name === '') {
+      throw new IngestError('bad-record', '"run" record: field "scenario.name" must be a non-empty string', line);
+    }
+    if (typeof backend.name !== 'string' || backend.name === '') {
+      throw new IngestError('bad-record', '"run" record: field "backend.name" must be a non-empty string', line);
+    }
+  }
+  if (kind === 'server' && obj.procs) {
+    (obj.procs as unknown[]).forEach((proc, i) => {
+      if (proc === null || typeof proc !== 'object') throw new IngestError('bad-record', `"server" record: procs[${i}] must be an object`, line);
+      checkFields(proc as Record<string, unknown>, processSpec, `"server" record procs[${i}]`, line);
+    });
+  }
+  return obj as unknown as IngestRecord;
+}
+
+const BATCH_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const RUN_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function validateHeader(value: unknown): BatchHeader {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new IngestError('bad-header', 'the first line must be a header object {"batch": ID, "run": RUN}', 1);
+  }
+  const { batch, run } = value as Record<string, unknown>;
+  if (typeof batch !== 'string' || !BATCH_ID.test(batch)) {
+    throw new IngestError('bad-header', 'header field "batch" must be 1-128 characters of A-Z a-z 0-9 . _ : -', 1);
+  }
+  if (typeof run !== 'string' || !RUN_ID.test(run)) {
+    throw new IngestError('bad-header', 'header field "run" must be 1-128 characters of A-Z a-z 0-9 . _ -', 1);
+  }
+  return { batch, run };
+}

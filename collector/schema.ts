@@ -1,0 +1,247 @@
+// Opens a wsbench database: WAL mode, foreign keys, and forward-only migrations keyed by
+// `schema_version`, so a database written by an older wsbench is upgraded in place on open.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DatabaseError } from './errors.ts';
+
+export type Db = Database.Database;
+
+/**
+ * Each entry upgrades the schema from version i to i+1. Never edit a released entry: add one.
+ * Samples are keyed (run, source, time) because the site reads a run's timeline in time order
+ * and ingestion checks each source's stream for order; WITHOUT ROWID keeps them clustered.
+ */
+export const migrations: readonly string[] = [
+  // 1: runs, per-second samples from server and client shards, phases, events, batch ids.
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    scenario_json TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    backend_version TEXT,
+    backend_build TEXT,
+    host TEXT,
+    cpu_model TEXT,
+    cores INTEGER,
+    mem_total_bytes INTEGER,
+    os TEXT,
+    kernel TEXT,
+    node_version TEXT,
+    limits_json TEXT,
+    env_json TEXT NOT NULL,
+    tls_version TEXT,
+    tls_cipher TEXT,
+    status TEXT NOT NULL,
+    verdict TEXT,
+    verdict_reason TEXT,
+    notes TEXT,
+    started_ms INTEGER NOT NULL,
+    ended_ms INTEGER
+  );
+  CREATE INDEX runs_by_start ON runs (started_ms);
+  CREATE INDEX runs_by_backend ON runs (backend, scenario, started_ms);
+
+  CREATE TABLE server_samples (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    t_ms INTEGER NOT NULL,
+    rss_bytes INTEGER NOT NULL,
+    cpu_user_pct REAL NOT NULL,
+    cpu_sys_pct REAL NOT NULL,
+    mem_available_bytes INTEGER,
+    load1 REAL,
+    temp_c REAL,
+    connections INTEGER,
+    backpressure_bytes INTEGER,
+    published INTEGER,
+    PRIMARY KEY (run_id, source, t_ms)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE process_samples (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    t_ms INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    rss_bytes INTEGER NOT NULL,
+    cpu_user_pct REAL NOT NULL,
+    cpu_sys_pct REAL NOT NULL,
+    PRIMARY KEY (run_id, source, t_ms, pid)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE client_samples (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    t_ms INTEGER NOT NULL,
+    open INTEGER NOT NULL,
+    opened INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    closed INTEGER NOT NULL,
+    hs_p50_ms REAL,
+    hs_p99_ms REAL,
+    hs_max_ms REAL,
+    received INTEGER NOT NULL,
+    expected INTEGER NOT NULL,
+    duplicate INTEGER NOT NULL,
+    out_of_order INTEGER NOT NULL,
+    dropped INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    missing INTEGER NOT NULL,
+    lat_p50_ms REAL,
+    lat_p90_ms REAL,
+    lat_p99_ms REAL,
+    lat_max_ms REAL,
+    lat_hist_us TEXT,
+    spread_max_ms REAL,
+    cpu_pct REAL,
+    rss_bytes INTEGER,
+    loop_delay_p99_ms REAL,
+    PRIMARY KEY (run_id, source, t_ms)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE phases (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    step INTEGER,
+    target_connections INTEGER,
+    started_ms INTEGER NOT NULL,
+    ended_ms INTEGER,
+    verdict TEXT,
+    verdict_reason TEXT,
+    PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    t_ms INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    data_json TEXT
+  );
+  CREATE INDEX events_by_run ON events (run_id, t_ms);
+
+  CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    digest TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 2: per-tick delivery (how many probes got tick n, first/last arrival, the server's own
+  // publish lag) and each run's validity summary, which the site shows as a badge.
+  `
+  CREATE TABLE ticks (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    scheduled_ms INTEGER NOT NULL,
+    receivers INTEGER,
+    expected_receivers INTEGER,
+    first_ms INTEGER,
+    last_ms INTEGER,
+    spread_ms REAL,
+    publish_lag_ms REAL,
+    PRIMARY KEY (run_id, source, n)
+  ) WITHOUT ROWID;
+  ALTER TABLE runs ADD COLUMN validity_json TEXT;
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export const DEFAULT_DB_PATH = path.join('data', 'wsbench.db');
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Stop upgrading at this version (tests use it to build an older database). */
+  upTo?: number;
+}
+
+/** Opens (creating if needed) and upgrades a database; throws DatabaseError on a bad file. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const readonly = options.readonly ?? false;
+  if (readonly && file !== ':memory:' && !fs.existsSync(file)) {
+    throw new DatabaseError('not-a-database', `${file}: no such database (run something first, or pass --db PATH)`);
+  }
+  if (!readonly && file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file, { readonly, fileMustExist: readonly });
+  } catch (err) {
+    throw new DatabaseError('not-a-database', `${file}: cannot open (${(err as Error).message})`);
+  }
+  try {
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a committed batch survives a crash of the process (kill -9), only an
+      // OS crash or power loss can roll back the last transactions.
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file, readonly, options.upTo ?? SCHEMA_VERSION);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof DatabaseError) throw err;
+    const message = (err as Error).message;
+    if (/not a database|malformed|encrypted/i.test(message)) {
+      throw new DatabaseError('not-a-database', `${file}: not a SQLite database (${message})`);
+    }
+    throw new DatabaseError('migration-failed', `${file}: ${message}`);
+  }
+}
+
+function migrate(db: Db, file: string, readonly: boolean, upTo: number): void {
+  const hasVersionTable = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`)
+    .get();
+  let version = 0;
+  if (hasVersionTable) {
+    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    version = row?.version ?? 0;
+  } else {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number };
+    if (tables.n > 0) {
+      throw new DatabaseError(
+        'not-wsbench',
+        `${file}: a SQLite database, but not a wsbench one (it has ${tables.n} tables and no schema_version)`,
+      );
+    }
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new DatabaseError(
+      'schema-too-new',
+      `${file}: schema version ${version} is newer than this wsbench understands (${SCHEMA_VERSION}); upgrade wsbench`,
+    );
+  }
+  if (version >= upTo) return;
+  if (readonly) {
+    throw new DatabaseError(
+      'migration-failed',
+      `${file}: schema version ${version} needs an upgrade to ${upTo}; open it once without --readonly`,
+    );
+  }
+  const upgrade = db.transaction(() => {
+    if (!hasVersionTable) {
+      db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+      db.exec('INSERT INTO schema_version (version) VALUES (0)');
+    }
+    for (let v = version; v < upTo; v++) {
+      db.exec(migrations[v]!);
+      db.prepare('UPDATE schema_version SET version = ?').run(v + 1);
+    }
+  });
+  upgrade.exclusive();
+}
+
+export function schemaVersionOf(db: Db): number {
+  return (db.prepare('SELECT version FROM schema_version').get() as { version: number }).version;
+}

@@ -1,0 +1,73 @@
+// `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
+import { ConfigError } from '../../../collector/errors.ts';
+import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
+import { openDatabase } from '../../../collector/schema.ts';
+import { dbOption, jsonOption, parse } from '../args.ts';
+import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
+import { formatBytes, formatDuration, formatMs, formatNumber, formatTime, table } from '../format.ts';
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: "show a run's setup and headline figures",
+  help: `Usage: wsbench show RUN [options]
+
+RUN is a run id or a unique prefix of one (see \`wsbench list\`).
+
+Options:
+${DB_HELP}
+  --json             print {run, summary} as JSON on stdout
+  --timeline         with --json: include every sample, tick, phase and event
+
+Examples:
+  wsbench show 20261128-0930-uws
+  wsbench show 20261128-0930-uws --json --timeline > timeline.json`,
+
+  async run(argv) {
+    const { values, positionals } = parse('show', argv, { ...dbOption, ...jsonOption, timeline: { type: 'boolean' } }, 1);
+    if (values.help) {
+      process.stdout.write(this.help + '\n');
+      return EXIT.ok;
+    }
+    const id = positionals[0];
+    if (!id) throw new ConfigError('wsbench show: which run? give its id (see `wsbench list`)');
+    if (values.timeline && !values.json) throw new ConfigError('--timeline only goes with --json');
+    const db = openDatabase(dbPath(values.db), { readonly: true });
+    try {
+      const summary = getSummary(db, id);
+      if (values.json) {
+        const output = values.timeline ? { ...getTimeline(db, summary.runId), summary } : { run: getTimeline(db, summary.runId).run, summary };
+        process.stdout.write(JSON.stringify(output, null, 2) + '\n');
+      } else {
+        process.stdout.write(describe(getTimeline(db, summary.runId).run, summary));
+      }
+      return EXIT.ok;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function describe(run: RunInfo, s: RunSummary): string {
+  const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(v >= 99.9 ? 3 : 1)}%`);
+  const lines = [
+    ['run', `${run.id}  ${run.name}`],
+    ['backend', [run.backend, run.backendVersion, run.backendBuild].filter(Boolean).join(' ')],
+    ['scenario', `${run.scenario} ${JSON.stringify(run.scenarioParams)}`],
+    ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${run.verdictReason ? ` (${run.verdictReason})` : ''}`],
+    ['started', `${formatTime(run.startedMs)}, lasted ${formatDuration(s.durationMs)}`],
+    ['host', [run.host, run.cpuModel, run.cores && `${run.cores} cores`, formatBytes(run.memTotalBytes), run.os, run.kernel, run.nodeVersion && `node ${run.nodeVersion}`].filter(Boolean).join(', ')],
+    ['tls', [run.tlsVersion, run.tlsCipher].filter(Boolean).join(' ') || '–'],
+    ['window', `${s.window.basis} (${formatDuration(s.window.toMs - s.window.fromMs)})`],
+    ['connections', `peak ${formatNumber(s.peakConnections)} (server saw ${formatNumber(s.serverPeakConnections)})`],
+    ['memory', `steady ${formatBytes(s.steadyRssBytes)}, peak ${formatBytes(s.peakRssBytes)}, ${formatBytes(s.bytesPerConn)}/conn`],
+    ['server cpu', `avg ${formatNumber(s.cpuPctAvg, 1)}%, max ${formatNumber(s.cpuPctMax, 1)}% (100% = one core)`],
+    ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${pct(s.deliveredPct)}`],
+    ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],
+    ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries)`],
+    ['tick spread', `worst ${formatMs(s.worstSpreadMs)}`],
+    ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
+    ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
+  ];
+  if (run.notes) lines.push(['notes', run.notes]);
+  return table(['', ''], lines).split('\n').slice(1).join('\n');
+}
