@@ -1,0 +1,153 @@
+// The server processes of one backend, seen from the process that controls them: fork, wait for
+// ready, ask for status, report every unexpected exit, stop. No process is ever respawned: a
+// crash during a run is a result, not something to hide.
+import { fork, type ChildProcess } from 'node:child_process';
+import { BackendError } from './errors.ts';
+import type { BackendInfo, BackendStatus, FromServer, ProcessExit, ProcessRole, RunningBackend, ToServer, WorkerStatus } from './types.ts';
+
+interface Member {
+  child: ChildProcess;
+  role: ProcessRole['role'];
+  worker: number | null;
+  pids: ProcessRole[];
+}
+
+export class ServerGroup implements RunningBackend {
+  readonly info: BackendInfo;
+  readonly url: string;
+  readonly port: number;
+  private readonly members: Member[] = [];
+  private readonly exitListeners: ((exit: ProcessExit) => void)[] = [];
+  private readonly pendingStatus = new Map<number, { want: number; got: WorkerStatus[][]; resolve: (w: WorkerStatus[]) => void }>();
+  private nextStatusId = 1;
+  private state: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
+  private stopping: Promise<void> | undefined;
+
+  constructor(info: BackendInfo, host: string, port: number) {
+    this.info = info;
+    this.port = port;
+    this.url = `wss://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  /** Forks one server process and resolves once it says it is listening. */
+  async spawn(entry: string, start: Extract<ToServer, { type: 'start' }>, role: ProcessRole['role'], readyTimeoutMs = 20_000): Promise<void> {
+    const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const member: Member = { child, role, worker: role === 'worker' ? start.worker : null, pids: [{ pid: child.pid!, role }] };
+    this.members.push(member);
+    child.on('message', (message: FromServer) => this.onMessage(member, message));
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BackendError('timeout', `${this.info.name} ${role} ${start.worker} was not listening after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+      const onMessage = (message: FromServer) => {
+        if (message.type === 'ready') {
+          member.pids = message.pids;
+          clearTimeout(timer);
+          resolve();
+        } else if (message.type === 'fatal') {
+          clearTimeout(timer);
+          reject(new BackendError(/in use|EADDRINUSE/i.test(message.message) ? 'port-in-use' : 'start-failed', message.message));
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new BackendError('start-failed', `${this.info.name} ${role} exited while starting (${signal ?? `code ${code}`})`));
+      });
+    });
+    child.on('exit', (code, signal) => {
+      if (this.state === 'stopping' || this.state === 'stopped') return;
+      this.emitExit({ pid: child.pid!, role, worker: member.worker, code, signal, atMs: Date.now() });
+    });
+    child.on('message', (message: FromServer) => {
+      if (message.type === 'hello') child.send(start);
+    });
+    await ready;
+  }
+
+  markRunning(): void {
+    this.state = 'running';
+  }
+
+  onExit(listener: (exit: ProcessExit) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  private emitExit(exit: ProcessExit): void {
+    for (const listener of this.exitListeners) listener(exit);
+  }
+
+  private onMessage(member: Member, message: FromServer): void {
+    if (message.type === 'status') {
+      const pending = this.pendingStatus.get(message.id);
+      if (!pending) return;
+      pending.got.push(message.workers);
+      if (pending.got.length === pending.want) pending.resolve(pending.got.flat());
+    } else if (message.type === 'exit') {
+      // A process the member started itself (a cluster worker) has died.
+      if (this.state === 'running' || this.state === 'starting') this.emitExit(message.exit);
+    } else if (message.type === 'ready') {
+      member.pids = message.pids;
+    }
+  }
+
+  /** Asks every live server process for its counters; a dead one simply contributes nothing. */
+  async status(timeoutMs = 2000): Promise<BackendStatus> {
+    const live = this.members.filter((m) => m.child.exitCode === null && m.child.signalCode === null && m.child.connected);
+    const id = this.nextStatusId++;
+    const workers = await new Promise<WorkerStatus[]>((resolve, reject) => {
+      if (live.length === 0) return resolve([]);
+      const timer = setTimeout(() => {
+        this.pendingStatus.delete(id);
+        reject(new BackendError('timeout', `${this.info.name}: no status from its processes within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pendingStatus.set(id, {
+        want: live.length,
+        got: [],
+        resolve: (w) => {
+          clearTimeout(timer);
+          this.pendingStatus.delete(id);
+          resolve(w);
+        },
+      });
+      for (const m of live) m.child.send({ type: 'status', id } satisfies ToServer);
+    });
+    workers.sort((a, b) => a.worker - b.worker);
+    return {
+      backend: this.info,
+      processes: live.flatMap((m) => m.pids),
+      workers,
+      total: {
+        connections: workers.reduce((n, w) => n + w.connections, 0),
+        published: workers.reduce((n, w) => n + w.published, 0),
+        backpressureBytes: workers.reduce((n, w) => n + w.backpressureBytes, 0),
+      },
+    };
+  }
+
+  /** Every process id the sampler should watch. */
+  pids(): ProcessRole[] {
+    return this.members.flatMap((m) => m.pids);
+  }
+
+  /** Asks politely, then SIGTERM, then SIGKILL; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.state = 'stopping';
+    await Promise.all(
+      this.members.map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
+        const term = setTimeout(() => child.kill('SIGTERM'), 3000);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 6000);
+        await exited;
+        clearTimeout(term);
+        clearTimeout(kill);
+      }),
+    );
+    this.state = 'stopped';
+  }
+}

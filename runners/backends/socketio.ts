@@ -1,0 +1,33 @@
+// The Socket.IO backend: one cluster primary process and one worker per CPU (by default).
+import { compiledEntry } from '../process/compile.ts';
+import { packageVersion as versionOf } from '../process/packages.ts';
+import { reservePort } from './ports.ts';
+import { ServerGroup } from './server-group.ts';
+import type { Backend, BackendInfo, RunningBackend, ServeOptions } from './types.ts';
+
+
+export const socketioBackend: Backend = {
+  name: 'socketio',
+
+  describe(): BackendInfo {
+    return {
+      name: 'socketio',
+      version: versionOf('socket.io'),
+      build: `socket.io@${versionOf('socket.io')} engine.io@${versionOf('engine.io')} ws@${versionOf('ws')} @socket.io/cluster-adapter@${versionOf('@socket.io/cluster-adapter')}, transports: websocket`,
+    };
+  },
+
+  async start(options: ServeOptions): Promise<RunningBackend> {
+    const port = await reservePort(options.host, options.port);
+    const entry = await compiledEntry('runners/backends/socketio-server.ts');
+    const group = new ServerGroup(this.describe(), options.host, port);
+    try {
+      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0 }, 'primary');
+    } catch (err) {
+      await group.stop();
+      throw err;
+    }
+    group.markRunning();
+    return group;
+  },
+};

@@ -1,0 +1,91 @@
+// The one small interface every backend under test implements, and the messages its server
+// processes exchange with the process that controls them.
+
+export type BackendName = 'uws' | 'socketio';
+
+/** Everything a server process needs; plain data, sent over IPC to each worker. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  workers: number;
+  certFile: string;
+  keyFile: string;
+  intervalMs: number;
+  /** The shared epoch of the tick schedule (ms since 1970). */
+  t0Ms: number;
+  symbols: string[];
+  /** permessage-deflate, off by default and set equally for both backends. */
+  compression: boolean;
+}
+
+/** What the backend is, exactly: recorded with every run. */
+export interface BackendInfo {
+  name: BackendName;
+  version: string;
+  /** For uWS the package and binary that loaded; for Socket.IO the engine and adapter. */
+  build: string;
+}
+
+export interface WorkerStatus {
+  worker: number;
+  pid: number;
+  connections: number;
+  /** Messages written to sockets, summed over ticks (one per subscriber per published topic). */
+  published: number;
+  backpressureBytes: number;
+  lastTick: number | null;
+  lastPublishLagMs: number | null;
+}
+
+export interface ProcessRole {
+  pid: number;
+  role: 'worker' | 'primary';
+}
+
+export interface BackendStatus {
+  backend: BackendInfo;
+  processes: ProcessRole[];
+  workers: WorkerStatus[];
+  total: { connections: number; published: number; backpressureBytes: number };
+}
+
+/** A server process ended during the run: never hidden by a restart. */
+export interface ProcessExit {
+  pid: number;
+  role: ProcessRole['role'];
+  worker: number | null;
+  code: number | null;
+  signal: string | null;
+  atMs: number;
+}
+
+export interface RunningBackend {
+  readonly info: BackendInfo;
+  /** wss:// URL clients connect to. */
+  readonly url: string;
+  readonly port: number;
+  status(timeoutMs?: number): Promise<BackendStatus>;
+  /** Called for every server process that exits before stop() was asked for. */
+  onExit(listener: (exit: ProcessExit) => void): void;
+  /** Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Resolves the exact build that would serve, or throws BackendError saying why none can. */
+  describe(): BackendInfo;
+  start(options: ServeOptions): Promise<RunningBackend>;
+}
+
+// IPC between the controlling process and a server process.
+export type ToServer =
+  | { type: 'start'; options: ServeOptions; worker: number; /** uWS: the native binary the controller proved loads. */ native?: string } | { type: 'status'; id: number } | { type: 'stop' };
+
+// A server process says 'hello' once it listens for IPC: a message sent before that is lost.
+export type FromServer =
+  | { type: 'hello' }
+  | { type: 'ready'; pids: ProcessRole[] }
+  | { type: 'fatal'; message: string }
+  | { type: 'status'; id: number; workers: WorkerStatus[] }
+  | { type: 'exit'; exit: ProcessExit };

@@ -1,0 +1,106 @@
+// One uWebSockets.js server process: TLS, built-in pub/sub, its own ticker on the shared
+// schedule (uWS has no cross-process pub/sub, so each worker publishes to its own clients).
+// Several of these share one port through SO_REUSEPORT, which uSockets sets by default.
+import { tickPayload, Ticker } from './ticker.ts';
+import { tls12BlockingCiphers } from './tls.ts';
+import { expand, patternFromQuery, patternProblem, topicOf } from './topics.ts';
+import type { FromServer, ToServer, WorkerStatus } from './types.ts';
+import { loadBinary } from './uws-loader.ts';
+
+type StartMessage = Extract<ToServer, { type: 'start' }>;
+
+const send = (message: FromServer) => process.send?.(message);
+// The controller went away (even by kill -9): nothing is left to serve for.
+process.on('disconnect', () => process.exit(0));
+
+process.once('message', (message: StartMessage) => {
+  try {
+    start(message);
+  } catch (err) {
+    send({ type: 'fatal', message: (err as Error).message });
+    process.exit(1);
+  }
+});
+send({ type: 'hello' });
+
+function start({ options, worker, native }: StartMessage): void {
+  if (!native) throw new Error('uws worker: no native binary given');
+  const uws = loadBinary(native);
+  const topics = options.symbols.map(topicOf);
+  const sockets = new Set<any>();
+  let published = 0;
+
+  const app = uws.SSLApp({
+    key_file_name: options.keyFile,
+    cert_file_name: options.certFile,
+    ssl_ciphers: tls12BlockingCiphers(options.certFile), // TLS 1.3 only, as in the seed
+  });
+  app.ws('/*', {
+    compression: options.compression ? uws.SHARED_COMPRESSOR : uws.DISABLED,
+    maxPayloadLength: 16 * 1024,
+    maxBackpressure: 1024 * 1024,
+    upgrade: (res: any, req: any, context: any) => {
+      const pattern = patternFromQuery(req.getQuery());
+      const problem = patternProblem(pattern);
+      if (problem) {
+        res.writeStatus('400 Bad Request').end(`topic ${pattern}: ${problem}`);
+        return;
+      }
+      res.upgrade(
+        { pattern },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws: any) => {
+      sockets.add(ws);
+      for (const topic of expand(ws.getUserData().pattern, topics)) ws.subscribe(topic);
+    },
+    close: (ws: any) => {
+      sockets.delete(ws);
+    },
+  });
+
+  const ticker = new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs }, (n, scheduledMs) => {
+    for (const symbol of options.symbols) {
+      const topic = topicOf(symbol);
+      published += app.numSubscribers(topic);
+      app.publish(topic, tickPayload(symbol, n, scheduledMs), false, options.compression);
+    }
+  });
+
+  let listenSocket: unknown;
+  app.listen(options.host, options.port, (token: unknown) => {
+    if (!token) {
+      send({ type: 'fatal', message: `uws worker ${worker}: cannot listen on ${options.host}:${options.port} (in use, or not an address of this machine)` });
+      process.exit(1);
+    }
+    listenSocket = token;
+    ticker.start();
+    send({ type: 'ready', pids: [{ pid: process.pid, role: 'worker' }] });
+  });
+
+  process.on('message', (message: ToServer) => {
+    if (message.type === 'status') {
+      let backpressureBytes = 0;
+      for (const ws of sockets) backpressureBytes += ws.getBufferedAmount();
+      const status: WorkerStatus = {
+        worker,
+        pid: process.pid,
+        connections: sockets.size,
+        published,
+        backpressureBytes,
+        lastTick: ticker.last?.n ?? null,
+        lastPublishLagMs: ticker.last?.publishLagMs ?? null,
+      };
+      send({ type: 'status', id: message.id, workers: [status] });
+    } else if (message.type === 'stop') {
+      ticker.stop();
+      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      for (const ws of sockets) ws.end(1001, 'server stopping');
+      setTimeout(() => process.exit(0), 100);
+    }
+  });
+}
