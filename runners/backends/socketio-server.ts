@@ -24,6 +24,8 @@ type Internal =
   | { wsbench: 'stop' };
 
 const send = (message: FromServer) => process.send?.(message);
+// Ctrl-C in a terminal reaches the whole process group; the controller decides when to stop.
+process.on('SIGINT', () => {});
 
 if (cluster.isPrimary) runPrimary();
 else runWorker();

@@ -102,7 +102,7 @@ export function resolveTls(options: { certFile?: string; keyFile?: string; dir?:
     }
     return { certFile: path.resolve(options.certFile), keyFile: path.resolve(options.keyFile), generated: false };
   }
-  const dir = path.resolve(options.dir ?? DEFAULT_CERT_DIR);
+  const dir = path.resolve(options.dir ?? process.env.WSBENCH_CERT_DIR ?? DEFAULT_CERT_DIR);
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {

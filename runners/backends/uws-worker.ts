@@ -12,6 +12,8 @@ type StartMessage = Extract<ToServer, { type: 'start' }>;
 const send = (message: FromServer) => process.send?.(message);
 // The controller went away (even by kill -9): nothing is left to serve for.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group; the controller decides when to stop.
+process.on('SIGINT', () => {});
 
 process.once('message', (message: StartMessage) => {
   try {

@@ -2,14 +2,16 @@
 // on stderr with an exit code (2 for bad usage, 1 for anything else).
 import { readFileSync } from 'node:fs';
 import { ConfigError, DatabaseError, IngestError } from '../../collector/errors.ts';
+import { BackendError } from '../backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { collectorCommand } from './commands/collector.ts';
 import { listCommand } from './commands/list.ts';
+import { serveCommand } from './commands/serve.ts';
 import { showCommand } from './commands/show.ts';
 import { startCommand } from './commands/start.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 
-const commands: readonly Command[] = [startCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand];
+const commands: readonly Command[] = [startCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,6 +29,7 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Examples:
   wsbench start
+  wsbench serve --backend uws --port 8443
   wsbench collector --port 7070
   wsbench list --json
   wsbench show RUN
@@ -57,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`wsbench ${name}: ${err.message.replace(`wsbench ${name}: `, '')}\n`);
       return EXIT.usage;
     }
-    if (err instanceof DatabaseError || err instanceof IngestError) {
+    if (err instanceof DatabaseError || err instanceof IngestError || err instanceof BackendError) {
       process.stderr.write(`wsbench ${name}: ${err.message}\n`);
       return EXIT.error;
     }

@@ -1,0 +1,91 @@
+// Both backends over real TLS with real, plain clients: protocol and cipher, the tick schedule,
+// topic routing, several workers on one port, status, and crashes reported rather than hidden.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import tls from 'node:tls';
+import type { BackendName, ProcessExit, RunningBackend } from '../../runners/backends/types.ts';
+import { tickPayload } from '../../runners/backends/ticker.ts';
+import { connectClient, sleep, startBackend, waitFor, type TestClient } from '../helpers/backends.ts';
+
+for (const name of ['uws', 'socketio'] as const satisfies readonly BackendName[]) {
+  describe(`${name} backend`, () => {
+    const running: RunningBackend[] = [];
+    const clients: TestClient[] = [];
+    after(async () => {
+      for (const c of clients) c.close();
+      for (const b of running) await b.stop();
+    });
+
+    test('negotiates TLS 1.3 with TLS_AES_128_GCM_SHA256 when offered alone, and refuses TLS 1.2', async () => {
+      const { backend } = await startBackend(name);
+      running.push(backend);
+      const client = await connectClient(name, backend);
+      clients.push(client);
+      assert.equal(client.protocol, 'TLSv1.3');
+      assert.equal(client.cipher, 'TLS_AES_128_GCM_SHA256');
+      const refused = await new Promise<string>((resolve) => {
+        const s = tls.connect({ host: '127.0.0.1', port: backend.port, rejectUnauthorized: false, maxVersion: 'TLSv1.2' }, () => resolve(`accepted ${s.getProtocol()}`));
+        s.on('error', (err) => resolve(`refused: ${err.message}`));
+      });
+      assert.match(refused, /^refused/);
+    });
+
+    test('ticks arrive with consecutive sequence numbers, on the shared schedule, in the shared bytes', async () => {
+      const { backend, t0Ms, intervalMs } = await startBackend(name, { intervalMs: 200 });
+      running.push(backend);
+      const client = await connectClient(name, backend);
+      clients.push(client);
+      assert.ok(await waitFor(() => client.received.length >= 6, 5000), `only ${client.received.length} ticks in 5 s`);
+      const seqs = client.received.map((r) => r.message.seq);
+      for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1]! + 1, `gap in ${seqs.join(',')}`);
+      for (const r of client.received) {
+        assert.equal(r.message.scheduledMs, t0Ms + r.message.seq * intervalMs);
+        assert.equal(r.text, tickPayload('AAPL', r.message.seq, r.message.scheduledMs));
+        assert.ok(r.text.length >= 50 && r.text.length <= 100, `payload of ${r.text.length} bytes`);
+        const lateMs = r.atMs - r.message.scheduledMs;
+        assert.ok(lateMs >= 0 && lateMs < 150, `tick ${r.message.seq} arrived ${lateMs} ms after its schedule`);
+      }
+      const status = await backend.status();
+      assert.ok(status.total.published >= client.received.length);
+      assert.ok(status.workers[0]!.lastPublishLagMs !== null && status.workers[0]!.lastPublishLagMs < 50);
+    });
+
+    test('MQTT-style topics route: exact, + and # match, others get nothing, a bad pattern is refused', async () => {
+      const { backend } = await startBackend(name, { symbols: ['AAPL', 'MSFT', 'GOOG'], intervalMs: 150 });
+      running.push(backend);
+      const subscriptions = ['stocks/AAPL', 'stocks/+', 'stocks/#', '#', 'stocks', 'bonds/+'];
+      const subscribers = await Promise.all(subscriptions.map((topic) => connectClient(name, backend, topic)));
+      const everyone = await connectClient(name, backend); // says nothing: gets every tick
+      clients.push(...subscribers, everyone);
+      await sleep(1000);
+      const symbolsOf = (c: TestClient) => [...new Set(c.received.map((r) => r.message.symbol))].sort();
+      assert.deepEqual(subscribers.map(symbolsOf), [['AAPL'], ['AAPL', 'GOOG', 'MSFT'], ['AAPL', 'GOOG', 'MSFT'], ['AAPL', 'GOOG', 'MSFT'], [], []]);
+      assert.deepEqual(symbolsOf(everyone), ['AAPL', 'GOOG', 'MSFT']);
+      await assert.rejects(connectClient(name, backend, 'stocks/#/AAPL'), /400|"#" may only be the last level/);
+    });
+
+    test('several workers share one port and every worker delivers; a killed worker is reported, not respawned', async () => {
+      const { backend } = await startBackend(name, { workers: 2, intervalMs: 150 });
+      running.push(backend);
+      const many = await Promise.all(Array.from({ length: 16 }, () => connectClient(name, backend)));
+      clients.push(...many);
+      await sleep(700);
+      const status = await backend.status();
+      assert.equal(status.workers.length, 2);
+      assert.equal(status.total.connections, 16);
+      for (const w of status.workers) assert.ok(w.connections > 0, `worker ${w.worker} holds no connection: ${JSON.stringify(status.workers)}`);
+      for (const c of many) assert.ok(c.received.length >= 2, 'a client on one of the workers got no ticks');
+      assert.equal(new Set(status.processes.map((p) => p.pid)).size, name === 'uws' ? 2 : 3);
+
+      const exits: ProcessExit[] = [];
+      backend.onExit((e) => exits.push(e));
+      const victim = status.workers[1]!;
+      process.kill(victim.pid, 'SIGKILL');
+      assert.ok(await waitFor(() => exits.length > 0, 5000), 'no exit reported');
+      assert.deepEqual({ pid: exits[0]!.pid, signal: exits[0]!.signal, role: exits[0]!.role, worker: exits[0]!.worker }, { pid: victim.pid, signal: 'SIGKILL', role: 'worker', worker: 1 });
+      await sleep(300);
+      const after = await backend.status();
+      assert.deepEqual(after.workers.map((w) => w.worker), [0], 'the dead worker came back');
+    });
+  });
+}
