@@ -1,0 +1,149 @@
+// The load generator seen from the run: bulk shard processes plus one probe process, each given
+// its own local addresses (127.x.y.z) so source ports never run out, its share of the target and
+// of the connect rate. Probes ramp alongside the bulk connections, interleaved in time.
+import { fork, type ChildProcess } from 'node:child_process';
+import { compiledEntry } from '../process/compile.ts';
+import type { FromShard, ShardConfig, ToShard } from './types.ts';
+
+export interface FleetOptions {
+  host: string;
+  port: number;
+  protocol: ShardConfig['protocol'];
+  connections: number;
+  probes: number;
+  /** Most sockets one shard process holds (the open-files limit is per process). */
+  perShard: number;
+  /** Most sockets per local address (the kernel's port search slows past ~5k). */
+  perAddress: number;
+  connectRatePerSec: number;
+  maxInFlightPerShard: number;
+  intervalMs: number;
+  t0Ms: number;
+  lateMs: number;
+  judgeAfterMs: number;
+  topics: string[];
+  ciphers: string;
+  /** Spread client sockets over 127.x addresses (false: let the kernel pick, from 127.0.0.1). */
+  spreadAddresses: boolean;
+  /** Tests: make shard-0 slow on purpose. */
+  slowShardMsPerFrame?: number;
+}
+
+interface Member {
+  child: ChildProcess;
+  config: ShardConfig;
+  share: number; // fraction of the bulk connections
+  exited: boolean;
+}
+
+export class ClientFleet {
+  private readonly members: Member[] = [];
+  private readonly listeners: ((message: FromShard, source: string) => void)[] = [];
+  private readonly exitListeners: ((source: string, code: number | null, signal: string | null) => void)[] = [];
+  private stopping = false;
+
+  constructor(private readonly options: FleetOptions) {}
+
+  static shardCount(options: Pick<FleetOptions, 'connections' | 'probes' | 'perShard'>): number {
+    return Math.max(1, Math.ceil((options.connections - options.probes) / options.perShard));
+  }
+
+  onMessage(listener: (message: FromShard, source: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  onExit(listener: (source: string, code: number | null, signal: string | null) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  pids(): { pid: number; source: string }[] {
+    return this.members.map((m) => ({ pid: m.child.pid!, source: m.config.source }));
+  }
+
+  /** Starts the processes with nothing to connect yet; ramp() gives them their targets. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const entry = await compiledEntry('runners/client/shard.ts');
+    const shards = ClientFleet.shardCount(o);
+    const salt = Math.floor(Math.random() * 200); // fresh addresses per run: TIME_WAIT lingers
+    const addressesFor = (index: number, sockets: number) =>
+      o.spreadAddresses
+        ? Array.from({ length: Math.max(1, Math.ceil(sockets / o.perAddress)) }, (_, j) => `127.${10 + index}.${salt + Math.floor(j / 250)}.${2 + (j % 250)}`)
+        : [];
+    const bulk = o.connections - o.probes;
+    const configs: { config: ShardConfig; share: number }[] = [];
+    for (let i = 0; i < shards; i++) {
+      configs.push({
+        share: 1 / shards,
+        config: this.config(`shard-${i}`, false, addressesFor(i, Math.ceil(bulk / shards)), o.connectRatePerSec * (bulk / o.connections) / shards, i * Math.ceil(bulk / shards), i === 0 ? o.slowShardMsPerFrame : undefined),
+      });
+    }
+    if (o.probes > 0) {
+      configs.push({ share: 0, config: this.config('probe', true, addressesFor(shards, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / o.connections)), bulk) });
+    }
+    await Promise.all(configs.map(({ config, share }) => this.spawn(entry, config, share)));
+  }
+
+  private config(source: string, probe: boolean, localAddresses: string[], rate: number, topicOffset: number, slow?: number): ShardConfig {
+    const o = this.options;
+    return {
+      source, probe, protocol: o.protocol, host: o.host, port: o.port, topics: o.topics, topicOffset, localAddresses,
+      perAddress: o.perAddress, connectRatePerSec: rate, maxInFlight: o.maxInFlightPerShard, intervalMs: o.intervalMs,
+      t0Ms: o.t0Ms, lateMs: o.lateMs, judgeAfterMs: o.judgeAfterMs, ciphers: o.ciphers, ...(slow ? { slowMsPerFrame: slow } : {}),
+    };
+  }
+
+  private async spawn(entry: string, config: ShardConfig, share: number): Promise<void> {
+    const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const member: Member = { child, config, share, exited: false };
+    this.members.push(member);
+    child.on('message', (message: FromShard) => {
+      for (const listener of this.listeners) listener(message, config.source);
+    });
+    child.on('exit', (code, signal) => {
+      member.exited = true;
+      if (!this.stopping) for (const listener of this.exitListeners) listener(config.source, code, signal);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (m: FromShard) => {
+        if (m.type === 'hello') {
+          child.send({ type: 'start', config, target: 0 } satisfies ToShard);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`client shard ${config.source} exited while starting (code ${code})`)));
+    });
+  }
+
+  /** Sets the total connections the fleet should hold; probes keep their fixed count. */
+  ramp(total: number): void {
+    const bulk = Math.max(0, total - this.options.probes);
+    let assigned = 0;
+    const bulkMembers = this.members.filter((m) => !m.config.probe);
+    bulkMembers.forEach((m, i) => {
+      const share = i === bulkMembers.length - 1 ? bulk - assigned : Math.floor(bulk * m.share);
+      assigned += share;
+      this.send(m, { type: 'target', target: share });
+    });
+    for (const m of this.members.filter((m) => m.config.probe)) this.send(m, { type: 'target', target: Math.min(this.options.probes, total) });
+  }
+
+  private send(m: Member, message: ToShard): void {
+    if (!m.exited && m.child.connected) m.child.send(message);
+  }
+
+  /** Closes every connection and ends the processes; safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.members.map(async (m) => {
+        if (m.exited) return;
+        const exited = new Promise<void>((resolve) => m.child.once('exit', () => resolve()));
+        this.send(m, { type: 'stop' });
+        const kill = setTimeout(() => m.child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(kill);
+      }),
+    );
+  }
+}

@@ -1,0 +1,151 @@
+// Per-connection delivery checks and their per-second sums (docs/METRICS.md): each connection
+// keeps its last sequence number and a bitmask of the 30 before it, a few bytes that tell gaps,
+// duplicates and out-of-order arrivals apart. A tick is judged once per connection, a fixed
+// time after its schedule: delivered or missing, so delivered% is exact per tick.
+import { encodeHistogram, newLatencyHistogram, type Histogram } from '../../collector/histogram.ts';
+
+export interface ConnState {
+  lastSeq: number;
+  /** Bit i set: tick lastSeq-1-i arrived. */
+  mask: number;
+  /** The first tick scheduled after this connection was subscribed; Infinity until then. */
+  firstTick: number;
+}
+
+export const newConnState = (): ConnState => ({ lastSeq: -1, mask: 0, firstTick: Infinity });
+
+const WINDOW = 30;
+
+export function wasReceived(c: ConnState, n: number): boolean {
+  if (n > c.lastSeq || c.lastSeq < 0) return false;
+  const d = c.lastSeq - n;
+  if (d === 0) return true;
+  if (d > WINDOW) return true; // long judged: evaluation happens within a few ticks
+  return ((c.mask >>> (d - 1)) & 1) === 1;
+}
+
+export interface TickTally {
+  n: number;
+  scheduledMs: number;
+  expected: number;
+  firstMs: number;
+  lastMs: number;
+  receivers: number;
+}
+
+export interface IntervalCounts {
+  received: number;
+  expected: number;
+  duplicate: number;
+  outOfOrder: number;
+  dropped: number;
+  late: number;
+  missing: number;
+}
+
+export class DeliveryTracker {
+  counts: IntervalCounts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };
+  /** Probes only: delivery latency in µs from the tick's schedule, and per-tick arrival spread. */
+  private readonly histogram: Histogram | undefined;
+  private readonly ticks = new Map<number, TickTally>();
+  private worstSpreadMs: number | null = null;
+  private readonly pending = new Map<number, number>(); // tick → connections that expected it
+
+  constructor(
+    private readonly options: { lateMs: number; probe: boolean },
+  ) {
+    this.histogram = options.probe ? newLatencyHistogram() : undefined;
+  }
+
+  /** One tick frame arrived on connection `c` at `nowMs` (fractional ms for probes). */
+  onTick(c: ConnState, seq: number, scheduledMs: number, nowMs: number): void {
+    const counts = this.counts;
+    if (c.lastSeq < 0) {
+      if (c.firstTick !== Infinity && seq > c.firstTick) counts.dropped += seq - c.firstTick;
+      c.lastSeq = seq;
+      c.mask = 0;
+    } else if (seq > c.lastSeq) {
+      const gap = seq - c.lastSeq - 1;
+      counts.dropped += gap;
+      c.mask = gap + 1 > WINDOW ? 0 : ((c.mask << (gap + 1)) | (1 << gap)) & 0x3fffffff;
+      c.lastSeq = seq;
+    } else if (seq === c.lastSeq || (c.lastSeq - seq <= WINDOW && ((c.mask >>> (c.lastSeq - seq - 1)) & 1) === 1)) {
+      counts.duplicate++;
+      return;
+    } else {
+      counts.outOfOrder++;
+      const d = c.lastSeq - seq;
+      if (d <= WINDOW) c.mask |= 1 << (d - 1);
+    }
+    counts.received++;
+    const latencyMs = nowMs - scheduledMs;
+    if (latencyMs > this.options.lateMs) counts.late++;
+    if (this.histogram) {
+      this.histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+      const tally = this.ticks.get(seq);
+      if (tally) {
+        tally.receivers++;
+        if (nowMs < tally.firstMs) tally.firstMs = nowMs;
+        if (nowMs > tally.lastMs) tally.lastMs = nowMs;
+      } else {
+        this.ticks.set(seq, { n: seq, scheduledMs, expected: 0, firstMs: nowMs, lastMs: nowMs, receivers: 1 });
+      }
+    }
+  }
+
+  /** Tick n is due now: every subscribed connection expects it. */
+  onSchedule(n: number, scheduledMs: number, subscribed: Iterable<ConnState>): void {
+    let expected = 0;
+    for (const c of subscribed) {
+      if (c.firstTick === Infinity) c.firstTick = n;
+      expected++;
+    }
+    this.pending.set(n, expected);
+    if (this.histogram && !this.ticks.has(n)) {
+      this.ticks.set(n, { n, scheduledMs, expected, firstMs: Infinity, lastMs: -Infinity, receivers: 0 });
+    } else if (this.histogram) {
+      this.ticks.get(n)!.expected = expected;
+    }
+  }
+
+  /**
+   * Judges tick n: connections that expected it and have it count as delivered, the rest (and
+   * those that closed since) as missing. Returns the probes' tally of the tick, if any.
+   */
+  evaluate(n: number, connections: Iterable<ConnState>): TickTally | undefined {
+    const expected = this.pending.get(n);
+    if (expected === undefined) return undefined;
+    this.pending.delete(n);
+    let delivered = 0;
+    for (const c of connections) if (c.firstTick <= n && wasReceived(c, n)) delivered++;
+    this.counts.expected += expected;
+    this.counts.missing += Math.max(0, expected - delivered);
+    const tally = this.ticks.get(n);
+    this.ticks.delete(n);
+    if (tally && tally.receivers > 1) {
+      const spread = tally.lastMs - tally.firstMs;
+      this.worstSpreadMs = this.worstSpreadMs === null ? spread : Math.max(this.worstSpreadMs, spread);
+    }
+    // Forget tallies of ticks that were never scheduled here (arrived before we subscribed).
+    for (const k of this.ticks.keys()) if (k < n - WINDOW) this.ticks.delete(k);
+    return tally;
+  }
+
+  /** This interval's figures; resets them for the next one. */
+  take(): { counts: IntervalCounts; latHistUs?: string; lat?: { p50: number; p90: number; p99: number; max: number }; spreadMaxMs: number | null } {
+    const counts = this.counts;
+    this.counts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };
+    const spreadMaxMs = this.worstSpreadMs;
+    this.worstSpreadMs = null;
+    if (!this.histogram || this.histogram.totalCount === 0) return { counts, spreadMaxMs };
+    const h = this.histogram;
+    const result = {
+      counts,
+      latHistUs: encodeHistogram(h),
+      lat: { p50: h.getValueAtPercentile(50) / 1000, p90: h.getValueAtPercentile(90) / 1000, p99: h.getValueAtPercentile(99) / 1000, max: h.maxValue / 1000 },
+      spreadMaxMs,
+    };
+    h.reset();
+    return result;
+  }
+}

@@ -1,0 +1,36 @@
+// Messages between the run and its client shard processes.
+import type { ClientSample, TickRecord } from '../../collector/records.ts';
+import type { ProtocolName } from './protocol.ts';
+
+export interface ShardConfig {
+  /** Source name in the database: "shard-0", "shard-1", …, or "probe". */
+  source: string;
+  probe: boolean;
+  protocol: ProtocolName;
+  host: string;
+  port: number;
+  /** Connection i subscribes to topics[(topicOffset + i) % topics.length]. */
+  topics: string[];
+  topicOffset: number;
+  localAddresses: string[];
+  perAddress: number;
+  connectRatePerSec: number;
+  maxInFlight: number;
+  intervalMs: number;
+  t0Ms: number;
+  lateMs: number;
+  /** A tick is judged delivered or missing this long after its schedule. */
+  judgeAfterMs: number;
+  ciphers: string;
+  /** Tests only: busy-wait this long per frame, to make a shard saturate on purpose. */
+  slowMsPerFrame?: number;
+}
+
+export type ToShard = { type: 'start'; config: ShardConfig; target: number } | { type: 'target'; target: number } | { type: 'stop' };
+
+export type FromShard =
+  | { type: 'hello' }
+  | { type: 'sample'; sample: ClientSample; ticks: TickRecord[] }
+  | { type: 'tls'; protocol: string; cipher: string }
+  | { type: 'connect-error'; message: string; count: number }
+  | { type: 'stopped' };
