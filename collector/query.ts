@@ -482,7 +482,8 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
     dropped: sum('dropped'),
     duplicate: sum('duplicate'),
     outOfOrder: sum('outOfOrder'),
-    deliveredPct: expected > 0 ? (100 * received) / expected : null,
+    // Every expected tick is judged once: delivered or missing (docs/METRICS.md).
+    deliveredPct: expected > 0 ? (100 * (expected - sum('missing'))) / expected : null,
     msgsPerSecReceived: windowSeconds ? received / windowSeconds : null,
     msgsPerSecExpected: windowSeconds ? expected / windowSeconds : null,
     latency,

@@ -65,6 +65,8 @@ export interface RunningBackend {
   readonly url: string;
   readonly port: number;
   status(timeoutMs?: number): Promise<BackendStatus>;
+  /** Every server process, for the sampler; known without asking the processes. */
+  pids(): ProcessRole[];
   /** Called for every server process that exits before stop() was asked for. */
   onExit(listener: (exit: ProcessExit) => void): void;
   /** Safe to call twice. */

@@ -6,12 +6,13 @@ import { BackendError } from '../backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { collectorCommand } from './commands/collector.ts';
 import { listCommand } from './commands/list.ts';
+import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { showCommand } from './commands/show.ts';
 import { startCommand } from './commands/start.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 
-const commands: readonly Command[] = [startCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand];
+const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +30,7 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Examples:
   wsbench start
+  wsbench run --backend uws,socketio --scenario quick
   wsbench serve --backend uws --port 8443
   wsbench collector --port 7070
   wsbench list --json

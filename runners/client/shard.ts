@@ -36,6 +36,7 @@ const handshakes = newLatencyHistogram();
 const counters = { opened: 0, failed: 0, closed: 0 };
 const errors = new Map<string, number>();
 let tlsReported = false;
+let finalReport: (() => void) | undefined;
 const ticks: TickRecord[] = [];
 
 process.on('message', (message: ToShard) => {
@@ -183,8 +184,11 @@ function startReporting(): void {
   loop.enable();
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  let lastT = 0;
   const report = () => {
-    const t = Math.round(Date.now() / 1000) * 1000;
+    // The second boundary just passed; strictly increasing even if a busy loop fired us late.
+    const t = Math.max(Math.floor(Date.now() / 1000) * 1000, lastT + 1000);
+    lastT = t;
     const cpuNow = process.cpuUsage(cpu);
     const wallNow = performance.now();
     const cpuPct = ((cpuNow.user + cpuNow.system) / 1000 / (wallNow - wall)) * 100;
@@ -213,6 +217,7 @@ function startReporting(): void {
     for (const [message, count] of errors) send({ type: 'connect-error', message, count });
     errors.clear();
   };
+  finalReport = report;
   const next = () => setTimeout(() => {
     if (stopping) return;
     report();
@@ -224,6 +229,8 @@ function startReporting(): void {
 function stop(): void {
   if (stopping) return;
   stopping = true;
+  // What this shard counted since its last report is sent, not dropped.
+  finalReport?.();
   for (const conn of conns) conn.ws.terminate();
   send({ type: 'stopped' });
   setTimeout(() => process.exit(0), 50);

@@ -1,0 +1,253 @@
+// `wsbench run`: one scenario against one or more backends, one after another under the same
+// settings, each run streamed into the database (or a remote collector) as it happens.
+import { ConfigError } from '../../../collector/errors.ts';
+import { Ingestor } from '../../../collector/ingest.ts';
+import type { Verdict } from '../../../collector/records.ts';
+import { openDatabase, type Db } from '../../../collector/schema.ts';
+import { BatchSender, HttpTransport, LocalTransport } from '../../../collector/sender.ts';
+import { BACKENDS, getBackend } from '../../backends/registry.ts';
+import type { BackendName } from '../../backends/types.ts';
+import { describeHost, preflight, readLimits } from '../../run/environment.ts';
+import { runBackend, type RunOutcome } from '../../run/run.ts';
+import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
+import { dbOption, jsonOption, numberFlag, parse } from '../args.ts';
+import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
+import { formatBytes, formatMs, formatNumber, table } from '../format.ts';
+
+/** Exit codes of `wsbench run`: the worst outcome over its backends. */
+export const RUN_EXIT: Record<Verdict, number> = { stable: 0, unstable: 3, crashed: 4, 'client-bound': 5, aborted: 130 };
+const SEVERITY: Verdict[] = ['stable', 'unstable', 'crashed', 'client-bound', 'aborted'];
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a load scenario against one or more backends and record it',
+  help: `Usage: wsbench run [options]
+
+Starts each backend with its sampler, ramps the clients over TLS 1.3 (TLS_AES_128_GCM_SHA256
+offered alone), holds, judges the window (docs/METRICS.md) and stops; every second of it goes to
+the database. Several backends run one after another under the same settings. Ctrl-C stops
+cleanly and stores the run as aborted with all it sampled.
+
+Options:
+  --backend A,B          backends to run, in order (default: uws,socketio)
+  --scenario NAME        ${Object.keys(PRESETS).join(', ')} (default: quick)
+  --scenario-file FILE   a JSON scenario: {"extends": "quick", "connections": 5000, ...}
+  --connections N        connections to hold (capacity: the ceiling)
+  --steps A,B,...        capacity steps (connections held one after another)
+  --rate N               connections opened per second
+  --hold SEC             hold (capacity: each step's window)
+  --interval-ms N        tick interval (default 2000)
+  --late-ms N            a delivery later than this is late (default: one interval)
+  --workers N            server processes (default: all CPUs)
+  --symbols N            spread clients over N symbols (default 1, as in the seed)
+  --probes N             latency probe connections (default ~1%, at most 100)
+  --compression          permessage-deflate on, for both backends
+  --connect-first        connect everyone, then start the clock
+  --name TEXT            run name (default: "<scenario> <backend>")
+  --notes TEXT           free text stored with the run
+${DB_HELP}
+  --collector URL        stream to a running \`wsbench collector\` instead of --db
+  --token TOKEN          bearer token for --collector (default: $WSBENCH_TOKEN)
+  --no-spread            let the kernel pick client addresses instead of 127.x.y.z
+  --per-shard N          most sockets per client process (default 15000)
+  --json                 print the outcomes as JSON on stdout
+
+Exit codes: 0 stable, 3 unstable, 4 crashed, 5 client-bound (invalid), 130 aborted,
+2 bad usage or a failed preflight check.
+
+Examples:
+  wsbench run
+  wsbench run --backend uws --scenario seed-100k
+  wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60`,
+
+  async run(argv) {
+    const { values } = parse('run', argv, {
+      ...dbOption,
+      ...jsonOption,
+      backend: { type: 'string' },
+      scenario: { type: 'string' },
+      'scenario-file': { type: 'string' },
+      connections: { type: 'string' },
+      steps: { type: 'string' },
+      rate: { type: 'string' },
+      hold: { type: 'string' },
+      'interval-ms': { type: 'string' },
+      'late-ms': { type: 'string' },
+      workers: { type: 'string' },
+      symbols: { type: 'string' },
+      probes: { type: 'string' },
+      compression: { type: 'boolean' },
+      'connect-first': { type: 'boolean' },
+      name: { type: 'string' },
+      notes: { type: 'string' },
+      collector: { type: 'string' },
+      token: { type: 'string' },
+      'no-spread': { type: 'boolean' },
+      'per-shard': { type: 'string' },
+      'slow-shard-ms': { type: 'string' },
+    });
+    if (values.help) {
+      process.stdout.write(this.help + '\n');
+      return EXIT.ok;
+    }
+    const backends = (values.backend ?? 'uws,socketio').split(',').map((b) => b.trim()) as BackendName[];
+    for (const b of backends) getBackend(b);
+    if (new Set(backends).size !== backends.length) throw new ConfigError('--backend lists a backend twice');
+    const scenario = buildScenario(values);
+    if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
+
+    // Preflight: limits and what this plan needs of them.
+    const limits = readLimits();
+    const maxConnections = scenario.steps?.[scenario.steps.length - 1] ?? scenario.connections;
+    const perShard = numberFlag('per-shard', values['per-shard'], { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
+    const workers = scenario.workers || describeHost(limits).cores;
+    const problems = preflight(limits, {
+      connections: maxConnections,
+      serverWorkers: workers,
+      perShard: Math.min(perShard, maxConnections),
+      perAddress: 5000,
+      spreadAddresses: !values['no-spread'],
+      maxInFlight: 100,
+      estimatedBytes: maxConnections * (60_000 + (backends.includes('socketio') ? 60_000 : 10_000)),
+    });
+    for (const p of problems.filter((p) => p.severity === 'warning')) process.stderr.write(`wsbench run: warning: ${p.message}\n  fix: ${p.fix}\n`);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      throw new ConfigError(`preflight failed:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
+    }
+    for (const b of backends) BACKENDS.get(b)!.describe(); // an unusable backend refuses before any run starts
+
+    let db: Db | undefined;
+    let ingestor: Ingestor | undefined;
+    if (!values.collector) {
+      db = openDatabase(dbPath(values.db));
+      ingestor = new Ingestor(db);
+    }
+    const token = values.token ?? process.env.WSBENCH_TOKEN;
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write('\nwsbench run: stopping (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      } else {
+        process.exit(RUN_EXIT.aborted);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    const progress = progressWriter();
+    const outcomes: RunOutcome[] = [];
+    try {
+      for (const backend of backends) {
+        if (controller.signal.aborted) break;
+        progress(`[${backend}] starting ${scenario.name}: ${maxConnections.toLocaleString('en-US')} connections`, false);
+        const outcome = await runBackend(
+          {
+            backend,
+            scenario,
+            name: values.name,
+            notes: values.notes,
+            spreadAddresses: !values['no-spread'],
+            perShard,
+            perAddress: 5000,
+            maxInFlightPerShard: 100,
+            limits,
+            slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 }),
+          },
+          {
+            sender: (runId) =>
+              new BatchSender({
+                transport: values.collector ? new HttpTransport(values.collector, { token }) : new LocalTransport(ingestor!),
+                run: runId,
+                onRejected: (id, reply) => process.stderr.write(`wsbench run: the collector refused batch ${id}: ${JSON.stringify(reply.body)}\n`),
+                onConnectivity: (up, detail) => progress(up ? `collector reachable again (${detail})` : `! collector unreachable (${detail}); buffering samples`, false),
+              }),
+            signal: controller.signal,
+            progress,
+          },
+        );
+        outcomes.push(outcome);
+        progress(`[${backend}] ${outcome.verdict}: ${outcome.reason} (run ${outcome.runId})`, false);
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+      db?.close();
+    }
+    process.stderr.write('\n' + summaryTable(outcomes));
+    if (values.json) process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
+    const worst = outcomes.reduce<Verdict>((w, o) => (SEVERITY.indexOf(o.verdict) > SEVERITY.indexOf(w) ? o.verdict : w), controller.signal.aborted ? 'aborted' : 'stable');
+    return RUN_EXIT[worst];
+  },
+};
+
+type RunValues = Record<string, string | boolean | undefined>;
+
+function buildScenario(values: RunValues): Scenario {
+  if (values.scenario && values['scenario-file']) throw new ConfigError('--scenario and --scenario-file exclude each other');
+  const base = values['scenario-file'] ? loadScenarioFile(values['scenario-file'] as string) : presetScenario((values.scenario as string | undefined) ?? 'quick');
+  const n = (flag: string, min = 1) => numberFlag(flag, values[flag] as string | undefined, { min, integer: true });
+  const s: Scenario = { ...base };
+  const set = <K extends keyof Scenario>(key: K, value: Scenario[K] | undefined) => {
+    if (value !== undefined) s[key] = value;
+  };
+  set('connections', n('connections'));
+  set('connectRatePerSec', n('rate'));
+  set('holdSec', n('hold'));
+  set('intervalMs', n('interval-ms', 50));
+  set('lateMs', n('late-ms') ?? (values['interval-ms'] ? s.intervalMs : undefined));
+  set('workers', n('workers'));
+  set('symbols', n('symbols'));
+  set('probes', n('probes'));
+  if (values.compression) s.compression = true;
+  if (values['connect-first']) s.publishDuringRamp = false;
+  if (typeof values.steps === 'string') {
+    const steps = values.steps.split(',').map((v) => Number(v.trim()));
+    if (steps.some((v) => !Number.isInteger(v) || v < 1)) throw new ConfigError(`--steps must be whole numbers separated by commas, got "${values.steps}"`);
+    s.steps = steps;
+    if (values.connections === undefined) s.connections = Math.max(...steps);
+  } else if (s.steps && values.connections !== undefined) {
+    s.steps = s.steps.filter((v) => v <= s.connections);
+    if (s.steps.length === 0) s.steps = [s.connections];
+  }
+  return validateScenario(s, 'flags');
+}
+
+/** Transient lines redraw one status line on a terminal; elsewhere one line each 10 s. */
+function progressWriter(): (line: string, transient: boolean) => void {
+  const tty = process.stderr.isTTY;
+  let lastPlain = 0;
+  let drawn = false;
+  return (line, transient) => {
+    if (tty) {
+      process.stderr.write(`\r\x1b[2K${line}${transient ? '' : '\n'}`);
+      drawn = transient;
+    } else if (!transient || Date.now() - lastPlain >= 10_000) {
+      process.stderr.write(`${line}\n`);
+      if (transient) lastPlain = Date.now();
+    }
+    void drawn;
+  };
+}
+
+function summaryTable(outcomes: RunOutcome[]): string {
+  if (outcomes.length === 0) return 'no run finished\n';
+  const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(3)}%`);
+  return table(
+    ['BACKEND', 'VERDICT', 'CONNS', 'DELIVERED', 'MISSING', 'P50', 'P99', 'SERVER RSS', 'PER CONN', 'SERVER CPU', 'CLIENT CPU MAX', 'RUN'],
+    outcomes.map((o) => [
+      o.backend,
+      o.verdict,
+      formatNumber(o.figures.connections),
+      pct(o.figures.deliveredPct),
+      formatNumber(o.figures.missing),
+      formatMs(o.figures.latencyP50Ms),
+      formatMs(o.figures.latencyP99Ms),
+      formatBytes(o.figures.serverRssBytes),
+      formatBytes(o.figures.bytesPerConn),
+      o.figures.serverCpuPct === null ? '–' : `${o.figures.serverCpuPct.toFixed(0)}%`,
+      `${o.figures.maxShardCpuPct.toFixed(0)}%`,
+      o.runId,
+    ]),
+  );
+}

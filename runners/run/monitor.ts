@@ -1,0 +1,128 @@
+// Watches every record a run produces on its way to the collector: the live figures for the
+// status line, the window sums a verdict is made of, and the client-saturation rule.
+import { mergeEncoded, percentilesMs } from '../../collector/histogram.ts';
+import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
+
+export interface Window {
+  fromMs: number;
+  toMs: number;
+}
+
+export class RunMonitor {
+  readonly latestClient = new Map<string, ClientSample>();
+  latestServer: ServerSample | undefined;
+  private readonly overSince = new Map<string, number>();
+  /** Shards that saturated, when (the first second over the threshold) and how. */
+  readonly saturated = new Map<string, { sinceMs: number; untilMs: number; message: string }>();
+  private readonly windows: Window[] = [];
+  maxShardCpuPct = 0;
+  maxLoopDelayP99Ms = 0;
+  connectFailures = 0;
+  silentTicks = 0;
+  /** Window sums, for the current window only. */
+  private window: Window | undefined;
+  private sums = { expected: 0, missing: 0, received: 0, seconds: new Set<number>() };
+  private hists: string[] = [];
+  private rss: [number, number][] = [];
+  private cpu: number[] = [];
+  private openPerSecond = new Map<number, number>();
+
+  constructor(private readonly saturation: { cpuPct: number; seconds: number }) {}
+
+  /** Starts summing a new window; records outside it are still watched, not summed. */
+  setWindow(window: Window): void {
+    this.window = window;
+    this.windows.push(window);
+    this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
+    this.hists = [];
+    this.rss = [];
+    this.cpu = [];
+    this.openPerSecond = new Map();
+  }
+
+  observe(record: IngestRecord): EventRecord | undefined {
+    if (record.kind === 'client') return this.observeClient(record);
+    if (record.kind === 'server') {
+      this.latestServer = record;
+      if (this.inWindow(record.t)) {
+        this.rss.push([record.t, record.rssBytes]);
+        this.cpu.push(record.cpuUserPct + record.cpuSysPct);
+      }
+    } else if (record.kind === 'tick' && (record.expectedReceivers ?? 0) > 0 && record.receivers === 0) {
+      this.silentTicks++;
+    }
+    return undefined;
+  }
+
+  private inWindow(t: number): boolean {
+    return this.window !== undefined && t >= this.window.fromMs && t <= this.window.toMs;
+  }
+
+  private observeClient(c: ClientSample): EventRecord | undefined {
+    this.latestClient.set(c.source, c);
+    this.connectFailures += c.failed;
+    if (this.inWindow(c.t)) {
+      this.sums.expected += c.expected;
+      this.sums.missing += c.missing;
+      this.sums.received += c.received;
+      this.sums.seconds.add(c.t);
+      if (c.latHistUs) this.hists.push(c.latHistUs);
+      this.openPerSecond.set(c.t, (this.openPerSecond.get(c.t) ?? 0) + c.open);
+    }
+    const cpu = c.cpuPct ?? 0;
+    this.maxShardCpuPct = Math.max(this.maxShardCpuPct, cpu);
+    this.maxLoopDelayP99Ms = Math.max(this.maxLoopDelayP99Ms, c.loopDelayP99Ms ?? 0);
+    // The harness must not be the bottleneck: a shard over the threshold for long enough makes
+    // the run client-bound, and its figures are never presented as the server's limit.
+    if (cpu >= this.saturation.cpuPct) {
+      const since = this.overSince.get(c.source) ?? c.t;
+      this.overSince.set(c.source, since);
+      const known = this.saturated.get(c.source);
+      if (known) known.untilMs = c.t;
+      if (c.t - since >= (this.saturation.seconds - 1) * 1000 && !known) {
+        const message = `${c.source} at ≥ ${this.saturation.cpuPct}% CPU for ${this.saturation.seconds} s`;
+        this.saturated.set(c.source, { sinceMs: since, untilMs: c.t, message });
+        return { kind: 'event', t: c.t, source: 'runner', type: 'client-saturated', message, data: { shard: c.source, cpuPct: cpu } };
+      }
+    } else {
+      this.overSince.delete(c.source);
+    }
+    return undefined;
+  }
+
+  /**
+   * Saturation that overlaps a window: the client's figures there are its own limit. (A shard
+   * busy with TLS handshakes during a ramp only slows the ramp; it is reported as an event.)
+   */
+  saturatedWithin(window: Window): string[] {
+    return [...this.saturated.values()].filter((s) => s.untilMs >= window.fromMs && s.sinceMs <= window.toMs).map((s) => s.message);
+  }
+
+  saturatedAnyWindow(): number {
+    return this.windows.reduce((n, w) => n + this.saturatedWithin(w).length, 0);
+  }
+
+  openNow(): number {
+    let n = 0;
+    for (const c of this.latestClient.values()) n += c.open;
+    return n;
+  }
+
+  windowFigures() {
+    const latency = percentilesMs(mergeEncoded(this.hists));
+    // Seconds where not every shard reported yet undercount; the median of the rest is robust.
+    const opens = [...this.openPerSecond.values()].sort((a, b) => a - b);
+    const rss = this.rss.map((p) => p[1]).sort((a, b) => a - b);
+    return {
+      expected: this.sums.expected,
+      missing: this.sums.missing,
+      received: this.sums.received,
+      seconds: this.sums.seconds.size,
+      latency,
+      heldConnections: opens.length ? opens[Math.floor(opens.length / 2)]! : 0,
+      rss: this.rss,
+      serverRssMedianBytes: rss.length ? rss[Math.floor(rss.length / 2)]! : null,
+      serverCpuMeanPct: this.cpu.length ? this.cpu.reduce((a, b) => a + b, 0) / this.cpu.length : null,
+    };
+  }
+}

@@ -1,0 +1,359 @@
+// One run of one backend, end to end: record the setup, start the backend and its sampler, ramp
+// the clients, hold, judge, stop, and stream everything to the collector as it happens. An
+// interrupted run is stored as aborted with everything sampled so far.
+import { randomBytes } from 'node:crypto';
+import { mergeEncoded, percentilesMs } from '../../collector/histogram.ts';
+import type { EventRecord, IngestRecord, PhaseRecord, Verdict } from '../../collector/records.ts';
+import type { BatchSender } from '../../collector/sender.ts';
+import { resolveServeOptions } from '../backends/options.ts';
+import { getBackend } from '../backends/registry.ts';
+import { SEED_CIPHER } from '../backends/tls.ts';
+import type { BackendName, ProcessExit, RunningBackend } from '../backends/types.ts';
+import { ClientFleet } from '../client/fleet.ts';
+import { Sampler } from '../sampler/sampler.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import type { Limits } from './environment.ts';
+import { describeHost } from './environment.ts';
+import { RunMonitor } from './monitor.ts';
+import { deliveredPct, judge } from './verdict.ts';
+
+export interface RunRequest {
+  backend: BackendName;
+  scenario: Scenario;
+  name?: string;
+  notes?: string;
+  spreadAddresses: boolean;
+  perShard: number;
+  perAddress: number;
+  maxInFlightPerShard: number;
+  limits: Limits;
+  /** Tests only: make shard-0 spend this long on every frame. */
+  slowShardMsPerFrame?: number;
+}
+
+export interface RunHooks {
+  /** Makes the sender for a run id (embedded collector or HTTP). */
+  sender(runId: string): BatchSender;
+  signal: AbortSignal;
+  /** Human progress (stderr). */
+  progress(line: string, transient: boolean): void;
+}
+
+export interface StepOutcome {
+  connections: number;
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface RunOutcome {
+  runId: string;
+  backend: BackendName;
+  backendBuild: string;
+  scenario: string;
+  status: 'completed' | 'aborted' | 'crashed' | 'failed';
+  verdict: Verdict;
+  reason: string;
+  tls: { protocol: string; cipher: string } | null;
+  steps: StepOutcome[];
+  figures: {
+    connections: number;
+    deliveredPct: number | null;
+    expected: number;
+    missing: number;
+    latencyP50Ms: number | null;
+    latencyP99Ms: number | null;
+    serverRssBytes: number | null;
+    bytesPerConn: number | null;
+    serverCpuPct: number | null;
+    maxShardCpuPct: number;
+  };
+  validity: Record<string, unknown>;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+export function newRunId(backend: string, scenario: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${backend}-${scenario}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+  const { scenario } = request;
+  const backendImpl = getBackend(request.backend);
+  const info = backendImpl.describe(); // refuses here, before anything starts, if it cannot run
+  const runId = newRunId(request.backend, scenario.name);
+  const sender = hooks.sender(runId);
+  const monitor = new RunMonitor({ cpuPct: scenario.saturationCpuPct, seconds: scenario.saturationSec });
+  const push = (record: IngestRecord) => {
+    sender.push(record);
+    const event = monitor.observe(record);
+    if (event) {
+      sender.push(event);
+      hooks.progress(`! ${event.message}`, false);
+    }
+  };
+  const event = (type: string, message: string, data?: Record<string, unknown>) =>
+    push({ kind: 'event', t: Date.now(), source: 'runner', type, message, ...(data ? { data } : {}) });
+
+  const steps = scenario.steps ?? [scenario.connections];
+  const maxConnections = steps[steps.length - 1]!;
+  const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
+  const judgeAfterMs = scenario.lateMs + scenario.intervalMs;
+  const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
+  const t0Ms = scenario.publishDuringRamp ? Date.now() : Date.now() + rampEstimateMs * 1.2 + 5000;
+  const serve = resolveServeOptions({
+    port: 0,
+    workers: scenario.workers || undefined,
+    intervalMs: scenario.intervalMs,
+    t0Ms,
+    symbols: Array.from({ length: scenario.symbols }, (_, i) => (scenario.symbols === 1 ? 'AAPL' : `SYM${i}`)),
+    compression: scenario.compression,
+  });
+  const startedMs = Date.now();
+  push({
+    kind: 'run',
+    name: request.name ?? `${scenario.name} ${request.backend}`,
+    scenario: { ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress },
+    backend: { name: info.name, version: info.version, build: info.build },
+    env: describeHost(request.limits),
+    startedMs,
+    status: 'running',
+    ...(request.notes ? { notes: request.notes } : {}),
+  });
+
+  let seq = 0;
+  const phase = (p: Omit<PhaseRecord, 'kind' | 'seq'>, reuse?: number): number => {
+    const id = reuse ?? seq++;
+    push({ kind: 'phase', seq: id, ...p });
+    return id;
+  };
+
+  let backend: RunningBackend | undefined;
+  let fleet: ClientFleet | undefined;
+  let sampler: Sampler | undefined;
+  const crashes: string[] = [];
+  const harnessFailures: string[] = [];
+  let tls: RunOutcome['tls'] = null;
+  let serverDown = false;
+  const stepOutcomes: StepOutcome[] = [];
+  let status: RunOutcome['status'] = 'completed';
+  let lastWindow: ReturnType<RunMonitor['windowFigures']> | undefined;
+
+  try {
+    backend = await backendImpl.start(serve);
+    const running = backend;
+    const dead = new Set<number>();
+    sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), push });
+    sampler.start();
+    const liveWorkers = new Set(running.pids().filter((p) => p.role === 'worker').map((p) => p.pid));
+    running.onExit((exit: ProcessExit) => {
+      dead.add(exit.pid);
+      const crash = sampler!.recordExit(exit);
+      crashes.push(crash.message);
+      hooks.progress(`! ${request.backend} ${crash.message}`, false);
+      liveWorkers.delete(exit.pid);
+      // With its primary or every worker gone, the server can deliver nothing more: end the run.
+      if (exit.role === 'primary' || liveWorkers.size === 0) serverDown = true;
+    });
+
+    fleet = new ClientFleet({
+      host: serve.host, port: running.port, protocol: request.backend === 'uws' ? 'raw' : 'socketio',
+      connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
+      connectRatePerSec: scenario.connectRatePerSec, maxInFlightPerShard: request.maxInFlightPerShard,
+      intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
+      topics: serve.symbols.map((s) => `stocks/${s}`), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses,
+      ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
+    });
+    const connectErrors = new Map<string, number>();
+    fleet.onMessage((message, source) => {
+      if (message.type === 'sample') {
+        push(message.sample);
+        for (const tick of message.ticks) push(tick);
+      } else if (message.type === 'tls' && !tls) {
+        tls = { protocol: message.protocol, cipher: message.cipher };
+        push({ kind: 'run-update', tlsVersion: message.protocol, tlsCipher: message.cipher });
+        if (message.protocol !== 'TLSv1.3' || message.cipher !== SEED_CIPHER) event('warning', `negotiated ${message.protocol} ${message.cipher}, not TLSv1.3 ${SEED_CIPHER}`);
+      } else if (message.type === 'connect-error') {
+        const seen = connectErrors.get(message.message) ?? 0;
+        connectErrors.set(message.message, seen + message.count);
+        if (seen === 0) event('connect-error', `${source}: ${message.message}`, { count: message.count });
+      }
+    });
+    fleet.onExit((source, code, signal) => {
+      harnessFailures.push(`client ${source} exited (${signal ?? `code ${code}`})`);
+      event('client-crash', `client ${source} exited (${signal ?? `code ${code}`})`);
+    });
+    await fleet.start();
+
+    for (let i = 0; i < steps.length; i++) {
+      const target = steps[i]!;
+      const stepName = scenario.steps ? 'step' : 'hold';
+      // Ramp to the target, showing progress, until everyone is connected or it is clearly stuck.
+      const rampStart = Date.now();
+      const rampSeq = phase({ name: 'ramp', ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: rampStart });
+      fleet.ramp(target);
+      const rampDeadline = rampStart + ((target - monitor.openNow()) / scenario.connectRatePerSec) * 2000 + 30_000;
+      while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && monitor.openNow() < target && Date.now() < rampDeadline) {
+        await sleep(250, hooks.signal);
+        hooks.progress(rampLine(request.backend, monitor.openNow(), target), true);
+      }
+      const rampEnd = Date.now();
+      phase({ name: 'ramp', targetConnections: target, startedMs: rampStart, endedMs: rampEnd }, rampSeq);
+      if (!scenario.publishDuringRamp && i === 0 && rampEnd > t0Ms + scenario.intervalMs) {
+        event('warning', `the ramp took ${Math.round((rampEnd - rampStart) / 1000)} s, longer than planned: ticks started before everyone was connected`);
+      }
+      if (hooks.signal.aborted || serverDown || harnessFailures.length > 0) break;
+      if (monitor.openNow() < target) event('warning', `ramp stopped at ${monitor.openNow()} of ${target} connections after ${Math.round((rampEnd - rampStart) / 1000)} s`);
+
+      // Hold. The window is in judgement time: it holds the verdicts of the ticks scheduled
+      // during the hold, which are judged judgeAfterMs after their schedule.
+      const holdStart = Date.now();
+      const holdEnd = holdStart + scenario.holdSec * 1000;
+      const window = { fromMs: holdStart + judgeAfterMs, toMs: holdEnd + judgeAfterMs };
+      monitor.setWindow(window);
+      const holdSeq = phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
+      while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && Date.now() < window.toMs + 1500) {
+        await sleep(1000, hooks.signal);
+        hooks.progress(holdLine(request.backend, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
+      }
+      const aborted = hooks.signal.aborted || harnessFailures.length > 0;
+      lastWindow = monitor.windowFigures();
+      const { verdict, reason } = judge({
+        targetConnections: target,
+        heldConnections: lastWindow.heldConnections,
+        expected: lastWindow.expected,
+        missing: lastWindow.missing,
+        latencyP99Ms: lastWindow.latency.p99Ms,
+        intervalMs: scenario.intervalMs,
+        crashes: [...crashes],
+        clientBound: monitor.saturatedWithin(window),
+        aborted,
+        rss: lastWindow.rss,
+        judgeMemorySlope: scenario.memorySlope,
+      });
+      phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict, verdictReason: reason }, holdSeq);
+      stepOutcomes.push({ connections: target, verdict, reason });
+      if (verdict !== 'stable') break;
+    }
+  } catch (err) {
+    status = 'failed';
+    harnessFailures.push((err as Error).message);
+    event('error', (err as Error).message);
+  } finally {
+    sampler?.stop();
+    if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
+    await fleet?.stop();
+    await backend?.stop();
+  }
+
+  const last = stepOutcomes[stepOutcomes.length - 1];
+  let verdict: Verdict;
+  let reason: string;
+  if (hooks.signal.aborted) {
+    status = 'aborted';
+    verdict = 'aborted';
+    reason = 'interrupted (Ctrl-C)';
+  } else if (harnessFailures.length > 0) {
+    if (status !== 'failed') status = 'aborted';
+    verdict = 'aborted';
+    reason = harnessFailures.join('; ');
+  } else if (crashes.length > 0) {
+    status = 'crashed';
+    verdict = 'crashed';
+    reason = crashes.join('; ');
+  } else if (!last) {
+    verdict = 'aborted';
+    reason = 'no window was held';
+  } else if (scenario.steps) {
+    const stable = stepOutcomes.filter((s) => s.verdict === 'stable');
+    const highest = stable[stable.length - 1];
+    verdict = last.verdict;
+    reason = `${highest ? `highest stable step: ${highest.connections} connections` : 'no stable step'}${last.verdict === 'stable' ? ' (the ceiling)' : `; at ${last.connections}: ${last.verdict}, ${last.reason}`}`;
+  } else {
+    verdict = last.verdict;
+    reason = last.reason;
+  }
+
+  const w = lastWindow;
+  const serverRss = w?.serverRssMedianBytes ?? null;
+  const serverCpu = w?.serverCpuMeanPct ?? null;
+  const held = w?.heldConnections ?? 0;
+  const validity = {
+    valid: monitor.saturatedAnyWindow() === 0 && harnessFailures.length === 0 && (tls as RunOutcome['tls'])?.cipher === SEED_CIPHER,
+    generatorSaturated: monitor.saturatedAnyWindow() > 0,
+    saturatedShards: [...monitor.saturated.values()].map((s) => s.message),
+    maxShardCpuPct: monitor.maxShardCpuPct,
+    maxLoopDelayP99Ms: Math.round(monitor.maxLoopDelayP99Ms * 10) / 10,
+    connectionErrors: monitor.connectFailures,
+    clockOffsetBoundMs: 0, // probes and server share this machine's clock
+    missedTicks: monitor.silentTicks,
+    tls,
+  };
+  // The samples first, then the verdict in a batch of its own: nothing else can sink it.
+  await sender.flush(30_000);
+  push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity });
+  const flushed = await sender.close(30_000);
+  if (flushed.pendingRecords > 0) hooks.progress(`! ${flushed.pendingRecords} records could not reach the collector`, false);
+
+  return {
+    runId,
+    backend: request.backend,
+    backendBuild: info.build,
+    scenario: scenario.name,
+    status,
+    verdict,
+    reason,
+    tls,
+    steps: stepOutcomes,
+    figures: {
+      connections: held,
+      deliveredPct: w ? deliveredPct(w.expected, w.missing) : null,
+      expected: w?.expected ?? 0,
+      missing: w?.missing ?? 0,
+      latencyP50Ms: w?.latency.p50Ms ?? null,
+      latencyP99Ms: w?.latency.p99Ms ?? null,
+      serverRssBytes: serverRss,
+      bytesPerConn: serverRss !== null && held > 0 ? Math.round(serverRss / held) : null,
+      serverCpuPct: serverCpu,
+      maxShardCpuPct: monitor.maxShardCpuPct,
+    },
+    validity,
+  };
+}
+
+function rampLine(backend: string, open: number, target: number): string {
+  const width = 24;
+  const done = Math.min(width, Math.round((open / Math.max(1, target)) * width));
+  return `[${backend}] ramp [${'#'.repeat(done)}${'-'.repeat(width - done)}] ${open.toLocaleString('en-US')}/${target.toLocaleString('en-US')}`;
+}
+
+function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor): string {
+  let received = 0;
+  let expected = 0;
+  let missing = 0;
+  let clientCpu = 0;
+  let p99: number | null = null;
+  for (const c of m.latestClient.values()) {
+    received += c.received;
+    expected += c.expected;
+    missing += c.missing;
+    clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
+    if (c.latHistUs) p99 = percentilesMs(mergeEncoded([c.latHistUs])).p99Ms;
+  }
+  const s = m.latestServer;
+  const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';
+  const cpu = s ? `${(s.cpuUserPct + s.cpuSysPct).toFixed(0)}%` : '–';
+  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${m.openNow().toLocaleString('en-US')}  msg/s ${received}/${expected}  missing ${missing}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client ${clientCpu.toFixed(0)}%`;
+}

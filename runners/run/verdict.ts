@@ -1,0 +1,64 @@
+// The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
+// it can be tested with fixed numbers and recomputed from a database.
+import type { Verdict } from '../../collector/records.ts';
+
+export interface WindowFigures {
+  targetConnections: number;
+  heldConnections: number;
+  expected: number;
+  missing: number;
+  latencyP99Ms: number | null;
+  intervalMs: number;
+  crashes: string[];
+  clientBound: string[];
+  aborted: boolean;
+  /** [time ms, total server RSS bytes] over the window. */
+  rss: [number, number][];
+  judgeMemorySlope: boolean;
+}
+
+export const DELIVERED_PCT_MIN = 99.99;
+/** Memory counts as growing past this much over the window (and 2% of its mean). */
+const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
+const SLOPE_MIN_WINDOW_MS = 120_000;
+
+export function deliveredPct(expected: number, missing: number): number | null {
+  return expected > 0 ? (100 * (expected - missing)) / expected : null;
+}
+
+/** Least-squares slope in bytes per millisecond. */
+export function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, p) => s + p[0], 0) / n;
+  const my = points.reduce((s, p) => s + p[1], 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
+  if (w.aborted) return { verdict: 'aborted', reason: 'interrupted before the window ended' };
+  if (w.crashes.length > 0) return { verdict: 'crashed', reason: w.crashes.join('; ') };
+  if (w.clientBound.length > 0) return { verdict: 'client-bound', reason: `load generator saturated (${w.clientBound.join('; ')}): figures describe the client, not the server` };
+  const reasons: string[] = [];
+  if (w.heldConnections < w.targetConnections) reasons.push(`held ${w.heldConnections} of ${w.targetConnections} connections`);
+  const delivered = deliveredPct(w.expected, w.missing);
+  if (delivered === null) reasons.push('no tick was expected in the window');
+  else if (delivered < DELIVERED_PCT_MIN) reasons.push(`delivered ${delivered.toFixed(3)}% (< ${DELIVERED_PCT_MIN}%): ${w.missing} of ${w.expected} missing`);
+  if (w.latencyP99Ms === null) reasons.push('no latency measured');
+  else if (w.latencyP99Ms >= w.intervalMs) reasons.push(`latency p99 ${Math.round(w.latencyP99Ms)} ms ≥ the ${w.intervalMs} ms interval`);
+  if (w.judgeMemorySlope && w.rss.length >= 2) {
+    const span = w.rss[w.rss.length - 1]![0] - w.rss[0]![0];
+    if (span >= SLOPE_MIN_WINDOW_MS) {
+      const growth = slope(w.rss) * span;
+      const mean = w.rss.reduce((s, p) => s + p[1], 0) / w.rss.length;
+      if (growth > Math.max(GROWTH_FLOOR_BYTES, 0.02 * mean)) reasons.push(`memory growing: +${(growth / 1e6).toFixed(1)} MB over ${Math.round(span / 1000)} s`);
+    }
+  }
+  return reasons.length ? { verdict: 'unstable', reason: reasons.join('; ') } : { verdict: 'stable', reason: `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms` };
+}

@@ -1,0 +1,104 @@
+// Reads what the kernel knows about processes and the host, from /proc and /sys only, so the
+// same code samples a server on this machine or on a Raspberry Pi.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+export const CLOCK_TICKS = (() => {
+  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(out.stdout?.trim());
+  return Number.isFinite(n) && n > 0 ? n : 100;
+})();
+
+export interface ProcReading {
+  pid: number;
+  cpuSeconds: { user: number; system: number };
+  rssBytes: number;
+}
+
+/** One process's CPU times and RSS, or undefined when it is gone. */
+export function readProcess(pid: number): ProcReading | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HostReading {
+  memAvailableBytes: number | undefined;
+  memTotalBytes: number | undefined;
+  load1: number | undefined;
+  tempC: number | undefined;
+}
+
+export function readHost(): HostReading {
+  const meminfo = safeRead('/proc/meminfo') ?? '';
+  const kb = (key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(meminfo);
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
+  const load = Number((safeRead('/proc/loadavg') ?? '').split(' ')[0]);
+  return { memAvailableBytes: kb('MemAvailable'), memTotalBytes: kb('MemTotal'), load1: Number.isFinite(load) ? load : undefined, tempC: readTemperature() };
+}
+
+/** The hottest thermal zone, where the host exposes any (a Pi does; most VMs do not). */
+function readTemperature(): number | undefined {
+  let dirs: string[];
+  try {
+    dirs = fs.readdirSync('/sys/class/thermal').filter((d) => d.startsWith('thermal_zone'));
+  } catch {
+    return undefined;
+  }
+  let hottest: number | undefined;
+  for (const dir of dirs) {
+    const milli = Number(safeRead(`/sys/class/thermal/${dir}/temp`));
+    if (Number.isFinite(milli) && milli > 0) hottest = Math.max(hottest ?? -Infinity, milli / 1000);
+  }
+  return hottest;
+}
+
+export function safeRead(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernel's count of OOM kills since boot (/proc/vmstat, Linux ≥ 4.13). */
+export function systemOomKills(): number | undefined {
+  const m = /^oom_kill (\d+)$/m.exec(safeRead('/proc/vmstat') ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The OOM-kill counter of the memory cgroup a process is in: cgroup v2 memory.events, or v1
+ * memory.oom_control. Read at start, because a dead process's cgroup can no longer be looked up.
+ */
+export function cgroupOomCounterFile(pid: number): string | undefined {
+  const lines = (safeRead(`/proc/${pid}/cgroup`) ?? '').split('\n');
+  for (const line of lines) {
+    const [, controllers, cgPath] = line.split(':');
+    if (controllers === '' && cgPath !== undefined) {
+      const file = `/sys/fs/cgroup${cgPath}/memory.events`;
+      if (fs.existsSync(file)) return file;
+    }
+    if (controllers?.split(',').includes('memory') && cgPath !== undefined) {
+      const file = `/sys/fs/cgroup/memory${cgPath}/memory.oom_control`;
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+export function readOomCounter(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  const m = /^oom_kill (\d+)$/m.exec(safeRead(file) ?? '');
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,125 @@
+// The sampler beside the server: once a second, RSS and CPU of every backend process from /proc,
+// the host's memory, load and temperature, and the backend's own counters; and, when a backend
+// process dies, a crash event at that second with its exit code or signal and whether the
+// kernel or its cgroup OOM-killed it.
+import type { EventRecord, ServerSample } from '../../collector/records.ts';
+import type { BackendStatus, ProcessExit, ProcessRole } from '../backends/types.ts';
+import { cgroupOomCounterFile, readHost, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
+
+export interface SamplerOptions {
+  source: string;
+  /** Every process of the backend (asked each second: workers may die). */
+  processes: () => ProcessRole[];
+  /** The backend's own counters; may reject or time out, then /proc figures are still sent. */
+  status?: () => Promise<BackendStatus>;
+  push: (record: ServerSample | EventRecord) => void;
+}
+
+export class Sampler {
+  private timer: NodeJS.Timeout | undefined;
+  private previous = new Map<number, { reading: ProcReading; atMs: number }>();
+  private readonly oomFiles = new Map<number, string | undefined>();
+  private readonly oomAtStart = new Map<string, number | undefined>();
+  private systemOomAtStart = systemOomKills();
+  private stopped = false;
+  lastSample: ServerSample | undefined;
+
+  constructor(private readonly options: SamplerOptions) {}
+
+  start(): void {
+    this.watch(this.options.processes());
+    const next = () => {
+      this.timer = setTimeout(async () => {
+        if (this.stopped) return;
+        await this.sample();
+        next();
+      }, 1000 - (Date.now() % 1000) + 10);
+    };
+    next();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Remembers each process's cgroup OOM counter now, while the process can be looked up. */
+  private watch(processes: ProcessRole[]): void {
+    for (const { pid } of processes) {
+      if (this.oomFiles.has(pid)) continue;
+      const file = cgroupOomCounterFile(pid);
+      this.oomFiles.set(pid, file);
+      if (file && !this.oomAtStart.has(file)) this.oomAtStart.set(file, readOomCounter(file));
+    }
+  }
+
+  async sample(): Promise<ServerSample | undefined> {
+    const t = Math.floor(Date.now() / 1000) * 1000;
+    // One sample per second: a final sample taken in a second already sampled is skipped.
+    if (this.lastSample && t <= this.lastSample.t) return undefined;
+    const processes = this.options.processes();
+    this.watch(processes);
+    const status = this.options.status ? await this.options.status().catch(() => undefined) : undefined;
+    const procs: NonNullable<ServerSample['procs']> = [];
+    const now = Date.now();
+    for (const { pid, role } of processes) {
+      const reading = readProcess(pid);
+      if (!reading) continue;
+      const before = this.previous.get(pid);
+      this.previous.set(pid, { reading, atMs: now });
+      const seconds = before ? (now - before.atMs) / 1000 : 0;
+      const pct = (a: number, b: number) => (seconds > 0 ? Math.max(0, Math.round(((a - b) / seconds) * 1000) / 10) : 0);
+      procs.push({
+        pid,
+        role,
+        rssBytes: reading.rssBytes,
+        cpuUserPct: before ? pct(reading.cpuSeconds.user, before.reading.cpuSeconds.user) : 0,
+        cpuSysPct: before ? pct(reading.cpuSeconds.system, before.reading.cpuSeconds.system) : 0,
+      });
+    }
+    if (procs.length === 0 || (this.lastSample && t <= this.lastSample.t)) return undefined;
+    const host = readHost();
+    const sample: ServerSample = {
+      kind: 'server',
+      source: this.options.source,
+      t,
+      rssBytes: procs.reduce((n, p) => n + p.rssBytes, 0),
+      cpuUserPct: Math.round(procs.reduce((n, p) => n + p.cpuUserPct, 0) * 10) / 10,
+      cpuSysPct: Math.round(procs.reduce((n, p) => n + p.cpuSysPct, 0) * 10) / 10,
+      ...(host.memAvailableBytes !== undefined ? { memAvailableBytes: host.memAvailableBytes } : {}),
+      ...(host.load1 !== undefined ? { load1: host.load1 } : {}),
+      ...(host.tempC !== undefined ? { tempC: host.tempC } : {}),
+      ...(status ? { connections: status.total.connections, backpressureBytes: status.total.backpressureBytes, published: status.total.published } : {}),
+      procs,
+    };
+    this.lastSample = sample;
+    this.options.push(sample);
+    return sample;
+  }
+
+  /** Records a backend process's death as a crash event, with the OOM evidence found. */
+  recordExit(exit: ProcessExit): EventRecord {
+    const file = this.oomFiles.get(exit.pid);
+    const cgroupKills = file ? (readOomCounter(file) ?? 0) - (this.oomAtStart.get(file) ?? 0) : undefined;
+    const systemKills = (systemOomKills() ?? 0) - (this.systemOomAtStart ?? 0);
+    const killed = exit.signal === 'SIGKILL';
+    const oom = killed && ((cgroupKills ?? 0) > 0 || systemKills > 0);
+    const evidence = !killed ? 'not killed by SIGKILL' : cgroupKills ? `cgroup oom_kill +${cgroupKills} (${file})` : systemKills > 0 ? `kernel oom_kill +${systemKills} (/proc/vmstat)` : 'no OOM kill counted';
+    const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const event: EventRecord = {
+      kind: 'event',
+      t: exit.atMs,
+      source: this.options.source,
+      type: 'crash',
+      message: `${exit.role}${exit.worker !== null ? ` ${exit.worker}` : ''} (pid ${exit.pid}) ${how}${oom ? ': out of memory' : ''}`,
+      data: { pid: exit.pid, role: exit.role, worker: exit.worker, code: exit.code, signal: exit.signal, oom, oomEvidence: evidence },
+    };
+    this.options.push(event);
+    if (oom) {
+      // Count each OOM kill once.
+      if (file && cgroupKills) this.oomAtStart.set(file, readOomCounter(file));
+      this.systemOomAtStart = systemOomKills();
+    }
+    return event;
+  }
+}
