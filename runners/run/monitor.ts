@@ -14,7 +14,7 @@ export class RunMonitor {
   private readonly overSince = new Map<string, number>();
   /** Shards that saturated, when (the first second over the threshold) and how. */
   readonly saturated = new Map<string, { sinceMs: number; untilMs: number; message: string }>();
-  private readonly windows: Window[] = [];
+  private readonly lastSampleAt = new Map<string, number>();
   maxShardCpuPct = 0;
   maxLoopDelayP99Ms = 0;
   connectFailures = 0;
@@ -32,7 +32,6 @@ export class RunMonitor {
   /** Starts summing a new window; records outside it are still watched, not summed. */
   setWindow(window: Window): void {
     this.window = window;
-    this.windows.push(window);
     this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
     this.hists = [];
     this.rss = [];
@@ -60,6 +59,7 @@ export class RunMonitor {
 
   private observeClient(c: ClientSample): EventRecord | undefined {
     this.latestClient.set(c.source, c);
+    this.lastSampleAt.set(c.source, Date.now());
     this.connectFailures += c.failed;
     if (this.inWindow(c.t)) {
       this.sums.expected += c.expected;
@@ -78,16 +78,24 @@ export class RunMonitor {
       const since = this.overSince.get(c.source) ?? c.t;
       this.overSince.set(c.source, since);
       const known = this.saturated.get(c.source);
-      if (known) known.untilMs = c.t;
+      // Saturated until a sample says otherwise: a saturated shard may not report for a while.
+      if (known) known.untilMs = Infinity;
       if (c.t - since >= (this.saturation.seconds - 1) * 1000 && !known) {
         const message = `${c.source} at ≥ ${this.saturation.cpuPct}% CPU for ${this.saturation.seconds} s`;
-        this.saturated.set(c.source, { sinceMs: since, untilMs: c.t, message });
+        this.saturated.set(c.source, { sinceMs: since, untilMs: Infinity, message });
         return { kind: 'event', t: c.t, source: 'runner', type: 'client-saturated', message, data: { shard: c.source, cpuPct: cpu } };
       }
     } else {
       this.overSince.delete(c.source);
+      const known = this.saturated.get(c.source);
+      if (known && known.untilMs === Infinity) known.untilMs = c.t;
     }
     return undefined;
+  }
+
+  /** Shards whose event loop has not managed to send a sample for `silentMs`. */
+  silentShards(nowMs: number, silentMs = 3000): string[] {
+    return [...this.lastSampleAt].filter(([, at]) => nowMs - at > silentMs).map(([source, at]) => `${source} sent no sample for ${Math.round((nowMs - at) / 1000)} s`);
   }
 
   /**
@@ -96,10 +104,6 @@ export class RunMonitor {
    */
   saturatedWithin(window: Window): string[] {
     return [...this.saturated.values()].filter((s) => s.untilMs >= window.fromMs && s.sinceMs <= window.toMs).map((s) => s.message);
-  }
-
-  saturatedAnyWindow(): number {
-    return this.windows.reduce((n, w) => n + this.saturatedWithin(w).length, 0);
   }
 
   openNow(): number {

@@ -112,7 +112,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
   const judgeAfterMs = scenario.lateMs + scenario.intervalMs;
   const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
-  const t0Ms = scenario.publishDuringRamp ? Date.now() : Date.now() + rampEstimateMs * 1.2 + 5000;
+  const t0Ms = scenario.publishDuringRamp ? Date.now() : Date.now() + rampEstimateMs * 1.2 + 2000;
   const serve = resolveServeOptions({
     port: 0,
     workers: scenario.workers || undefined,
@@ -145,6 +145,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   let sampler: Sampler | undefined;
   const crashes: string[] = [];
   const harnessFailures: string[] = [];
+  const clientBound: string[] = [];
   let tls: RunOutcome['tls'] = null;
   let serverDown = false;
   const stepOutcomes: StepOutcome[] = [];
@@ -217,6 +218,13 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       if (hooks.signal.aborted || serverDown || harnessFailures.length > 0) break;
       if (monitor.openNow() < target) event('warning', `ramp stopped at ${monitor.openNow()} of ${target} connections after ${Math.round((rampEnd - rampStart) / 1000)} s`);
 
+      // Connect first, then start the clock: the hold begins with the first tick.
+      if (!scenario.publishDuringRamp && i === 0 && Date.now() < t0Ms) {
+        phase({ name: 'wait-for-clock', startedMs: Date.now(), endedMs: t0Ms });
+        await sleep(t0Ms - Date.now(), hooks.signal);
+      }
+      if (hooks.signal.aborted) break;
+
       // Hold. The window is in judgement time: it holds the verdicts of the ticks scheduled
       // during the hold, which are judged judgeAfterMs after their schedule.
       const holdStart = Date.now();
@@ -230,6 +238,9 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       }
       const aborted = hooks.signal.aborted || harnessFailures.length > 0;
       lastWindow = monitor.windowFigures();
+      const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentShards(Date.now())];
+      clientBound.push(...boundBy);
+      for (const silent of monitor.silentShards(Date.now())) event('client-saturated', silent);
       const { verdict, reason } = judge({
         targetConnections: target,
         heldConnections: lastWindow.heldConnections,
@@ -238,7 +249,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
         latencyP99Ms: lastWindow.latency.p99Ms,
         intervalMs: scenario.intervalMs,
         crashes: [...crashes],
-        clientBound: monitor.saturatedWithin(window),
+        clientBound: boundBy,
         aborted,
         rss: lastWindow.rss,
         judgeMemorySlope: scenario.memorySlope,
@@ -291,9 +302,9 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const serverCpu = w?.serverCpuMeanPct ?? null;
   const held = w?.heldConnections ?? 0;
   const validity = {
-    valid: monitor.saturatedAnyWindow() === 0 && harnessFailures.length === 0 && (tls as RunOutcome['tls'])?.cipher === SEED_CIPHER,
-    generatorSaturated: monitor.saturatedAnyWindow() > 0,
-    saturatedShards: [...monitor.saturated.values()].map((s) => s.message),
+    valid: clientBound.length === 0 && harnessFailures.length === 0 && (tls as RunOutcome['tls'])?.cipher === SEED_CIPHER,
+    generatorSaturated: clientBound.length > 0,
+    saturatedShards: clientBound,
     maxShardCpuPct: monitor.maxShardCpuPct,
     maxLoopDelayP99Ms: Math.round(monitor.maxLoopDelayP99Ms * 10) / 10,
     connectionErrors: monitor.connectFailures,

@@ -1,0 +1,100 @@
+// The load generator against real and misbehaving servers: the lean Socket.IO client receives
+// exactly what socket.io-client receives, and a server that drops every 10th tick for one
+// client is counted exactly by the real shard process.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { WebSocketServer } from 'ws';
+import type { ClientSample, TickRecord } from '../../collector/records.ts';
+import { tickPayload } from '../../runners/backends/ticker.ts';
+import { resolveTls } from '../../runners/backends/tls.ts';
+import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
+import { CERT_DIR, connectClient, sleep, startBackend } from '../helpers/backends.ts';
+
+function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOptions {
+  return {
+    host: '127.0.0.1', port, protocol: 'raw', connections: 3, probes: 3, perShard: 1000, perAddress: 5000,
+    connectRatePerSec: 100, maxInFlightPerShard: 10, intervalMs: 100, t0Ms: Date.now(), lateMs: 100, judgeAfterMs: 200,
+    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, ...overrides,
+  };
+}
+
+async function collect(fleet: ClientFleet, total: number, ms: number) {
+  const samples: ClientSample[] = [];
+  const ticks: TickRecord[] = [];
+  const tls: string[] = [];
+  fleet.onMessage((m) => {
+    if (m.type === 'sample') {
+      samples.push(m.sample);
+      ticks.push(...m.ticks);
+    } else if (m.type === 'tls') tls.push(`${m.protocol} ${m.cipher}`);
+  });
+  await fleet.start();
+  fleet.ramp(total);
+  await sleep(ms);
+  await fleet.stop();
+  return { samples, ticks, tls };
+}
+
+test('the lean Socket.IO client gets the same ticks, byte for byte, as socket.io-client', async () => {
+  const { backend, t0Ms } = await startBackend('socketio', { intervalMs: 100 });
+  const reference = await connectClient('socketio', backend);
+  const fleet = new ClientFleet(fleetOptions(backend.port, { protocol: 'socketio', t0Ms, connections: 2, probes: 2 }));
+  const { samples, ticks, tls } = await collect(fleet, 2, 1500);
+  reference.close();
+  await backend.stop();
+  assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);
+  const judged = ticks.filter((t) => t.expectedReceivers === 2);
+  assert.ok(judged.length >= 5, `only ${judged.length} ticks judged`);
+  const referenceSeqs = new Set(reference.received.map((r) => r.message.seq));
+  for (const t of judged) {
+    assert.equal(t.receivers, 2, `tick ${t.n}`);
+    assert.ok(referenceSeqs.has(t.n), `socket.io-client did not get tick ${t.n}`);
+  }
+  for (const r of reference.received) assert.equal(r.text, tickPayload('AAPL', r.message.seq, r.message.scheduledMs));
+  const sums = samples.reduce((a, s) => ({ expected: a.expected + s.expected, missing: a.missing + s.missing }), { expected: 0, missing: 0 });
+  assert.equal(sums.missing, 0);
+  assert.equal(sums.expected, judged.length * 2);
+});
+
+test('a server that drops every 10th tick for one client is counted exactly', async () => {
+  const tlsFiles = resolveTls({ dir: CERT_DIR });
+  const server = https.createServer({ cert: fs.readFileSync(tlsFiles.certFile), key: fs.readFileSync(tlsFiles.keyFile), minVersion: 'TLSv1.3' });
+  const wss = new WebSocketServer({ server });
+  const t0Ms = Date.now();
+  const intervalMs = 100;
+  const clients: { send: (s: string) => void }[] = [];
+  wss.on('connection', (ws) => clients.push(ws));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let n = 1;
+  const timer = setInterval(() => {
+    const due = t0Ms + n * intervalMs;
+    if (Date.now() < due) return;
+    const payload = tickPayload('AAPL', n, due);
+    clients.forEach((ws, i) => {
+      if (i === 0 && n % 10 === 0) return; // the first client loses every 10th tick
+      ws.send(payload);
+    });
+    n++;
+  }, 5);
+  const fleet = new ClientFleet(fleetOptions((server.address() as AddressInfo).port, { t0Ms, intervalMs }));
+  const { samples, ticks } = await collect(fleet, 3, 4000);
+  clearInterval(timer);
+  wss.close();
+  server.close();
+
+  const judged = ticks.filter((t) => t.expectedReceivers === 3);
+  assert.ok(judged.length >= 25, `only ${judged.length} ticks judged with all three connected`);
+  for (const t of judged) assert.equal(t.receivers, t.n % 10 === 0 ? 2 : 3, `tick ${t.n}: ${t.receivers} receivers`);
+  const sum = (k: 'expected' | 'missing' | 'dropped' | 'duplicate' | 'outOfOrder') => samples.reduce((a, s) => a + s[k], 0);
+  const partial = ticks.filter((t) => t.expectedReceivers! > 0 && t.expectedReceivers! < 3);
+  const dropsJudged = judged.filter((t) => t.n % 10 === 0).length;
+  assert.equal(sum('expected'), judged.length * 3 + partial.reduce((a, t) => a + t.expectedReceivers!, 0));
+  assert.equal(sum('missing'), dropsJudged + partial.reduce((a, t) => a + (t.expectedReceivers! - t.receivers!), 0));
+  // A gap is seen when the next tick arrives, one interval later: at most one is not judged yet.
+  assert.ok(sum('dropped') === dropsJudged || sum('dropped') === dropsJudged + 1, `dropped ${sum('dropped')}, judged drops ${dropsJudged}`);
+  assert.equal(sum('duplicate'), 0);
+  assert.equal(sum('outOfOrder'), 0);
+});

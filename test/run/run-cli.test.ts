@@ -1,0 +1,166 @@
+// `wsbench run` end to end through the real CLI: short real runs of both backends land in the
+// database with everything a report needs; a saturated client, a killed server and Ctrl-C each
+// end as they should; bad flags and scenario files are refused by name.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { BIN, runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const SHORT = ['--connections', '60', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1'];
+
+function startRun(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exit, output: () => ({ stdout, stderr }) };
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Reads the run's database while the run writes it (WAL lets a reader in). */
+function peek<T>(db: string, read: (d: ReturnType<typeof openDatabase>) => T | undefined): T | undefined {
+  if (!fs.existsSync(db)) return undefined;
+  const d = openDatabase(db, { readonly: true });
+  try {
+    return read(d);
+  } catch {
+    return undefined;
+  } finally {
+    d.close();
+  }
+}
+
+test('a short real run of each backend lands with server, client and probe samples, verdict and cipher', async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--backend', 'uws,socketio', ...SHORT, '--db', db, '--json'], { timeoutMs: 120_000 });
+  assert.equal(res.code, 0, res.stderr);
+  const outcomes = JSON.parse(res.stdout);
+  assert.deepEqual(outcomes.map((o: any) => [o.backend, o.verdict]), [['uws', 'stable'], ['socketio', 'stable']]);
+  assert.match(res.stderr, /BACKEND +VERDICT +CONNS/);
+  const d = openDatabase(db, { readonly: true });
+  for (const run of listRuns(d)) {
+    const t = getTimeline(d, run.id);
+    assert.equal(run.status, 'completed');
+    assert.equal(run.verdict, 'stable');
+    assert.equal(run.tlsVersion, 'TLSv1.3');
+    assert.equal(run.tlsCipher, 'TLS_AES_128_GCM_SHA256');
+    assert.equal((run.validity as any).valid, true);
+    assert.ok(run.backendBuild && run.env.cores, 'backend build and environment recorded');
+    assert.ok(t.server.length >= 4 && t.server.every((s) => s.rssBytes > 0));
+    assert.ok(t.processes.some((p) => p.role === 'worker'));
+    assert.deepEqual(t.clientSources, ['probe', 'shard-0']);
+    assert.ok(t.ticks.length >= 6);
+    assert.deepEqual(t.phases.map((p) => [p.name, p.verdict]), [['ramp', null], ['hold', 'stable']]);
+    const s = getSummary(d, run.id);
+    assert.equal(s.deliveredPct, 100);
+    assert.equal(s.peakConnections, 60);
+    assert.ok(s.latency.count > 0 && s.latency.p99Ms! < 500);
+    const outcome = outcomes.find((o: any) => o.runId === run.id);
+    assert.equal(outcome.figures.expected, s.expected, 'the CLI and the database agree');
+  }
+  d.close();
+});
+
+test('a client shard slowed on purpose makes the run client-bound (exit 5), not a server result', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'slow.json');
+  fs.writeFileSync(file, JSON.stringify({ extends: 'quick', name: 'slow-client', connections: 100, probes: 2, connectRatePerSec: 200, holdSec: 5, intervalMs: 100, lateMs: 100, workers: 1, saturationSec: 2, publishDuringRamp: false }));
+  const db = path.join(dir, 'slow.db');
+  const res = await runCli(['run', '--backend', 'uws', '--scenario-file', file, '--db', db, '--slow-shard-ms', '1'], { timeoutMs: 60_000 });
+  assert.equal(res.code, 5, res.stderr);
+  const d = openDatabase(db, { readonly: true });
+  const [run] = listRuns(d);
+  assert.equal(run!.verdict, 'client-bound');
+  assert.match(run!.verdictReason!, /shard-0 (at ≥ 85% CPU for 2 s|sent no sample for \d+ s)/);
+  assert.equal((run!.validity as any).generatorSaturated, true);
+  assert.ok(getTimeline(d, run!.id).events.some((e) => e.kind === 'client-saturated'));
+  d.close();
+});
+
+test('a backend killed with SIGKILL mid-run is a crash with its signal, and earlier samples stay', async () => {
+  const db = path.join(tempDir(), 'crash.db');
+  const run = startRun(['--backend', 'uws', ...SHORT.slice(0, 6), '--hold', '30', '--workers', '1', '--db', db]);
+  const worker = await until(() => peek(db, (d) => d.prepare(`SELECT pid, t_ms FROM process_samples WHERE role = 'worker' ORDER BY t_ms DESC LIMIT 1`).get() as { pid: number } | undefined), 30_000, 'a worker sample');
+  await until(() => peek(db, (d) => (d.prepare(`SELECT count(*) AS n FROM server_samples`).get() as { n: number }).n >= 3 || undefined), 20_000, 'three server samples');
+  const killedAt = Date.now();
+  process.kill(worker.pid, 'SIGKILL');
+  const code = await run.exit;
+  assert.equal(code, 4, run.output().stderr);
+  const d = openDatabase(db, { readonly: true });
+  const [info] = listRuns(d);
+  const t = getTimeline(d, info!.id);
+  assert.equal(info!.status, 'crashed');
+  assert.equal(info!.verdict, 'crashed');
+  const crash = t.events.find((e) => e.kind === 'crash');
+  assert.ok(crash, 'no crash event');
+  assert.equal(crash.data!.signal, 'SIGKILL');
+  assert.equal(crash.data!.pid, worker.pid);
+  assert.ok(Math.abs(crash.tMs - killedAt) < 2000, 'the crash is recorded at the second it happened');
+  assert.ok(t.server.filter((s) => s.tMs < killedAt).length >= 3, 'samples from before the kill are kept');
+  d.close();
+});
+
+test('Ctrl-C stops the run cleanly and stores it as aborted with what was sampled', async () => {
+  const db = path.join(tempDir(), 'abort.db');
+  const run = startRun(['--backend', 'socketio', ...SHORT.slice(0, 6), '--hold', '60', '--workers', '1', '--db', db]);
+  await until(() => peek(db, (d) => d.prepare(`SELECT 1 AS y FROM phases WHERE name = 'hold'`).get() as { y: number } | undefined), 40_000, 'the hold phase');
+  await new Promise((r) => setTimeout(r, 1500));
+  run.child.kill('SIGINT');
+  const code = await run.exit;
+  assert.equal(code, 130, run.output().stderr);
+  assert.match(run.output().stderr, /stopping \(Ctrl-C again to quit at once\)/);
+  const d = openDatabase(db, { readonly: true });
+  const [info] = listRuns(d);
+  assert.equal(info!.status, 'aborted');
+  assert.equal(info!.verdict, 'aborted');
+  assert.ok(info!.endedMs);
+  const t = getTimeline(d, info!.id);
+  assert.ok(t.server.length >= 2 && t.clients.length >= 2, 'what was sampled is stored');
+  d.close();
+  const leftovers = spawn('pgrep', ['-f', 'socketio-server.mjs']);
+  const out = await new Promise<string>((r) => { let s = ''; leftovers.stdout.on('data', (x) => (s += x)); leftovers.on('close', () => r(s)); });
+  assert.equal(out.trim(), '', 'server processes left behind');
+});
+
+test('bad flags and bad scenario files are refused with the problem named', async () => {
+  const dir = tempDir();
+  const write = (name: string, text: string) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  const cases: [string[], RegExp][] = [
+    [['--scenario', 'marathon'], /--scenario: unknown scenario "marathon" \(choose from quick, seed-100k, capacity, soak/],
+    [['--backend', 'uws,nginx'], /--backend: unknown backend "nginx"/],
+    [['--connections', '0'], /--connections must be between 1 and/],
+    [['--steps', '300,200'], /flags: "steps" must increase, got 300, 200/],
+    [['--scenario-file', path.join(dir, 'none.json')], /--scenario-file .*none\.json: no such file/],
+    [['--scenario-file', write('bad.json', '{ nope')], /bad\.json: not valid JSON/],
+    [['--scenario-file', write('unknown.json', '{"extends":"quick","conections":10}')], /unknown\.json: unknown key "conections"/],
+    [['--scenario-file', write('type.json', '{"connections":"many"}')], /type\.json: "connections" must be a whole number ≥ 1, got "many"/],
+    [['--scenario-file', write('parent.json', '{"extends":"marathon"}')], /parent\.json: "extends" must be one of quick/],
+    [['--scenario', 'quick', '--scenario-file', write('ok.json', '{}')], /--scenario and --scenario-file exclude each other/],
+    [['--db', path.join(dir, 'x.db'), '--collector', 'http://127.0.0.1:1'], /--db and --collector exclude each other/],
+  ];
+  for (const [args, message] of cases) {
+    const res = await runCli(['run', ...args]);
+    assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(res.stderr, message, args.join(' '));
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+  }
+});
