@@ -30,8 +30,9 @@ export class ServerGroup implements RunningBackend {
   }
 
   /** Forks one server process and resolves once it says it is listening. */
-  async spawn(entry: string, start: Extract<ToServer, { type: 'start' }>, role: ProcessRole['role'], readyTimeoutMs = 20_000): Promise<void> {
+  async spawn(entry: string, start: Extract<ToServer, { type: 'start' }>, role: ProcessRole['role'], place?: (pid: number) => void, readyTimeoutMs = 20_000): Promise<void> {
     const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    let placeError: string | undefined;
     const member: Member = { child, role, worker: role === 'worker' ? start.worker : null, pids: [{ pid: child.pid!, role }] };
     this.members.push(member);
     child.on('message', (message: FromServer) => this.onMessage(member, message));
@@ -50,7 +51,7 @@ export class ServerGroup implements RunningBackend {
       child.on('message', onMessage);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new BackendError('start-failed', `${this.info.name} ${role} exited while starting (${signal ?? `code ${code}`})`));
+        reject(new BackendError('start-failed', placeError ? `${this.info.name} ${role}: could not be placed (${placeError})` : `${this.info.name} ${role} exited while starting (${signal ?? `code ${code}`})`));
       });
     });
     child.on('exit', (code, signal) => {
@@ -58,7 +59,15 @@ export class ServerGroup implements RunningBackend {
       this.emitExit({ pid: child.pid!, role, worker: member.worker, code, signal, atMs: Date.now() });
     });
     child.on('message', (message: FromServer) => {
-      if (message.type === 'hello') child.send(start);
+      if (message.type !== 'hello') return;
+      try {
+        place?.(child.pid!);
+      } catch (err) {
+        placeError = (err as Error).message;
+        child.kill('SIGKILL');
+        return;
+      }
+      child.send(start);
     });
     await ready;
   }

@@ -3,7 +3,7 @@ import { compiledEntry } from '../process/compile.ts';
 import { packageVersion as versionOf } from '../process/packages.ts';
 import { reservePort } from './ports.ts';
 import { ServerGroup } from './server-group.ts';
-import type { Backend, BackendInfo, RunningBackend, ServeOptions } from './types.ts';
+import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
 
 
 export const socketioBackend: Backend = {
@@ -17,12 +17,12 @@ export const socketioBackend: Backend = {
     };
   },
 
-  async start(options: ServeOptions): Promise<RunningBackend> {
+  async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
     const port = await reservePort(options.host, options.port);
     const entry = await compiledEntry('runners/backends/socketio-server.ts');
     const group = new ServerGroup(this.describe(), options.host, port);
     try {
-      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0 }, 'primary');
+      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0 }, 'primary', hooks.place);
     } catch (err) {
       await group.stop();
       throw err;

@@ -73,11 +73,16 @@ export interface RunningBackend {
   stop(): Promise<void>;
 }
 
+export interface StartHooks {
+  /** Called with each server process's pid before it starts serving (e.g. to put it in a cgroup). */
+  place?(pid: number): void;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** Resolves the exact build that would serve, or throws BackendError saying why none can. */
   describe(): BackendInfo;
-  start(options: ServeOptions): Promise<RunningBackend>;
+  start(options: ServeOptions, hooks?: StartHooks): Promise<RunningBackend>;
 }
 
 // IPC between the controlling process and a server process.

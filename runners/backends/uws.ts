@@ -2,7 +2,7 @@
 import { compiledEntry } from '../process/compile.ts';
 import { reservePort } from './ports.ts';
 import { ServerGroup } from './server-group.ts';
-import type { Backend, BackendInfo, RunningBackend, ServeOptions } from './types.ts';
+import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
 import { loadUws } from './uws-loader.ts';
 
 export const uwsBackend: Backend = {
@@ -13,14 +13,14 @@ export const uwsBackend: Backend = {
     return { name: 'uws', version: loaded.version, build: loaded.build };
   },
 
-  async start(options: ServeOptions): Promise<RunningBackend> {
+  async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
     const loaded = loadUws();
     const port = await reservePort(options.host, options.port);
     const entry = await compiledEntry('runners/backends/uws-worker.ts');
     const group = new ServerGroup({ name: 'uws', version: loaded.version, build: loaded.build }, options.host, port);
     try {
       for (let worker = 0; worker < options.workers; worker++) {
-        await group.spawn(entry, { type: 'start', options: { ...options, port }, worker, native: loaded.binary }, 'worker');
+        await group.spawn(entry, { type: 'start', options: { ...options, port }, worker, native: loaded.binary }, 'worker', hooks.place);
       }
     } catch (err) {
       await group.stop();

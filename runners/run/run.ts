@@ -2,6 +2,7 @@
 // the clients, hold, judge, stop, and stream everything to the collector as it happens. An
 // interrupted run is stored as aborted with everything sampled so far.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { mergeEncoded, percentilesMs } from '../../collector/histogram.ts';
 import type { EventRecord, IngestRecord, PhaseRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
@@ -14,6 +15,7 @@ import { Sampler } from '../sampler/sampler.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
+import { CgroupJail } from './cgroup.ts';
 import { RunMonitor } from './monitor.ts';
 import { deliveredPct, judge } from './verdict.ts';
 
@@ -29,6 +31,8 @@ export interface RunRequest {
   limits: Limits;
   /** Tests only: make shard-0 spend this long on every frame. */
   slowShardMsPerFrame?: number;
+  /** Limits imposed on the server processes through a cgroup (a hardware profile). */
+  resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number };
 }
 
 export interface RunHooks {
@@ -94,6 +98,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const backendImpl = getBackend(request.backend);
   const info = backendImpl.describe(); // refuses here, before anything starts, if it cannot run
   const runId = newRunId(request.backend, scenario.name);
+  // Limits that cannot be imposed refuse the run before anything is recorded or started.
+  const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
   const sender = hooks.sender(runId);
   const monitor = new RunMonitor({ cpuPct: scenario.saturationCpuPct, seconds: scenario.saturationSec });
   const push = (record: IngestRecord) => {
@@ -125,7 +131,10 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   push({
     kind: 'run',
     name: request.name ?? `${scenario.name} ${request.backend}`,
-    scenario: { ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress },
+    scenario: {
+      ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress,
+      ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
+    },
     backend: { name: info.name, version: info.version, build: info.build },
     env: describeHost(request.limits),
     startedMs,
@@ -153,7 +162,11 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   let lastWindow: ReturnType<RunMonitor['windowFigures']> | undefined;
 
   try {
-    backend = await backendImpl.start(serve);
+    if (jail && request.resources) {
+      event('info', `server limited by cgroup ${jail.version}: ${request.resources.memoryBytes ? `${(request.resources.memoryBytes / 1e9).toFixed(2)} GB memory` : 'no memory limit'}, ${request.resources.cpuCores ? `${request.resources.cpuCores} cores` : 'no CPU limit'}${request.resources.profile ? ` (profile ${request.resources.profile})` : ''}`);
+    }
+    const place = jail ? (pid: number) => jail.place(pid) : undefined;
+    backend = await backendImpl.start(serve, { place });
     const running = backend;
     const dead = new Set<number>();
     sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), push });
@@ -267,6 +280,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
     await fleet?.stop();
     await backend?.stop();
+    jail?.destroy();
   }
 
   const last = stepOutcomes[stepOutcomes.length - 1];

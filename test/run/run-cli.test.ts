@@ -164,3 +164,35 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
   }
 });
+
+test('under a memory limit (cgroup) the server is OOM-killed, and the crash says out of memory', async (t) => {
+  const canLimit = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') || fs.existsSync('/sys/fs/cgroup/memory/cgroup.procs');
+  if (!canLimit || process.getuid?.() !== 0) return t.skip('needs root and a cgroup memory controller');
+  const db = path.join(tempDir(), 'oom.db');
+  const res = await runCli(['run', '--backend', 'socketio', '--connections', '1000', '--rate', '500', '--hold', '8', '--interval-ms', '500', '--workers', '2', '--memory-limit', '45m', '--db', db], { timeoutMs: 90_000 });
+  assert.equal(res.code, 4, res.stderr);
+  assert.match(res.stderr, /killed by SIGKILL: out of memory/);
+  const d = openDatabase(db, { readonly: true });
+  const [run] = listRuns(d);
+  assert.equal(run!.verdict, 'crashed');
+  assert.deepEqual((run!.scenarioParams as any).profile.memoryBytes, 45 * 1024 * 1024);
+  const crash = getTimeline(d, run!.id).events.find((e) => e.kind === 'crash')!;
+  assert.equal(crash.data!.oom, true);
+  assert.match(String(crash.data!.oomEvidence), /cgroup oom_kill \+1/);
+  d.close();
+  const left = fs.readdirSync(fs.existsSync('/sys/fs/cgroup/memory') ? '/sys/fs/cgroup/memory' : '/sys/fs/cgroup').filter((n) => n.includes(run!.id));
+  assert.deepEqual(left, [], 'the cgroup is removed after the run');
+});
+
+test('a capacity search holds each step and names the highest stable one', async () => {
+  const db = path.join(tempDir(), 'capacity.db');
+  const res = await runCli(['run', '--backend', 'uws', '--scenario', 'capacity', '--steps', '30,60', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 90_000 });
+  assert.equal(res.code, 0, res.stderr);
+  const [outcome] = JSON.parse(res.stdout);
+  assert.deepEqual(outcome.steps.map((s: any) => [s.connections, s.verdict]), [[30, 'stable'], [60, 'stable']]);
+  assert.match(outcome.reason, /highest stable step: 60 connections \(the ceiling\)/);
+  const d = openDatabase(db, { readonly: true });
+  const phases = getTimeline(d, outcome.runId).phases;
+  assert.deepEqual(phases.map((p) => [p.name, p.step, p.targetConnections, p.verdict]), [['ramp', 0, 30, null], ['step', 0, 30, 'stable'], ['ramp', 1, 60, null], ['step', 1, 60, 'stable']]);
+  d.close();
+});

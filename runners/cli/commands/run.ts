@@ -10,7 +10,8 @@ import type { BackendName } from '../../backends/types.ts';
 import { describeHost, preflight, readLimits } from '../../run/environment.ts';
 import { runBackend, type RunOutcome } from '../../run/run.ts';
 import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
-import { dbOption, jsonOption, numberFlag, parse } from '../args.ts';
+import { getProfile, PROFILES } from '../../scenarios/profiles.ts';
+import { bytesFlag, dbOption, jsonOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatBytes, formatMs, formatNumber, table } from '../format.ts';
 
@@ -42,6 +43,10 @@ Options:
   --symbols N            spread clients over N symbols (default 1, as in the seed)
   --probes N             latency probe connections (default ~1%, at most 100)
   --compression          permessage-deflate on, for both backends
+  --profile NAME         limit the server like: ${Object.keys(PROFILES).join(', ')} (cgroup v1 or v2; recorded
+                         with the run, never presented as that hardware)
+  --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)
+  --cpu-limit CORES      server CPU limit in cores, e.g. 1.5 (overrides the profile's)
   --connect-first        connect everyone, then start the clock
   --name TEXT            run name (default: "<scenario> <backend>")
   --notes TEXT           free text stored with the run
@@ -58,7 +63,8 @@ Exit codes: 0 stable, 3 unstable, 4 crashed, 5 client-bound (invalid), 130 abort
 Examples:
   wsbench run
   wsbench run --backend uws --scenario seed-100k
-  wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60`,
+  wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60
+  wsbench run --backend uws,socketio --scenario capacity --profile pi4`,
 
   async run(argv) {
     const { values } = parse('run', argv, {
@@ -85,6 +91,9 @@ Examples:
       'no-spread': { type: 'boolean' },
       'per-shard': { type: 'string' },
       'slow-shard-ms': { type: 'string' },
+      profile: { type: 'string' },
+      'memory-limit': { type: 'string' },
+      'cpu-limit': { type: 'string' },
     });
     if (values.help) {
       process.stdout.write(this.help + '\n');
@@ -93,6 +102,14 @@ Examples:
     const backends = (values.backend ?? 'uws,socketio').split(',').map((b) => b.trim()) as BackendName[];
     for (const b of backends) getBackend(b);
     if (new Set(backends).size !== backends.length) throw new ConfigError('--backend lists a backend twice');
+    const profile = values.profile ? getProfile(values.profile) : undefined;
+    const memoryLimit = bytesFlag('memory-limit', values['memory-limit'], 16 * 1024 * 1024);
+    const cpuLimit = numberFlag('cpu-limit', values['cpu-limit'], { min: 0.01 });
+    const resources =
+      profile || memoryLimit !== undefined || cpuLimit !== undefined
+        ? { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores: cpuLimit ?? profile?.cpuCores }
+        : undefined;
+    if (profile && values.workers === undefined) values.workers = String(profile.workers);
     const scenario = buildScenario(values);
     if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
 
@@ -154,6 +171,7 @@ Examples:
             maxInFlightPerShard: 100,
             limits,
             slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 }),
+            resources,
           },
           {
             sender: (runId) =>
