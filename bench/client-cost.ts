@@ -1,6 +1,6 @@
 // Prints what the load generator costs per connection and per 1k msg/s, for each client kind,
 // beside what the uWS server it loads costs, measured side by side in one run.
-// Usage: npm run bench:client -- [--connections 2000] [--interval-ms 500] [--seconds 10]
+// Usage: npm run bench:client -- [--connections 2000] [--interval-ms 500] [--seconds 10] [--only TEXT]
 import { parseArgs } from 'node:util';
 import { resolveServeOptions } from '../runners/backends/options.ts';
 import { getBackend } from '../runners/backends/registry.ts';
@@ -8,7 +8,9 @@ import type { BackendName } from '../runners/backends/types.ts';
 import { ClientFleet } from '../runners/client/fleet.ts';
 import { readProcess } from '../runners/sampler/proc.ts';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '2000' }, 'interval-ms': { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { connections: { type: 'string', default: '2000' }, 'interval-ms': { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, only: { type: 'string' } },
+});
 const N = Number(values.connections);
 const intervalMs = Number(values['interval-ms']);
 const seconds = Number(values.seconds);
@@ -18,11 +20,14 @@ interface Kind {
   label: string;
   backend: BackendName;
   probe: boolean;
+  client: 'node' | 'native';
 }
 const kinds: Kind[] = [
-  { label: 'bulk shard (ws, counters only) vs uws', backend: 'uws', probe: false },
-  { label: 'probe shard (ws + latency histograms) vs uws', backend: 'uws', probe: true },
-  { label: 'bulk shard, lean Socket.IO wire vs socketio', backend: 'socketio', probe: false },
+  { label: 'native bulk shard (C, OpenSSL) vs uws', backend: 'uws', probe: false, client: 'native' },
+  { label: 'bulk shard (TypeScript on ws) vs uws', backend: 'uws', probe: false, client: 'node' },
+  { label: 'probe shard (ws + latency histograms) vs uws', backend: 'uws', probe: true, client: 'node' },
+  { label: 'native bulk shard, Socket.IO wire vs socketio', backend: 'socketio', probe: false, client: 'native' },
+  { label: 'bulk shard (TypeScript), Socket.IO wire vs socketio', backend: 'socketio', probe: false, client: 'node' },
 ];
 
 const cpuOf = (pid: number) => {
@@ -33,14 +38,14 @@ const rssOf = (pids: number[]) => pids.reduce((n, pid) => n + (readProcess(pid)?
 
 console.log(`${N} connections, one tick every ${intervalMs} ms (${((N / intervalMs) * 1000 / 1000).toFixed(1)}k msg/s), ${seconds} s measured after the ramp; one server worker`);
 const rows: string[][] = [];
-for (const kind of kinds) {
+for (const kind of kinds.filter((k) => !values.only || k.label.includes(values.only))) {
   const options = resolveServeOptions({ port: 0, workers: 1, intervalMs });
   const backend = await getBackend(kind.backend).start(options);
   const serverPids = backend.pids().map((p) => p.pid);
   const fleet = new ClientFleet({
     host: '127.0.0.1', port: backend.port, protocol: kind.backend === 'uws' ? 'raw' : 'socketio', connections: N, probes: kind.probe ? N : 0,
     perShard: 20_000, perAddress: 5000, connectRatePerSec: 1000, maxInFlightPerShard: 100, intervalMs, t0Ms: options.t0Ms,
-    lateMs: intervalMs, judgeAfterMs: 2 * intervalMs, topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true,
+    lateMs: intervalMs, judgeAfterMs: 2 * intervalMs, topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: kind.client,
   });
   let open = 0;
   let received = 0;

@@ -1,8 +1,9 @@
 // The load generator seen from the run: bulk shard processes plus one probe process, each given
 // its own local addresses (127.x.y.z) so source ports never run out, its share of the target and
 // of the connect rate. Probes ramp alongside the bulk connections, interleaved in time.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { compiledEntry } from '../process/compile.ts';
+import { nativeClientBinary } from './native.ts';
 import type { FromShard, ShardConfig, ToShard } from './types.ts';
 
 export interface FleetOptions {
@@ -25,7 +26,9 @@ export interface FleetOptions {
   ciphers: string;
   /** Spread client sockets over 127.x addresses (false: let the kernel pick, from 127.0.0.1). */
   spreadAddresses: boolean;
-  /** Tests: make shard-0 slow on purpose. */
+  /** Bulk shards in TypeScript on `ws` ('node'), or the native C client ('native'). Probes are always TypeScript. */
+  bulkClient: 'node' | 'native';
+  /** Tests: make shard-0 slow on purpose (TypeScript shards only). */
   slowShardMsPerFrame?: number;
 }
 
@@ -81,7 +84,8 @@ export class ClientFleet {
     if (o.probes > 0) {
       configs.push({ share: 0, config: this.config('probe', true, addressesFor(shards, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / o.connections)), bulk) });
     }
-    await Promise.all(configs.map(({ config, share }) => this.spawn(entry, config, share)));
+    const native = o.bulkClient === 'native' ? nativeClientBinary() : undefined;
+    await Promise.all(configs.map(({ config, share }) => this.spawn(config.probe || !native ? entry : native, config, share, !config.probe && native !== undefined)));
   }
 
   private config(source: string, probe: boolean, localAddresses: string[], rate: number, topicOffset: number, slow?: number): ShardConfig {
@@ -93,8 +97,11 @@ export class ClientFleet {
     };
   }
 
-  private async spawn(entry: string, config: ShardConfig, share: number): Promise<void> {
-    const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  private async spawn(entry: string, config: ShardConfig, share: number, native: boolean): Promise<void> {
+    // The native client speaks Node's IPC channel in its JSON framing; TypeScript shards use 'advanced'.
+    const child = native
+      ? spawn(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
+      : fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     const member: Member = { child, config, share, exited: false };
     this.members.push(member);
     child.on('message', (message: FromShard) => {

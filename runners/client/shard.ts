@@ -82,6 +82,7 @@ function connect(index: number): void {
   allStates.add(conn.state);
   const subscribe = () => {
     conn.subscribed = true;
+    conn.state.subscribedAtMs = Date.now();
     subscribed.add(conn.state);
   };
   if (!tlsReported) {

@@ -10,9 +10,11 @@ export interface ConnState {
   mask: number;
   /** The first tick scheduled after this connection was subscribed; Infinity until then. */
   firstTick: number;
+  /** When the client learnt it was subscribed (uWS: the 101; Socket.IO: the connect ack). */
+  subscribedAtMs: number;
 }
 
-export const newConnState = (): ConnState => ({ lastSeq: -1, mask: 0, firstTick: Infinity });
+export const newConnState = (subscribedAtMs = Infinity): ConnState => ({ lastSeq: -1, mask: 0, firstTick: Infinity, subscribedAtMs });
 
 const WINDOW = 30;
 
@@ -93,10 +95,14 @@ export class DeliveryTracker {
     }
   }
 
-  /** Tick n is due now: every subscribed connection expects it. */
+  /**
+   * Tick n is due: every connection subscribed by its scheduled time expects it. (A busy loop may
+   * get here late, after hearing of subscriptions made after the tick was published.)
+   */
   onSchedule(n: number, scheduledMs: number, subscribed: Iterable<ConnState>): void {
     let expected = 0;
     for (const c of subscribed) {
+      if (c.subscribedAtMs > scheduledMs) continue;
       if (c.firstTick === Infinity) c.firstTick = n;
       expected++;
     }

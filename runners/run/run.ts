@@ -29,6 +29,8 @@ export interface RunRequest {
   perAddress: number;
   maxInFlightPerShard: number;
   limits: Limits;
+  /** Bulk connections in TypeScript on ws, or in the native C client. */
+  bulkClient: 'node' | 'native';
   /** Tests only: make shard-0 spend this long on every frame. */
   slowShardMsPerFrame?: number;
   /** Limits imposed on the server processes through a cgroup (a hardware profile). */
@@ -132,7 +134,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     kind: 'run',
     name: request.name ?? `${scenario.name} ${request.backend}`,
     scenario: {
-      ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress,
+      ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
       ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
     },
     backend: { name: info.name, version: info.version, build: info.build },
@@ -187,7 +189,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
       connectRatePerSec: scenario.connectRatePerSec, maxInFlightPerShard: request.maxInFlightPerShard,
       intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
-      topics: serve.symbols.map((s) => `stocks/${s}`), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses,
+      topics: serve.symbols.map((s) => `stocks/${s}`), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
     const connectErrors = new Map<string, number>();

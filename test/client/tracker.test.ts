@@ -8,8 +8,8 @@ import { tickPayload } from '../../runners/backends/ticker.ts';
 
 test('a connection that loses every 10th tick: dropped and missing both count exactly those ticks', () => {
   const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
-  const lossy = newConnState();
-  const fine = newConnState();
+  const lossy = newConnState(0);
+  const fine = newConnState(0);
   for (let n = 1; n <= 100; n++) {
     tracker.onSchedule(n, n * 1000, [lossy, fine]);
     if (n % 10 !== 0) tracker.onTick(lossy, n, n * 1000, n * 1000 + 5);
@@ -23,7 +23,7 @@ test('a connection that loses every 10th tick: dropped and missing both count ex
 
 test('duplicates, out-of-order arrivals and late deliveries are told apart', () => {
   const tracker = new DeliveryTracker({ lateMs: 100, probe: false });
-  const c = newConnState();
+  const c = newConnState(0);
   tracker.onSchedule(1, 1000, [c]);
   tracker.onTick(c, 1, 1000, 1010);
   tracker.onTick(c, 1, 1000, 1020); // duplicate
@@ -35,11 +35,11 @@ test('duplicates, out-of-order arrivals and late deliveries are told apart', () 
   assert.deepEqual(tracker.take().counts, { received: 3, expected: 0, duplicate: 2, outOfOrder: 1, dropped: 1, late: 1, missing: 0 });
 });
 
-test('a connection that opened after a tick was scheduled does not expect it', () => {
+test('a connection subscribed after a tick was scheduled does not expect it', () => {
   const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
-  const early = newConnState();
-  const late = newConnState();
-  tracker.onSchedule(1, 1000, [early]);
+  const early = newConnState(0);
+  const late = newConnState(1500); // subscribed between tick 1 and tick 2
+  tracker.onSchedule(1, 1000, [early, late]);
   tracker.onSchedule(2, 2000, [early, late]);
   tracker.onTick(early, 1, 1000, 1001);
   tracker.onTick(early, 2, 2000, 2001);
@@ -51,8 +51,8 @@ test('a connection that opened after a tick was scheduled does not expect it', (
 
 test('probes: latency from the schedule into a histogram, and per-tick spread', () => {
   const tracker = new DeliveryTracker({ lateMs: 2000, probe: true });
-  const a = newConnState();
-  const b = newConnState();
+  const a = newConnState(0);
+  const b = newConnState(0);
   tracker.onSchedule(7, 7000, [a, b]);
   tracker.onTick(a, 7, 7000, 7002.5);
   tracker.onTick(b, 7, 7000, 7012.5);

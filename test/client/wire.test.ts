@@ -17,7 +17,7 @@ function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOpti
   return {
     host: '127.0.0.1', port, protocol: 'raw', connections: 3, probes: 3, perShard: 1000, perAddress: 5000,
     connectRatePerSec: 100, maxInFlightPerShard: 10, intervalMs: 100, t0Ms: Date.now(), lateMs: 100, judgeAfterMs: 200,
-    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, ...overrides,
+    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: 'node', ...overrides,
   };
 }
 
@@ -59,42 +59,66 @@ test('the lean Socket.IO client gets the same ticks, byte for byte, as socket.io
   assert.equal(sums.expected, judged.length * 2);
 });
 
-test('a server that drops every 10th tick for one client is counted exactly', async () => {
-  const tlsFiles = resolveTls({ dir: CERT_DIR });
-  const server = https.createServer({ cert: fs.readFileSync(tlsFiles.certFile), key: fs.readFileSync(tlsFiles.keyFile), minVersion: 'TLSv1.3' });
-  const wss = new WebSocketServer({ server });
-  const t0Ms = Date.now();
-  const intervalMs = 100;
-  const clients: { send: (s: string) => void }[] = [];
-  wss.on('connection', (ws) => clients.push(ws));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let n = 1;
-  const timer = setInterval(() => {
-    const due = t0Ms + n * intervalMs;
-    if (Date.now() < due) return;
-    const payload = tickPayload('AAPL', n, due);
-    clients.forEach((ws, i) => {
-      if (i === 0 && n % 10 === 0) return; // the first client loses every 10th tick
-      ws.send(payload);
-    });
-    n++;
-  }, 5);
-  const fleet = new ClientFleet(fleetOptions((server.address() as AddressInfo).port, { t0Ms, intervalMs }));
-  const { samples, ticks } = await collect(fleet, 3, 4000);
-  clearInterval(timer);
-  wss.close();
-  server.close();
+for (const bulkClient of ['node', 'native'] as const) {
+  test(`a server that drops every 10th tick for one client is counted exactly (${bulkClient} client)`, async () => {
+    const tlsFiles = resolveTls({ dir: CERT_DIR });
+    const server = https.createServer({ cert: fs.readFileSync(tlsFiles.certFile), key: fs.readFileSync(tlsFiles.keyFile), minVersion: 'TLSv1.3' });
+    const wss = new WebSocketServer({ server });
+    const t0Ms = Date.now() + 1000; // everyone is connected before tick 1
+    const intervalMs = 100;
+    const clients: { send: (s: string) => void }[] = [];
+    wss.on('connection', (ws) => clients.push(ws));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    let n = 1;
+    const timer = setInterval(() => {
+      const due = t0Ms + n * intervalMs;
+      if (Date.now() < due) return;
+      const payload = tickPayload('AAPL', n, due);
+      clients.forEach((ws, i) => {
+        if (i === 0 && n % 10 === 0) return; // the first client loses every 10th tick
+        ws.send(payload);
+      });
+      n++;
+    }, 5);
+    // Native: three bulk connections and no probe; node: the probe process, which also reports per tick.
+    const probes = bulkClient === 'native' ? 0 : 3;
+    const fleet = new ClientFleet(fleetOptions((server.address() as AddressInfo).port, { t0Ms, intervalMs, probes, bulkClient }));
+    const { samples, ticks, tls } = await collect(fleet, 3, 4500);
+    clearInterval(timer);
+    wss.close();
+    server.close();
 
-  const judged = ticks.filter((t) => t.expectedReceivers === 3);
-  assert.ok(judged.length >= 25, `only ${judged.length} ticks judged with all three connected`);
-  for (const t of judged) assert.equal(t.receivers, t.n % 10 === 0 ? 2 : 3, `tick ${t.n}: ${t.receivers} receivers`);
-  const sum = (k: 'expected' | 'missing' | 'dropped' | 'duplicate' | 'outOfOrder') => samples.reduce((a, s) => a + s[k], 0);
-  const partial = ticks.filter((t) => t.expectedReceivers! > 0 && t.expectedReceivers! < 3);
-  const dropsJudged = judged.filter((t) => t.n % 10 === 0).length;
-  assert.equal(sum('expected'), judged.length * 3 + partial.reduce((a, t) => a + t.expectedReceivers!, 0));
-  assert.equal(sum('missing'), dropsJudged + partial.reduce((a, t) => a + (t.expectedReceivers! - t.receivers!), 0));
-  // A gap is seen when the next tick arrives, one interval later: at most one is not judged yet.
-  assert.ok(sum('dropped') === dropsJudged || sum('dropped') === dropsJudged + 1, `dropped ${sum('dropped')}, judged drops ${dropsJudged}`);
-  assert.equal(sum('duplicate'), 0);
-  assert.equal(sum('outOfOrder'), 0);
-});
+    assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);
+    const sum = (k: 'expected' | 'missing' | 'dropped' | 'duplicate' | 'outOfOrder' | 'received') => samples.reduce((a, s) => a + s[k], 0);
+    assert.equal(sum('expected') % 3, 0, 'every judged tick was expected by all three');
+    const judged = sum('expected') / 3; // ticks 1..judged
+    assert.ok(judged >= 25, `only ${judged} ticks judged`);
+    const drops = Math.floor(judged / 10);
+    assert.equal(sum('missing'), drops);
+    // A gap is seen when the next tick arrives, one interval later: at most one is not judged yet.
+    assert.ok(sum('dropped') === drops || sum('dropped') === drops + 1, `dropped ${sum('dropped')}, judged drops ${drops}`);
+    assert.equal(sum('duplicate'), 0);
+    assert.equal(sum('outOfOrder'), 0);
+    if (probes > 0) {
+      const perTick = ticks.filter((t) => t.n <= judged);
+      assert.equal(perTick.length, judged);
+      for (const t of perTick) assert.equal(t.receivers, t.n % 10 === 0 ? 2 : 3, `tick ${t.n}: ${t.receivers} receivers`);
+    }
+  });
+}
+
+for (const backend of ['uws', 'socketio'] as const) {
+  test(`the native bulk client holds ${backend} connections and gets every tick`, async () => {
+    const { backend: running, t0Ms } = await startBackend(backend, { intervalMs: 100 });
+    const fleet = new ClientFleet(fleetOptions(running.port, { protocol: backend === 'uws' ? 'raw' : 'socketio', t0Ms, connections: 50, probes: 0, bulkClient: 'native' }));
+    const { samples, tls } = await collect(fleet, 50, 2500);
+    await running.stop();
+    assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);
+    const last = samples[samples.length - 2]!;
+    assert.equal(last.open, 50);
+    const expected = samples.reduce((a, s) => a + s.expected, 0);
+    assert.ok(expected >= 50 * 5, `only ${expected} expected`);
+    assert.equal(samples.reduce((a, s) => a + s.missing, 0), 0);
+    assert.ok(samples.every((s) => (s.rssBytes ?? 0) > 0 && s.cpuPct !== undefined));
+  });
+}

@@ -10,6 +10,7 @@ import type { BackendName } from '../../backends/types.ts';
 import { describeHost, preflight, readLimits } from '../../run/environment.ts';
 import { runBackend, type RunOutcome } from '../../run/run.ts';
 import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
+import { nativeClientBinary } from '../../client/native.ts';
 import { getProfile, PROFILES } from '../../scenarios/profiles.ts';
 import { bytesFlag, dbOption, jsonOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -53,6 +54,9 @@ Options:
 ${DB_HELP}
   --collector URL        stream to a running \`wsbench collector\` instead of --db
   --token TOKEN          bearer token for --collector (default: $WSBENCH_TOKEN)
+  --client KIND          bulk connections in the native C client (default; built with the
+                         system's cc and OpenSSL) or in TypeScript on ws ("node"); probes are
+                         always TypeScript
   --no-spread            let the kernel pick client addresses instead of 127.x.y.z
   --per-shard N          most sockets per client process (default 15000)
   --json                 print the outcomes as JSON on stdout
@@ -92,6 +96,7 @@ Examples:
       'per-shard': { type: 'string' },
       'slow-shard-ms': { type: 'string' },
       profile: { type: 'string' },
+      client: { type: 'string' },
       'memory-limit': { type: 'string' },
       'cpu-limit': { type: 'string' },
     });
@@ -133,6 +138,7 @@ Examples:
       throw new ConfigError(`preflight failed:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
     }
     for (const b of backends) BACKENDS.get(b)!.describe(); // an unusable backend refuses before any run starts
+    const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
 
     let db: Db | undefined;
     let ingestor: Ingestor | undefined;
@@ -172,6 +178,7 @@ Examples:
             limits,
             slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 }),
             resources,
+            bulkClient,
           },
           {
             sender: (runId) =>
@@ -200,6 +207,23 @@ Examples:
 };
 
 type RunValues = Record<string, string | boolean | undefined>;
+
+/**
+ * The native client unless told otherwise; if it cannot be built, the TypeScript one, said
+ * aloud. (The slowed-shard test hook exists in the TypeScript shard only.)
+ */
+function chooseBulkClient(flag: string | undefined, slowShard: boolean): 'node' | 'native' {
+  if (flag !== undefined && flag !== 'node' && flag !== 'native') throw new ConfigError(`--client must be native or node, got "${flag}"`);
+  if (flag === 'node' || slowShard) return 'node';
+  try {
+    nativeClientBinary();
+    return 'native';
+  } catch (err) {
+    if (flag === 'native') throw err;
+    process.stderr.write(`wsbench run: warning: ${(err as Error).message}; using the TypeScript client, which costs more than the server it loads\n`);
+    return 'node';
+  }
+}
 
 function buildScenario(values: RunValues): Scenario {
   if (values.scenario && values['scenario-file']) throw new ConfigError('--scenario and --scenario-file exclude each other');

@@ -1,0 +1,603 @@
+// wsbench's native bulk client shard: the same job and the same IPC messages as shard.ts, for
+// the bulk connections, in C with OpenSSL and epoll, because a Node TLS socket alone costs
+// ~50 KB and ~2% of a core per 1k msg/s (bench/client-cost.ts) and the load generator must not
+// cost more than the server it loads. It speaks Node's IPC channel (JSON lines on the fd in
+// NODE_CHANNEL_FD), so the run forks it exactly like the TypeScript shard.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+enum state { TCP_CONNECTING, TLS_HANDSHAKE, HTTP_UPGRADE, OPEN, DEAD };
+
+typedef struct conn {
+  int fd;
+  SSL *ssl;
+  unsigned char state;
+  unsigned char subscribed;
+  unsigned char want_write;
+  int topic;            // index into topics
+  int64_t last_seq;     // -1 before the first tick
+  uint32_t mask;        // bit i: tick last_seq-1-i arrived
+  int64_t first_tick;   // first tick scheduled after subscribing; INT64_MAX until then
+  double started_ms;    // connect start, for the handshake latency
+  double subscribed_ms; // when we learnt we are subscribed (the 101, or the Socket.IO ack)
+  unsigned char *buf;   // partial HTTP response or frame carried between reads
+  int buf_len;
+  unsigned char *out;   // bytes SSL_write could not take yet
+  int out_len;
+  int index;            // position in conns[]
+} conn;
+
+// ---- configuration, from the "start" message ----
+static char source[64] = "shard-native", host[256] = "127.0.0.1", protocol[16] = "raw", ciphers[256] = "TLS_AES_128_GCM_SHA256";
+static int port, per_address = 5000, max_in_flight = 100, topic_offset;
+static double rate = 100, interval_ms = 2000, t0_ms, late_ms = 2000, judge_after_ms = 4000;
+static char **topics, **addresses;
+static int n_topics, n_addresses;
+static long target;
+static int socketio;
+
+// ---- state ----
+static int ipc_fd, ep;
+static SSL_CTX *ctx;
+static conn **conns;
+static long n_conns, cap_conns, started, in_flight, open_now;
+static int stopping, tls_reported;
+static struct { long received, expected, duplicate, out_of_order, dropped, late, missing, opened, failed, closed; } c;
+static double *hs;
+static long n_hs, cap_hs;
+static double worst_lag_ms;
+static struct { char msg[160]; long count; } errors[8];
+static int n_errors;
+static struct { int64_t n; double judge_at; long expected; } pending[256];
+static int n_pending;
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+// ---- IPC: JSON lines both ways ----
+static void ipc_send(const char *fmt, ...) {
+  char line[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line - 2, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if (n > (int)sizeof line - 2) n = sizeof line - 2;
+  line[n++] = '\n';
+  for (int off = 0; off < n;) {
+    ssize_t w = write(ipc_fd, line + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) { usleep(1000); continue; }
+    if (w <= 0) exit(0);
+    off += w;
+  }
+}
+
+/** Finds "key": in a JSON object's text and returns a pointer just past the colon. */
+static const char *json_key(const char *json, const char *key) {
+  char pattern[80];
+  snprintf(pattern, sizeof pattern, "\"%s\":", key);
+  const char *p = strstr(json, pattern);
+  return p ? p + strlen(pattern) : NULL;
+}
+static double json_num(const char *json, const char *key, double fallback) {
+  const char *p = json_key(json, key);
+  return p ? strtod(p, NULL) : fallback;
+}
+static void json_str(const char *json, const char *key, char *out, size_t size) {
+  const char *p = json_key(json, key);
+  if (!p || *p != '"') return;
+  p++;
+  size_t i = 0;
+  while (*p && *p != '"' && i + 1 < size) out[i++] = *p++;
+  out[i] = 0;
+}
+static int json_str_array(const char *json, const char *key, char ***out) {
+  const char *p = json_key(json, key);
+  int n = 0;
+  *out = NULL;
+  if (!p || *p != '[') return 0;
+  p++;
+  while (*p == '"') {
+    const char *end = strchr(p + 1, '"');
+    if (!end) break;
+    *out = realloc(*out, sizeof(char *) * (n + 1));
+    (*out)[n++] = strndup(p + 1, end - p - 1);
+    p = end + 1;
+    if (*p == ',') p++;
+  }
+  return n;
+}
+
+static void note_error(const char *msg) {
+  for (int i = 0; i < n_errors; i++)
+    if (strcmp(errors[i].msg, msg) == 0) { errors[i].count++; return; }
+  if (n_errors < 8) {
+    snprintf(errors[n_errors].msg, sizeof errors[0].msg, "%s", msg);
+    errors[n_errors++].count = 1;
+  }
+}
+
+// ---- connections ----
+static void set_events(conn *k, uint32_t events) {
+  struct epoll_event ev = {.events = events, .data.ptr = k};
+  epoll_ctl(ep, EPOLL_CTL_MOD, k->fd, &ev);
+}
+
+static void kill_conn(conn *k, const char *why) {
+  if (k->state == DEAD) return;
+  if (k->state == OPEN) { c.closed++; open_now--; }
+  else { c.failed++; in_flight--; if (why) note_error(why); }
+  k->state = DEAD;
+  k->subscribed = 0;
+  epoll_ctl(ep, EPOLL_CTL_DEL, k->fd, NULL);
+  if (k->ssl) SSL_free(k->ssl);
+  k->ssl = NULL;
+  close(k->fd);
+  free(k->buf); k->buf = NULL; k->buf_len = 0;
+  free(k->out); k->out = NULL; k->out_len = 0;
+}
+
+static void flush_out(conn *k) {
+  while (k->out_len > 0) {
+    int w = SSL_write(k->ssl, k->out, k->out_len);
+    if (w <= 0) {
+      int e = SSL_get_error(k->ssl, w);
+      if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) { k->want_write = 1; set_events(k, EPOLLIN | EPOLLOUT); return; }
+      kill_conn(k, "write failed");
+      return;
+    }
+    memmove(k->out, k->out + w, k->out_len - w);
+    k->out_len -= w;
+  }
+  if (k->want_write) { k->want_write = 0; set_events(k, EPOLLIN); }
+}
+
+static void send_raw(conn *k, const void *data, int len) {
+  k->out = realloc(k->out, k->out_len + len);
+  memcpy(k->out + k->out_len, data, len);
+  k->out_len += len;
+  flush_out(k);
+}
+
+/** A masked client frame (RFC 6455 requires clients to mask; the key is fixed, it hides nothing here). */
+static void send_frame(conn *k, int opcode, const char *payload, int len) {
+  unsigned char frame[256];
+  if (len > 125) len = 125;
+  static const unsigned char key[4] = {0x37, 0xfa, 0x21, 0x3d};
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | len;
+  memcpy(frame + 2, key, 4);
+  for (int i = 0; i < len; i++) frame[6 + i] = payload[i] ^ key[i & 3];
+  send_raw(k, frame, 6 + len);
+}
+
+static void subscribe(conn *k) {
+  if (!k->subscribed) { k->subscribed = 1; k->subscribed_ms = now_ms(); }
+}
+
+static void on_tick(conn *k, int64_t seq, double scheduled) {
+  if (k->last_seq < 0) {
+    if (k->first_tick != INT64_MAX && seq > k->first_tick) c.dropped += seq - k->first_tick;
+    k->last_seq = seq;
+    k->mask = 0;
+  } else if (seq > k->last_seq) {
+    int64_t gap = seq - k->last_seq - 1;
+    c.dropped += gap;
+    k->mask = gap + 1 > 30 ? 0 : ((k->mask << (gap + 1)) | (1u << gap)) & 0x3fffffff;
+    k->last_seq = seq;
+  } else if (seq == k->last_seq || (k->last_seq - seq <= 30 && ((k->mask >> (k->last_seq - seq - 1)) & 1))) {
+    c.duplicate++;
+    return;
+  } else {
+    c.out_of_order++;
+    int64_t d = k->last_seq - seq;
+    if (d <= 30) k->mask |= 1u << (d - 1);
+  }
+  c.received++;
+  if (now_ms() - scheduled > late_ms) c.late++;
+}
+
+static int was_received(conn *k, int64_t n) {
+  if (k->last_seq < 0 || n > k->last_seq) return 0;
+  int64_t d = k->last_seq - n;
+  if (d == 0 || d > 30) return 1;
+  return (k->mask >> (d - 1)) & 1;
+}
+
+static void read_tick(conn *k, const char *text, int len) {
+  const char *s = memmem(text, len, "\"seq\":", 6);
+  const char *t = memmem(text, len, "\"scheduledMs\":", 14);
+  if (s && t) on_tick(k, strtoll(s + 6, NULL, 10), strtod(t + 14, NULL));
+}
+
+static void on_text(conn *k, const char *p, int len) {
+  if (!socketio) { read_tick(k, p, len); return; }
+  if (len < 1) return;
+  if (p[0] == '4' && len > 1) {
+    if (p[1] == '2') read_tick(k, p, len);
+    else if (p[1] == '0') subscribe(k);
+    else if (p[1] == '4') { char msg[160]; snprintf(msg, sizeof msg, "server refused: %.*s", len - 2 > 120 ? 120 : len - 2, p + 2); note_error(msg); }
+  } else if (p[0] == '2') {
+    send_frame(k, 1, "3", 1);
+  } else if (p[0] == '0') {
+    char packet[200];
+    int n = snprintf(packet, sizeof packet, "40{\"topic\":\"%s\"}", topics[(topic_offset + k->index) % n_topics]);
+    send_frame(k, 1, packet, n);
+  }
+}
+
+/** Consumes whole frames from data; returns bytes used (the rest is a partial frame). */
+static int parse_frames(conn *k, unsigned char *data, int len) {
+  int off = 0;
+  while (len - off >= 2) {
+    unsigned char *f = data + off;
+    int opcode = f[0] & 0x0f;
+    uint64_t plen = f[1] & 0x7f;
+    int head = 2;
+    if (plen == 126) { if (len - off < 4) break; plen = (f[2] << 8) | f[3]; head = 4; }
+    else if (plen == 127) { if (len - off < 10) break; plen = 0; for (int i = 0; i < 8; i++) plen = (plen << 8) | f[2 + i]; head = 10; }
+    if (f[1] & 0x80) head += 4; // servers do not mask, but tolerate it
+    if ((uint64_t)(len - off - head) < plen) break;
+    char *payload = (char *)f + head;
+    if (opcode == 1 || opcode == 2) on_text(k, payload, (int)plen);
+    else if (opcode == 9) send_frame(k, 10, payload, (int)plen);
+    else if (opcode == 8) { kill_conn(k, NULL); return len; }
+    off += head + (int)plen;
+  }
+  return off;
+}
+
+static void on_bytes(conn *k, unsigned char *data, int len) {
+  // Carry-over from the previous read goes first.
+  if (k->buf_len > 0) {
+    k->buf = realloc(k->buf, k->buf_len + len);
+    memcpy(k->buf + k->buf_len, data, len);
+    data = k->buf;
+    len = k->buf_len + len;
+  }
+  int used = 0;
+  if (k->state == HTTP_UPGRADE) {
+    unsigned char *end = memmem(data, len, "\r\n\r\n", 4);
+    if (!end) used = 0;
+    else if (len < 12 || memcmp(data, "HTTP/1.1 101", 12) != 0) {
+      char msg[160];
+      int line = (int)((unsigned char *)memchr(data, '\r', len) - data);
+      snprintf(msg, sizeof msg, "upgrade refused: %.*s", line > 100 ? 100 : line, data);
+      kill_conn(k, msg);
+      return;
+    } else {
+      k->state = OPEN;
+      in_flight--;
+      open_now++;
+      c.opened++;
+      double ms = now_ms() - k->started_ms;
+      if (n_hs == cap_hs) { cap_hs = cap_hs ? cap_hs * 2 : 1024; hs = realloc(hs, sizeof(double) * cap_hs); }
+      hs[n_hs++] = ms;
+      if (!socketio) subscribe(k);
+      used = (int)(end + 4 - data);
+    }
+  }
+  if (k->state == OPEN) used += parse_frames(k, data + used, len - used);
+  if (k->state == DEAD) return;
+  int rest = len - used;
+  if (rest > 0) {
+    unsigned char *keep = malloc(rest);
+    memcpy(keep, data + used, rest);
+    free(k->buf);
+    k->buf = keep;
+    k->buf_len = rest;
+  } else {
+    free(k->buf);
+    k->buf = NULL;
+    k->buf_len = 0;
+  }
+}
+
+static void send_upgrade(conn *k) {
+  char req[1024], path[512];
+  if (socketio) snprintf(path, sizeof path, "/socket.io/?EIO=4&transport=websocket");
+  else {
+    const char *topic = topics[(topic_offset + k->index) % n_topics];
+    char enc[384];
+    int j = 0;
+    for (const char *s = topic; *s && j < 370; s++) {
+      if (*s == '/' || *s == '+' || *s == '#') j += sprintf(enc + j, "%%%02X", (unsigned char)*s);
+      else enc[j++] = *s;
+    }
+    enc[j] = 0;
+    snprintf(path, sizeof path, "/?topic=%s", enc);
+  }
+  int n = snprintf(req, sizeof req,
+                   "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: d3NiZW5jaC1uYXRpdmUtMQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                   path, host, port);
+  k->state = HTTP_UPGRADE;
+  send_raw(k, req, n);
+}
+
+static void drive(conn *k) {
+  if (k->state == TCP_CONNECTING) {
+    int err = 0;
+    socklen_t l = sizeof err;
+    getsockopt(k->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+    if (err) { char msg[160]; snprintf(msg, sizeof msg, "connect: %s", strerror(err)); kill_conn(k, msg); return; }
+    k->ssl = SSL_new(ctx);
+    SSL_set_fd(k->ssl, k->fd);
+    SSL_set_connect_state(k->ssl);
+    k->state = TLS_HANDSHAKE;
+  }
+  if (k->state == TLS_HANDSHAKE) {
+    int r = SSL_do_handshake(k->ssl);
+    if (r != 1) {
+      int e = SSL_get_error(k->ssl, r);
+      if (e == SSL_ERROR_WANT_READ) { set_events(k, EPOLLIN); return; }
+      if (e == SSL_ERROR_WANT_WRITE) { set_events(k, EPOLLIN | EPOLLOUT); return; }
+      char msg[160];
+      snprintf(msg, sizeof msg, "TLS handshake: %s", ERR_reason_error_string(ERR_get_error()) ?: "failed");
+      kill_conn(k, msg);
+      return;
+    }
+    if (!tls_reported) {
+      tls_reported = 1;
+      ipc_send("{\"type\":\"tls\",\"protocol\":\"%s\",\"cipher\":\"%s\"}", SSL_get_version(k->ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(k->ssl)));
+    }
+    set_events(k, EPOLLIN);
+    send_upgrade(k);
+  }
+  if (k->want_write) flush_out(k);
+  static unsigned char rbuf[65536];
+  while (k->state == HTTP_UPGRADE || k->state == OPEN) {
+    int r = SSL_read(k->ssl, rbuf, sizeof rbuf);
+    if (r > 0) { on_bytes(k, rbuf, r); continue; }
+    int e = SSL_get_error(k->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
+    kill_conn(k, e == SSL_ERROR_ZERO_RETURN ? "closed by server" : "read failed");
+    break;
+  }
+}
+
+static void start_conn(void) {
+  long i = started++;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  conn *k = calloc(1, sizeof *k);
+  k->fd = fd;
+  k->last_seq = -1;
+  k->first_tick = INT64_MAX;
+  k->index = (int)i;
+  k->started_ms = now_ms();
+  k->state = TCP_CONNECTING;
+  if (n_conns == cap_conns) { cap_conns = cap_conns ? cap_conns * 2 : 1024; conns = realloc(conns, sizeof(conn *) * cap_conns); }
+  conns[n_conns++] = k;
+  in_flight++;
+  if (fd < 0) { k->fd = -1; k->state = DEAD; c.failed++; in_flight--; note_error(strerror(errno)); return; }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (n_addresses > 0) {
+    // The port is chosen at connect time, per destination: far fewer collisions per address.
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    struct sockaddr_in local = {.sin_family = AF_INET};
+    inet_pton(AF_INET, addresses[(i / per_address) % n_addresses], &local.sin_addr);
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) < 0) { char msg[160]; snprintf(msg, sizeof msg, "bind: %s", strerror(errno)); k->state = TCP_CONNECTING; struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = k}; epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev); kill_conn(k, msg); return; }
+  }
+  struct sockaddr_in remote = {.sin_family = AF_INET, .sin_port = htons(port)};
+  inet_pton(AF_INET, host, &remote.sin_addr);
+  struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = k};
+  epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+  if (connect(fd, (struct sockaddr *)&remote, sizeof remote) < 0 && errno != EINPROGRESS) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "connect: %s", strerror(errno));
+    kill_conn(k, msg);
+  }
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double last_cpu_s, last_wall_ms;
+static int64_t last_t;
+
+static void report(void) {
+  double wall = now_ms();
+  int64_t t = (int64_t)(wall / 1000) * 1000;
+  if (t <= last_t) t = last_t + 1000;
+  last_t = t;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  double cpu_pct = last_wall_ms > 0 ? (cpu_s - last_cpu_s) * 1000 / (wall - last_wall_ms) * 100 : 0;
+  last_cpu_s = cpu_s;
+  last_wall_ms = wall;
+  long pages = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) { if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0; fclose(f); }
+  char hsj[128] = "";
+  if (n_hs > 0) {
+    qsort(hs, n_hs, sizeof(double), cmp_double);
+    snprintf(hsj, sizeof hsj, "\"hsP50Ms\":%.3f,\"hsP99Ms\":%.3f,\"hsMaxMs\":%.3f,", hs[n_hs / 2], hs[(long)(n_hs * 0.99) < n_hs ? (long)(n_hs * 0.99) : n_hs - 1], hs[n_hs - 1]);
+    n_hs = 0;
+  }
+  ipc_send("{\"type\":\"sample\",\"ticks\":[],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
+           "\"received\":%ld,\"expected\":%ld,\"duplicate\":%ld,\"outOfOrder\":%ld,\"dropped\":%ld,\"late\":%ld,\"missing\":%ld,"
+           "\"cpuPct\":%.1f,\"rssBytes\":%ld,\"loopDelayP99Ms\":%.2f}}",
+           source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
+           cpu_pct, resident * sysconf(_SC_PAGESIZE), worst_lag_ms);
+  // Handshakes leave freed memory behind in malloc's arenas; give it back so RSS is what the
+  // connections hold, not what the ramp once needed.
+  if (c.opened > 0 || c.failed > 0) malloc_trim(0);
+  memset(&c, 0, sizeof c);
+  worst_lag_ms = 0;
+  for (int i = 0; i < n_errors; i++) {
+    char escaped[200];
+    int j = 0;
+    for (const char *s = errors[i].msg; *s && j < 190; s++) { if (*s == '"' || *s == '\\') escaped[j++] = '\\'; escaped[j++] = (*s >= 32) ? *s : ' '; }
+    escaped[j] = 0;
+    ipc_send("{\"type\":\"connect-error\",\"message\":\"%s\",\"count\":%ld}", escaped, errors[i].count);
+  }
+  n_errors = 0;
+}
+
+static void schedule_tick(int64_t n, double due) {
+  long expected = 0;
+  for (long i = 0; i < n_conns; i++) {
+    conn *k = conns[i];
+    // Only those subscribed by the tick's schedule: a busy loop may get here late.
+    if (k->state != OPEN || !k->subscribed || k->subscribed_ms > due) continue;
+    if (k->first_tick == INT64_MAX) k->first_tick = n;
+    expected++;
+  }
+  if (n_pending < 256) { pending[n_pending].n = n; pending[n_pending].judge_at = due + judge_after_ms; pending[n_pending].expected = expected; n_pending++; }
+}
+
+static void judge_due(double now) {
+  for (int p = 0; p < n_pending;) {
+    if (pending[p].judge_at > now) { p++; continue; }
+    long delivered = 0;
+    int64_t n = pending[p].n;
+    for (long i = 0; i < n_conns; i++) {
+      conn *k = conns[i];
+      if (k->state != DEAD && k->first_tick <= n && was_received(k, n)) delivered++;
+    }
+    c.expected += pending[p].expected;
+    if (pending[p].expected > delivered) c.missing += pending[p].expected - delivered;
+    pending[p] = pending[--n_pending];
+  }
+}
+
+static void handle_ipc_line(char *line) {
+  if (strstr(line, "\"type\":\"start\"")) {
+    json_str(line, "source", source, sizeof source);
+    json_str(line, "host", host, sizeof host);
+    json_str(line, "protocol", protocol, sizeof protocol);
+    json_str(line, "ciphers", ciphers, sizeof ciphers);
+    socketio = strcmp(protocol, "socketio") == 0;
+    port = (int)json_num(line, "port", 0);
+    per_address = (int)json_num(line, "perAddress", 5000);
+    max_in_flight = (int)json_num(line, "maxInFlight", 100);
+    topic_offset = (int)json_num(line, "topicOffset", 0);
+    rate = json_num(line, "connectRatePerSec", 100);
+    interval_ms = json_num(line, "intervalMs", 2000);
+    t0_ms = json_num(line, "t0Ms", now_ms());
+    late_ms = json_num(line, "lateMs", interval_ms);
+    judge_after_ms = json_num(line, "judgeAfterMs", 2 * interval_ms);
+    n_topics = json_str_array(line, "topics", &topics);
+    n_addresses = json_str_array(line, "localAddresses", &addresses);
+    target = (long)json_num(line, "target", 0);
+    if (n_topics == 0) { topics = malloc(sizeof(char *)); topics[0] = strdup("stocks/AAPL"); n_topics = 1; }
+    if (SSL_CTX_set_ciphersuites(ctx, ciphers) != 1) { ipc_send("{\"type\":\"connect-error\",\"message\":\"bad cipher list %s\",\"count\":1}", ciphers); }
+  } else if (strstr(line, "\"type\":\"target\"")) {
+    target = (long)json_num(line, "target", target);
+  } else if (strstr(line, "\"type\":\"stop\"")) {
+    stopping = 1;
+  }
+}
+
+int main(void) {
+  const char *fd_env = getenv("NODE_CHANNEL_FD");
+  if (!fd_env) { fprintf(stderr, "wsbench native client: run me from wsbench (no NODE_CHANNEL_FD)\n"); return 2; }
+  ipc_fd = atoi(fd_env);
+  // A server that dies mid-write must cost one connection, not the whole shard.
+  signal(SIGPIPE, SIG_IGN);
+  // Ctrl-C reaches the whole process group; the run decides when its shards stop.
+  signal(SIGINT, SIG_IGN);
+  SSL_library_init();
+  ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  // Idle connections give their 16 KB read/write buffers back: most of what a TLS socket costs.
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  ep = epoll_create1(EPOLL_CLOEXEC);
+  fcntl(ipc_fd, F_SETFL, fcntl(ipc_fd, F_GETFL) | O_NONBLOCK);
+  struct epoll_event ipc_ev = {.events = EPOLLIN, .data.ptr = NULL};
+  epoll_ctl(ep, EPOLL_CTL_ADD, ipc_fd, &ipc_ev);
+  ipc_send("{\"type\":\"hello\"}");
+
+  static char ipc_buf[1 << 16];
+  int ipc_len = 0, running = 0;
+  double budget = 0, last_pump = now_ms(), next_report = 0;
+  int64_t next_n = 0;
+  struct epoll_event events[1024];
+  double intended_wake = now_ms();
+  while (!stopping) {
+    double now = now_ms();
+    if (now - intended_wake > worst_lag_ms) worst_lag_ms = now - intended_wake;
+    if (running) {
+      budget += (now - last_pump) / 1000 * rate;
+      if (budget > (rate / 10 > 1 ? rate / 10 : 1)) budget = rate / 10 > 1 ? rate / 10 : 1;
+      last_pump = now;
+      while (budget >= 1 && started < target && in_flight < max_in_flight) { start_conn(); budget--; }
+      while (now >= t0_ms + next_n * interval_ms) { schedule_tick(next_n, t0_ms + next_n * interval_ms); next_n++; }
+      judge_due(now);
+      if (now >= next_report) { report(); next_report = (double)((int64_t)(now / 1000) + 1) * 1000 + 5; }
+    }
+    double wake = now + 10;
+    if (running) {
+      double tick_at = t0_ms + next_n * interval_ms;
+      if (tick_at < wake) wake = tick_at;
+      if (next_report < wake) wake = next_report;
+    }
+    int timeout = (int)(wake - now);
+    if (timeout < 0) timeout = 0;
+    intended_wake = now + timeout;
+    int n = epoll_wait(ep, events, 1024, timeout);
+    for (int i = 0; i < n; i++) {
+      conn *k = events[i].data.ptr;
+      if (!k) {
+        ssize_t r = read(ipc_fd, ipc_buf + ipc_len, sizeof ipc_buf - 1 - ipc_len);
+        if (r == 0) return 0; // the run went away
+        if (r < 0) continue;
+        ipc_len += r;
+        ipc_buf[ipc_len] = 0;
+        char *line = ipc_buf, *nl;
+        while ((nl = strchr(line, '\n'))) {
+          *nl = 0;
+          handle_ipc_line(line);
+          if (!running && strstr(line, "\"type\":\"start\"")) {
+            running = 1;
+            last_pump = now_ms();
+            next_n = (int64_t)((now_ms() - t0_ms) / interval_ms) + 1;
+            if (next_n < 1) next_n = 1;
+            next_report = (double)((int64_t)(now_ms() / 1000) + 1) * 1000 + 5;
+          }
+          line = nl + 1;
+        }
+        ipc_len -= (int)(line - ipc_buf);
+        memmove(ipc_buf, line, ipc_len);
+        continue;
+      }
+      if (k->state != DEAD) drive(k);
+    }
+  }
+  report();
+  for (long i = 0; i < n_conns; i++) if (conns[i]->state != DEAD) { close(conns[i]->fd); }
+  ipc_send("{\"type\":\"stopped\"}");
+  return 0;
+}
