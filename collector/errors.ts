@@ -59,16 +59,19 @@ export type DatabaseErrorCode =
   | 'bad-export'
   | 'import-conflict';
 
-/** A database that cannot be opened, read or merged into as asked. */
-export class DatabaseError extends Error {
-  readonly code: DatabaseErrorCode;
+/** An error with a stable `code` that tests and the CLI read; one subclass per domain. */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
 
-  constructor(code: DatabaseErrorCode, message: string) {
+  constructor(code: Code, message: string) {
     super(message);
-    this.name = 'DatabaseError';
+    this.name = new.target.name;
     this.code = code;
   }
 }
+
+/** A database that cannot be opened, read or merged into as asked. */
+export class DatabaseError extends CodedError<DatabaseErrorCode> {}
 
 /** A bad flag, option or scenario value; the message names the option. */
 export class ConfigError extends Error {

@@ -28,8 +28,10 @@ export interface LatencyPercentiles {
   maxMs: number | null;
 }
 
+export const NO_LATENCY: Readonly<LatencyPercentiles> = Object.freeze({ count: 0, p50Ms: null, p90Ms: null, p99Ms: null, p999Ms: null, maxMs: null });
+
 export function percentilesMs(h: Histogram): LatencyPercentiles {
-  if (h.totalCount === 0) return { count: 0, p50Ms: null, p90Ms: null, p99Ms: null, p999Ms: null, maxMs: null };
+  if (h.totalCount === 0) return { ...NO_LATENCY };
   const ms = (us: number) => Math.round(us) / 1000;
   return {
     count: h.totalCount,
@@ -39,4 +41,11 @@ export function percentilesMs(h: Histogram): LatencyPercentiles {
     p999Ms: ms(h.getValueAtPercentile(99.9)),
     maxMs: ms(h.maxValue),
   };
+}
+
+/** Percentiles of several encoded histograms; one alone is decoded, not copied into a merge. */
+export function percentilesOfEncoded(encoded: readonly string[]): LatencyPercentiles {
+  if (encoded.length === 0) return { ...NO_LATENCY };
+  if (encoded.length === 1) return percentilesMs(hdr.decodeFromCompressedBase64(encoded[0]!));
+  return percentilesMs(mergeEncoded(encoded));
 }

@@ -2,7 +2,8 @@
 // Client shards sample on their own clocks, so the timeline aligns them to whole seconds and
 // sums counters; percentiles across shards come from merged histograms, never averages.
 import { DatabaseError } from './errors.ts';
-import { mergeEncoded, percentilesMs, type LatencyPercentiles } from './histogram.ts';
+import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
+import type { DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
 
 export interface RunInfo {
@@ -158,20 +159,13 @@ export interface ProcessPoint {
 }
 
 /** Client shards and probes summed over one second. */
-export interface ClientPoint {
+export interface ClientPoint extends DeliveryCounts {
   tMs: number;
   sources: number;
   open: number;
   opened: number;
   failed: number;
   closed: number;
-  received: number;
-  expected: number;
-  duplicate: number;
-  outOfOrder: number;
-  dropped: number;
-  late: number;
-  missing: number;
   /** Worst handshake p99 over the shards (an upper bound; handshakes are not histogrammed). */
   hsP99Ms: number | null;
   latency: LatencyPercentiles;
@@ -270,7 +264,7 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       open: 0, opened: 0, failed: 0, closed: 0, received: 0, expected: 0,
       duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0,
       hsP99Ms: null,
-      latency: percentilesMs(mergeEncoded([])),
+      latency: NO_LATENCY,
       spreadMaxMs: null, clientCpuPctMax: null, clientCpuPctTotal: null, clientRssBytes: null, loopDelayP99MsMax: null,
     };
     const hists: string[] = [];
@@ -298,7 +292,7 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
         };
       }
     }
-    p.latency = hists.length > 0 ? percentilesMs(mergeEncoded(hists)) : (fallback ?? p.latency);
+    p.latency = hists.length > 0 ? percentilesOfEncoded(hists) : (fallback ?? p.latency);
     points.push(p);
   }
   return points;
@@ -461,7 +455,7 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
   const expected = sum('expected');
   const windowSeconds = clients.length;
   // Aligned to whole seconds like the per-second client points, so both cover the same samples.
-  const latency = percentilesMs(mergeEncoded(histograms.filter((h) => inWindow(Math.floor(h.tMs / 1000) * 1000)).map((h) => h.hist)));
+  const latency = percentilesOfEncoded(histograms.filter((h) => inWindow(Math.floor(h.tMs / 1000) * 1000)).map((h) => h.hist));
   const spreads = t.ticks.filter((k) => inWindow(k.scheduledMs) && k.spreadMs !== null).map((k) => k.spreadMs!);
   const cpu = held.map((s) => s.cpuPct);
   return {

@@ -75,8 +75,19 @@ export interface ServerSample {
   procs?: ProcessSample[];
 }
 
+/** Delivery counters (docs/METRICS.md): arrivals, and judgements of expected ticks. */
+export interface DeliveryCounts {
+  received: number;
+  expected: number;
+  duplicate: number;
+  outOfOrder: number;
+  dropped: number;
+  late: number;
+  missing: number;
+}
+
 /** One second of one client shard (or the probe process): counters summed over its sockets. */
-export interface ClientSample {
+export interface ClientSample extends DeliveryCounts {
   kind: 'client';
   source: string;
   t: number;
@@ -87,13 +98,6 @@ export interface ClientSample {
   hsP50Ms?: number;
   hsP99Ms?: number;
   hsMaxMs?: number;
-  received: number;
-  expected: number;
-  duplicate: number;
-  outOfOrder: number;
-  dropped: number;
-  late: number;
-  missing: number;
   latP50Ms?: number;
   latP90Ms?: number;
   latP99Ms?: number;

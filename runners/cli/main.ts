@@ -55,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wsbench: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')})\n`);
     return EXIT.usage;
   }
+  // Every command has help with examples; asked for anywhere on the line, it is all that happens.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return EXIT.ok;
+  }
   try {
     return await command.run(rest);
   } catch (err) {

@@ -3,6 +3,7 @@
 // duplicates and out-of-order arrivals apart. A tick is judged once per connection, a fixed
 // time after its schedule: delivered or missing, so delivered% is exact per tick.
 import { encodeHistogram, newLatencyHistogram, type Histogram } from '../../collector/histogram.ts';
+import type { DeliveryCounts } from '../../collector/records.ts';
 
 export interface ConnState {
   lastSeq: number;
@@ -35,15 +36,7 @@ export interface TickTally {
   receivers: number;
 }
 
-export interface IntervalCounts {
-  received: number;
-  expected: number;
-  duplicate: number;
-  outOfOrder: number;
-  dropped: number;
-  late: number;
-  missing: number;
-}
+export type IntervalCounts = DeliveryCounts;
 
 export class DeliveryTracker {
   counts: IntervalCounts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };

@@ -1,6 +1,6 @@
 // Watches every record a run produces on its way to the collector: the live figures for the
 // status line, the window sums a verdict is made of, and the client-saturation rule.
-import { mergeEncoded, percentilesMs } from '../../collector/histogram.ts';
+import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
 
 export interface Window {
@@ -113,7 +113,7 @@ export class RunMonitor {
   }
 
   windowFigures() {
-    const latency = percentilesMs(mergeEncoded(this.hists));
+    const latency = percentilesOfEncoded(this.hists);
     // Seconds where not every shard reported yet undercount; the median of the rest is robust.
     const opens = [...this.openPerSecond.values()].sort((a, b) => a - b);
     const rss = this.rss.map((p) => p[1]).sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 // interrupted run is stored as aborted with everything sampled so far.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { mergeEncoded, percentilesMs } from '../../collector/histogram.ts';
+import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { EventRecord, IngestRecord, PhaseRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions } from '../backends/options.ts';
@@ -377,7 +377,7 @@ function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: nu
     expected += c.expected;
     missing += c.missing;
     clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
-    if (c.latHistUs) p99 = percentilesMs(mergeEncoded([c.latHistUs])).p99Ms;
+    if (c.latHistUs) p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
   }
   const s = m.latestServer;
   const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';

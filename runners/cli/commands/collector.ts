@@ -34,10 +34,6 @@ Examples:
       'max-body': { type: 'string' },
       'max-rate': { type: 'string' },
     });
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const token = values.token ?? process.env.WSBENCH_TOKEN;
     if (token !== undefined && token.length < 8) throw new ConfigError('--token must be at least 8 characters');
     const options = {

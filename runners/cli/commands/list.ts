@@ -33,10 +33,6 @@ Examples:
       verdict: { type: 'string' },
       limit: { type: 'string' },
     });
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const limit = numberFlag('limit', values.limit, { min: 1, integer: true });
     const db = openDatabase(dbPath(values.db), { readonly: true });
     try {

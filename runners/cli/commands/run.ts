@@ -100,10 +100,6 @@ Examples:
       'memory-limit': { type: 'string' },
       'cpu-limit': { type: 'string' },
     });
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const backends = (values.backend ?? 'uws,socketio').split(',').map((b) => b.trim()) as BackendName[];
     for (const b of backends) getBackend(b);
     if (new Set(backends).size !== backends.length) throw new ConfigError('--backend lists a backend twice');

@@ -48,10 +48,6 @@ Examples:
       cert: { type: 'string' },
       key: { type: 'string' },
     });
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     if (!values.backend) throw new ConfigError('--backend is required (uws or socketio)');
     const backend = getBackend(values.backend);
     const options = resolveServeOptions({

@@ -24,10 +24,6 @@ Examples:
 
   async run(argv) {
     const { values, positionals } = parse('show', argv, { ...dbOption, ...jsonOption, timeline: { type: 'boolean' } }, 1);
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const id = positionals[0];
     if (!id) throw new ConfigError('wsbench show: which run? give its id (see `wsbench list`)');
     if (values.timeline && !values.json) throw new ConfigError('--timeline only goes with --json');

@@ -22,10 +22,6 @@ Examples:
 
   async run(argv) {
     const { values } = parse('start', argv, { ...dbOption });
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const db = dbPath(values.db);
     const code = await runCommand.run(['--backend', 'uws,socketio', '--scenario', 'quick', '--db', db]);
     process.stderr.write(`\nwsbench start: runs stored in ${db}; see them with \`npx wsbench list\` and \`npx wsbench show RUN\`\n`);

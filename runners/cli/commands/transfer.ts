@@ -24,10 +24,6 @@ Examples:
 
   async run(argv) {
     const { values, positionals } = parse('export', argv, { ...dbOption, output: { type: 'string', short: 'o' }, gzip: { type: 'boolean' } }, 1);
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     const id = positionals[0];
     if (!id) throw new ConfigError('wsbench export: which run? give its id (see `wsbench list`)');
     const gzip = values.gzip ?? values.output?.endsWith('.gz') ?? false;
@@ -63,10 +59,6 @@ Examples:
 
   async run(argv) {
     const { values, positionals } = parse('import', argv, { ...dbOption, replace: { type: 'boolean' } }, Infinity);
-    if (values.help) {
-      process.stdout.write(this.help + '\n');
-      return EXIT.ok;
-    }
     if (positionals.length === 0) throw new ConfigError('wsbench import: give at least one file written by `wsbench export`');
     const exports = positionals.map((file) => {
       if (!fs.existsSync(file)) throw new ConfigError(`wsbench import: no such file ${file}`);
