@@ -15,6 +15,8 @@ export class RunMonitor {
   /** Shards that saturated, when (the first second over the threshold) and how. */
   readonly saturated = new Map<string, { sinceMs: number; untilMs: number; message: string }>();
   private readonly lastSampleAt = new Map<string, number>();
+  /** Recent seconds summed over every shard, for a status line that does not mix seconds. */
+  private readonly recent = new Map<number, { sources: number; received: number; expected: number; missing: number }>();
   maxShardCpuPct = 0;
   maxLoopDelayP99Ms = 0;
   connectFailures = 0;
@@ -60,6 +62,13 @@ export class RunMonitor {
   private observeClient(c: ClientSample): EventRecord | undefined {
     this.latestClient.set(c.source, c);
     this.lastSampleAt.set(c.source, Date.now());
+    const second = this.recent.get(c.t) ?? { sources: 0, received: 0, expected: 0, missing: 0 };
+    second.sources++;
+    second.received += c.received;
+    second.expected += c.expected;
+    second.missing += c.missing;
+    this.recent.set(c.t, second);
+    for (const t of this.recent.keys()) if (t < c.t - 10_000) this.recent.delete(t);
     this.connectFailures += c.failed;
     if (this.inWindow(c.t)) {
       this.sums.expected += c.expected;
@@ -104,6 +113,13 @@ export class RunMonitor {
    */
   saturatedWithin(window: Window): string[] {
     return [...this.saturated.values()].filter((s) => s.untilMs >= window.fromMs && s.sinceMs <= window.toMs).map((s) => s.message);
+  }
+
+  /** The latest second every shard has reported. */
+  lastCompleteSecond(): { received: number; expected: number; missing: number } | undefined {
+    const shards = this.latestClient.size;
+    const complete = [...this.recent].filter(([, s]) => s.sources >= shards).sort((a, b) => b[0] - a[0]);
+    return complete[0]?.[1];
   }
 
   openNow(): number {

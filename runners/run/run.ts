@@ -367,20 +367,15 @@ function rampLine(backend: string, open: number, target: number): string {
 }
 
 function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor): string {
-  let received = 0;
-  let expected = 0;
-  let missing = 0;
   let clientCpu = 0;
   let p99: number | null = null;
   for (const c of m.latestClient.values()) {
-    received += c.received;
-    expected += c.expected;
-    missing += c.missing;
     clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
     if (c.latHistUs) p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
   }
+  const second = m.lastCompleteSecond();
   const s = m.latestServer;
   const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';
   const cpu = s ? `${(s.cpuUserPct + s.cpuSysPct).toFixed(0)}%` : '–';
-  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${m.openNow().toLocaleString('en-US')}  msg/s ${received}/${expected}  missing ${missing}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client ${clientCpu.toFixed(0)}%`;
+  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${m.openNow().toLocaleString('en-US')}  received/s ${second?.received ?? '–'}  judged ${second?.expected ?? '–'}  missing ${second?.missing ?? '–'}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client max ${clientCpu.toFixed(0)}%`;
 }
