@@ -9,10 +9,11 @@ import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { showCommand } from './commands/show.ts';
+import { siteCommand } from './commands/site.ts';
 import { startCommand } from './commands/start.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 
-const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand];
+const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand, siteCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,9 +1,21 @@
 // `wsbench start` (what `npm start` runs): the main job on its embedded default, a short local
-// uWS-vs-Socket.IO run into the default database. The site is built and served after it once
-// `wsbench site` exists (README, "Status").
-import { dbOption, parse } from '../args.ts';
+// uWS-vs-Socket.IO run into the default database, then the site built from it and served.
+import type { AddressInfo } from 'node:net';
+import { listRuns } from '../../../collector/query.ts';
+import { openDatabase } from '../../../collector/schema.ts';
+import { buildSite, serveSite } from '../../../site/build.ts';
+import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
-import { runCommand } from './run.ts';
+import { RUN_EXIT, runCommand } from './run.ts';
+
+function listRunsIn(file: string) {
+  const db = openDatabase(file, { readonly: true });
+  try {
+    return listRuns(db);
+  } finally {
+    db.close();
+  }
+}
 
 export const startCommand: Command = {
   name: 'start',
@@ -11,20 +23,37 @@ export const startCommand: Command = {
   help: `Usage: wsbench start [options]
 
 Runs the "quick" scenario against uws, then socketio (about two minutes here), stores both runs
-in the database and prints their comparison; \`wsbench list\` and \`wsbench show RUN\` read them.
+in the database, prints their comparison, builds the site from the database and serves it on
+http://127.0.0.1:4321 until Ctrl-C (the URL, with the comparison's, is printed).
 
 Options:
 ${DB_HELP}
+  --port N           site port (default 4321; 0 picks a free one)
+  --no-run           skip the run: build and serve the site from what the database holds
 
 Examples:
   npm start
-  wsbench start --db /tmp/try.db`,
+  wsbench start --db /tmp/try.db --port 0
+  wsbench start --no-run`,
 
   async run(argv) {
-    const { values } = parse('start', argv, { ...dbOption });
+    const { values } = parse('start', argv, { ...dbOption, port: { type: 'string' }, 'no-run': { type: 'boolean' } });
     const db = dbPath(values.db);
-    const code = await runCommand.run(['--backend', 'uws,socketio', '--scenario', 'quick', '--db', db]);
-    process.stderr.write(`\nwsbench start: runs stored in ${db}; see them with \`npx wsbench list\` and \`npx wsbench show RUN\`\n`);
+    const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--backend', 'uws,socketio', '--scenario', 'quick', '--db', db]);
+    if (code === RUN_EXIT.aborted) return code;
+    process.stderr.write(`\nwsbench start: runs stored in ${db}; building the site\n`);
+    await buildSite({ db, outDir: 'site/dist', quiet: true });
+    const port = numberFlag('port', values.port, { min: 0, max: 65535, integer: true }) ?? 4321;
+    const server = await serveSite('site/dist', port);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const newest = listRunsIn(db).slice(0, 2).map((r) => r.id);
+    process.stdout.write(`${url}\n`);
+    process.stderr.write(`wsbench start: the site is served at ${url} (compare the two runs: ${url}compare/?runs=${newest.join(',')}); Ctrl-C stops\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    server.close();
     return code;
   },
 };

@@ -1,0 +1,58 @@
+// Builds the static site from a database, and serves a built folder: what `wsbench site` runs.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+export interface SiteBuildOptions {
+  db: string;
+  outDir: string;
+  base?: string;
+  siteUrl?: string;
+  quiet?: boolean;
+}
+
+/** Runs Astro's build with the database and paths passed through the environment it reads. */
+export async function buildSite(options: SiteBuildOptions): Promise<string> {
+  const outDir = path.resolve(options.outDir);
+  process.env.WSBENCH_DB = path.resolve(options.db);
+  process.env.WSBENCH_SITE_OUT = outDir;
+  process.env.WSBENCH_BASE = options.base ?? '/';
+  if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
+  const { build } = await import('astro');
+  await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+  return outDir;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.xml': 'application/xml', '.txt': 'text/plain',
+};
+
+/** A static server for a built site, for previewing it the way any static host would serve it. */
+export function serveSite(dir: string, port: number, host = '127.0.0.1', base = '/'): Promise<http.Server> {
+  const root = path.resolve(dir);
+  const prefix = base.replace(/\/$/, '');
+  const server = http.createServer((req, res) => {
+    let pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (prefix && pathname.startsWith(prefix)) pathname = pathname.slice(prefix.length) || '/';
+    let file = path.join(root, pathname);
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end('forbidden');
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

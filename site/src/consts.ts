@@ -1,0 +1,6 @@
+// Site-wide strings and the backends' colours (Okabe-Ito: safe for colour-blind readers; a
+// backend keeps its colour on every page).
+export const SITE_TITLE = 'wsbench';
+export const SITE_DESCRIPTION = 'Secure WebSocket benchmarks: uWebSockets.js and Socket.IO under the same load, every second recorded.';
+export const BACKEND_COLORS: Record<string, string> = { uws: '#0072B2', socketio: '#D55E00' };
+export const EXTRA_COLORS = ['#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];

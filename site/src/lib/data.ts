@@ -1,0 +1,76 @@
+// What the site reads from the database, at build time only: runs, their summaries and
+// timelines (downsampled for display, peaks kept), checked before a page uses them.
+import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
+import { openDatabase, type Db } from '../../../collector/schema.ts';
+
+let db: Db | undefined;
+
+function database(): Db {
+  const file = process.env.WSBENCH_DB ?? 'data/wsbench.db';
+  db ??= openDatabase(file, { readonly: true });
+  return db;
+}
+
+export interface RunCard {
+  run: RunInfo;
+  summary: RunSummary;
+}
+
+export function allRuns(): RunCard[] {
+  return listRuns(database()).map((run) => ({ run, summary: getSummary(database(), run.id) }));
+}
+
+export function timelineOf(id: string): Timeline {
+  return getTimeline(database(), id);
+}
+
+/** One point per bucket: the bucket's maximum for gauges that peak (memory, latency), so peaks survive. */
+export interface ChartSeries {
+  t: number[]; // seconds since the run started
+  [metric: string]: (number | null)[];
+}
+
+const MAX_POINTS = 1200;
+
+/** The chartable series of a run, downsampled to at most MAX_POINTS with maxima kept. */
+export function seriesOf(t: Timeline): ChartSeries {
+  const start = t.run.startedMs;
+  const bySecond = new Map<number, Record<string, number | null>>();
+  const at = (ms: number) => {
+    const second = Math.floor((ms - start) / 1000);
+    let row = bySecond.get(second);
+    if (!row) bySecond.set(second, (row = {}));
+    return row;
+  };
+  for (const s of t.server) {
+    const row = at(s.tMs);
+    row.rssBytes = (row.rssBytes ?? 0) + s.rssBytes;
+    row.cpuPct = (row.cpuPct ?? 0) + s.cpuPct;
+    if (s.connections !== null) row.serverConnections = (row.serverConnections ?? 0) + s.connections;
+  }
+  for (const c of t.clients) {
+    const row = at(c.tMs);
+    row.connections = c.open;
+    row.received = c.received;
+    row.expected = c.expected;
+    row.missing = c.missing;
+    row.latencyP50Ms = c.latency.p50Ms;
+    row.latencyP99Ms = c.latency.p99Ms;
+    row.spreadMs = c.spreadMaxMs;
+    row.clientCpuPct = c.clientCpuPctMax;
+  }
+  const seconds = [...bySecond.keys()].sort((a, b) => a - b);
+  const bucket = Math.max(1, Math.ceil(seconds.length / MAX_POINTS));
+  const metrics = ['connections', 'serverConnections', 'rssBytes', 'cpuPct', 'received', 'expected', 'missing', 'latencyP50Ms', 'latencyP99Ms', 'spreadMs', 'clientCpuPct'];
+  const out: ChartSeries = { t: [] };
+  for (const m of metrics) out[m] = [];
+  for (let i = 0; i < seconds.length; i += bucket) {
+    const group = seconds.slice(i, i + bucket).map((s) => bySecond.get(s)!);
+    out.t.push(seconds[i]!);
+    for (const m of metrics) {
+      const values = group.map((r) => r[m]).filter((v): v is number => typeof v === 'number');
+      out[m]!.push(values.length ? Math.max(...values) : null);
+    }
+  }
+  return out;
+}
