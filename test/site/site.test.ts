@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { getSummary, listRuns } from '../../collector/query.ts';
+import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { buildSite, serveSite } from '../../site/build.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -60,6 +60,34 @@ describe('report site', () => {
     assert.equal(await page.getByTestId('validity').textContent(), 'valid measurement');
     assert.equal(await page.locator('wsb-chart canvas').count(), 6);
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-report.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('replay: at ?t= the counters show that second of the database, and the cursor moves by keyboard and by play', async () => {
+    const d = openDatabase(db, { readonly: true });
+    const run = listRuns(d, { backend: 'uws' }).find((r) => !r.name.includes('<'))!;
+    const t = getTimeline(d, run.id);
+    d.close();
+    const second = (ms: number) => Math.floor((ms - run.startedMs) / 1000);
+    const last = Math.max(...t.server.map((s) => second(s.tMs)));
+    const mid = Math.floor(last / 2);
+    const connections = t.clients.filter((c) => second(c.tMs) === mid).reduce((n, c) => n + c.open, 0);
+    const rss = t.server.filter((s) => second(s.tMs) === mid).reduce((n, s) => n + s.rssBytes, 0);
+    const page = await browser.newPage();
+    await page.goto(`${url}/runs/${run.id}/replay/?t=${mid}`);
+    await page.waitForSelector('wsb-replay[data-ready]');
+    assert.equal(await page.locator('[data-role=time]').textContent(), `${mid} s`);
+    assert.equal(await page.locator('[data-counter=connections]').textContent(), connections.toLocaleString('en-US'));
+    assert.equal(await page.locator('[data-counter=rssBytes]').textContent(), `${(rss / 1e6).toFixed(1)} MB`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'replay.png'), fullPage: true });
+    await page.locator('[data-role=scrub]').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('[data-role=time]').textContent(), `${mid + 1} s`);
+    assert.match(page.url(), new RegExp(`[?&]t=${mid + 1}$`));
+    await page.selectOption('[data-role=speed]', '10');
+    await page.locator('[data-role=play]').click();
+    assert.equal(await page.locator('[data-role=play]').getAttribute('aria-pressed'), 'true');
+    await page.waitForFunction((start) => Number(new URL(location.href).searchParams.get('t')) > start + 2, mid + 1, { timeout: 5000 });
     await page.close();
   });
 
