@@ -11,6 +11,8 @@ export interface SiteBuildOptions {
   outDir: string;
   base?: string;
   siteUrl?: string;
+  /** Folder of Markdown write-ups (default data/writeups). */
+  writeupsDir?: string;
   quiet?: boolean;
 }
 
@@ -21,6 +23,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   process.env.WSBENCH_SITE_OUT = outDir;
   process.env.WSBENCH_BASE = options.base ?? '/';
   if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
+  process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
   const { build } = await import('astro');
   await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
   return outDir;

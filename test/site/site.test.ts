@@ -22,6 +22,8 @@ describe('report site', () => {
   let server: Server;
   let url: string;
   let db: string;
+  let writeups: string;
+  let out: string;
 
   before(async () => {
     const dir = tempDir('wsbench-site-');
@@ -31,7 +33,13 @@ describe('report site', () => {
     assert.equal(a.code, 0, a.stderr);
     const b = await runCli(['run', '--backend', 'uws', '--name', HOSTILE, '--notes', `notes ${HOSTILE}`, ...short], { timeoutMs: 60_000 });
     assert.equal(b.code, 0, b.stderr);
-    const out = await buildSite({ db, outDir: path.join(dir, 'dist'), quiet: true });
+    const d = openDatabase(db, { readonly: true });
+    const [uws, socketio] = ['uws', 'socketio'].map((backend) => listRuns(d, { backend }).find((r) => !r.name.includes('<'))!.id);
+    d.close();
+    writeups = path.join(dir, 'writeups');
+    fs.mkdirSync(writeups);
+    fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\n---\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
+    out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, quiet: true });
     server = await serveSite(out, 0);
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
@@ -119,6 +127,49 @@ describe('report site', () => {
     assert.equal(original.checked.length, 2);
     await page.close();
     await fresh.close();
+  });
+
+  test('write-ups: listed, rendered with their embedded chart, in the feed; an unknown run id fails the build by name', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/`);
+    await page.getByTestId('writeups').getByText('A first look').click();
+    await page.waitForSelector('wsb-writeup[data-ready="1"]');
+    assert.equal(await page.locator('wsb-writeup canvas').count(), 1);
+    assert.equal(await page.locator('pre code.language-wsbench').count(), 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'writeup.png'), fullPage: true });
+    await page.close();
+    const feed = fs.readFileSync(path.join(out, 'feed.xml'), 'utf8');
+    assert.match(feed, /<item><title>A first look<\/title>/);
+    const bad = tempDir('wsbench-bad-writeups-');
+    fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: [no-such-run]\n---\nText.\n');
+    await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: unknown run "no-such-run"/);
+  });
+
+  test('capacity, the pre-rendered comparison with Open Graph tags, and page weight', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/capacity/`);
+    await page.waitForSelector('wsb-capacity[data-ready]');
+    assert.deepEqual(await page.locator('[data-testid=capacity] tbody tr td:first-child').allTextContents(), ['socketio', 'uws']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'capacity.png'), fullPage: true });
+    await page.goto(`${url}/compare/quick-uws-vs-socketio/`);
+    await page.waitForSelector('wsb-pair[data-ready]');
+    assert.equal(await page.locator('meta[property="og:title"]').getAttribute('content'), 'uWebSockets.js vs Socket.IO: quick');
+    await page.close();
+    // Every page's JavaScript, its imports followed, is at most 100 KB gzipped.
+    const { gzipSync } = await import('node:zlib');
+    const pages = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.html'));
+    for (const html of pages) {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file) || !fs.existsSync(file)) return;
+        seen.add(file);
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+\.js)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
+      };
+      for (const m of fs.readFileSync(path.join(out, html), 'utf8').matchAll(/<script[^>]*src="\/([^"]+)"/g)) visit(path.join(out, m[1]!));
+      const bytes = [...seen].reduce((n, f) => n + gzipSync(fs.readFileSync(f)).length, 0);
+      assert.ok(bytes <= 100 * 1024, `${html}: ${bytes} bytes of gzipped JavaScript`);
+      if (/^runs\/[^/]+\/index\.html$/.test(html)) assert.ok(bytes > 10_000, `${html}: its chart.js was not found (${bytes} bytes)`);
+    }
   });
 
   test('a run named with HTML shows as text everywhere', async () => {

@@ -74,3 +74,56 @@ export function seriesOf(t: Timeline): ChartSeries {
   }
   return out;
 }
+
+export interface CapacityPoint {
+  runId: string;
+  name: string;
+  backend: string;
+  host: string;
+  profile: string | null;
+  phase: string;
+  connections: number;
+  rssBytes: number;
+  cpuPct: number;
+  verdict: string | null;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+};
+
+/** Memory and CPU against connections held, one point per hold window or capacity step. */
+export function capacityPoints(): CapacityPoint[] {
+  const points: CapacityPoint[] = [];
+  for (const { run } of allRuns()) {
+    const t = timelineOf(run.id);
+    for (const phase of t.phases.filter((p) => (p.name === 'hold' || p.name === 'step') && p.endedMs !== null)) {
+      const inside = (ms: number) => ms >= phase.startedMs && ms <= phase.endedMs!;
+      const perSecond = new Map<number, { rss: number; cpu: number }>();
+      for (const s of t.server.filter((s) => inside(s.tMs))) {
+        const k = Math.floor(s.tMs / 1000);
+        const row = perSecond.get(k) ?? { rss: 0, cpu: 0 };
+        row.rss += s.rssBytes;
+        row.cpu += s.cpuPct;
+        perSecond.set(k, row);
+      }
+      const held = t.clients.filter((c) => inside(c.tMs)).map((c) => c.open);
+      if (perSecond.size === 0 || held.length === 0) continue;
+      const rows = [...perSecond.values()];
+      points.push({
+        runId: run.id,
+        name: run.name,
+        backend: run.backend,
+        host: `${run.host} (${run.cores} cores)`,
+        profile: ((run.scenarioParams.profile as { profile?: string } | undefined)?.profile) ?? null,
+        phase: phase.name === 'step' ? `step ${phase.step}` : 'hold',
+        connections: median(held),
+        rssBytes: median(rows.map((r) => r.rss)),
+        cpuPct: rows.reduce((n, r) => n + r.cpu, 0) / rows.length,
+        verdict: phase.verdict,
+      });
+    }
+  }
+  return points.sort((a, b) => a.backend.localeCompare(b.backend) || a.connections - b.connections);
+}

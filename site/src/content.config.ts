@@ -1,0 +1,15 @@
+// Write-ups: Markdown files with front matter naming the runs they discuss (checked at build).
+import { glob } from 'astro/loaders';
+import { defineCollection, z } from 'astro:content';
+
+const writeups = defineCollection({
+  loader: glob({ pattern: '**/*.md', base: process.env.WSBENCH_WRITEUPS ?? '../data/writeups' }),
+  schema: z.object({
+    title: z.string(),
+    description: z.string(),
+    pubDate: z.coerce.date(),
+    runs: z.array(z.string()).default([]),
+  }),
+});
+
+export const collections = { writeups };

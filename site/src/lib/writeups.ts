@@ -1,0 +1,18 @@
+// Write-ups with every run they name checked against the database: front matter `runs` and the
+// runs of each embedded chart block. An unknown id fails the build, naming the file and the id.
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { CHART_BLOCK, parseChartBlock } from './chart-block';
+import { allRuns } from './data';
+
+export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> {
+  const known = new Set(allRuns().map(({ run }) => run.id));
+  const entries = await getCollection('writeups');
+  for (const entry of entries) {
+    const file = entry.filePath ?? entry.id;
+    const named = [...entry.data.runs, ...[...(entry.body ?? '').matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs)];
+    for (const id of named) {
+      if (!known.has(id)) throw new Error(`${file}: unknown run "${id}" (not in the database this site is built from; import it with \`wsbench import\`)`);
+    }
+  }
+  return entries.sort((a, b) => b.data.pubDate.getTime() - a.data.pubDate.getTime());
+}
