@@ -16,12 +16,19 @@ export interface RunCard {
   summary: RunSummary;
 }
 
+// Every page of a build asks for the same runs: read each once per build.
+let cards: RunCard[] | undefined;
+const timelines = new Map<string, Timeline>();
+
 export function allRuns(): RunCard[] {
-  return listRuns(database()).map((run) => ({ run, summary: getSummary(database(), run.id) }));
+  cards ??= listRuns(database()).map((run) => ({ run, summary: getSummary(database(), run.id) }));
+  return cards;
 }
 
 export function timelineOf(id: string): Timeline {
-  return getTimeline(database(), id);
+  let t = timelines.get(id);
+  if (!t) timelines.set(id, (t = getTimeline(database(), id)));
+  return t;
 }
 
 /** One point per bucket: the bucket's maximum for gauges that peak (memory, latency), so peaks survive. */

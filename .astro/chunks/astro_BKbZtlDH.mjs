@@ -1,0 +1,3 @@
+import 'piccolore';
+import './astro/server_YBCHUQ4X.mjs';
+import 'clsx';

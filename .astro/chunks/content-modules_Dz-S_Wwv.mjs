@@ -1,0 +1,3 @@
+const contentModules = new Map();
+
+export { contentModules as default };
