@@ -24,6 +24,9 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   process.env.WSBENCH_BASE = options.base ?? '/';
   if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
   process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
+  // Astro keeps content entries between builds; a build from another database or write-ups
+  // folder must not see the previous one's entries.
+  fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
   const { build } = await import('astro');
   await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
   return outDir;

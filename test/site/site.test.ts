@@ -39,7 +39,10 @@ describe('report site', () => {
     writeups = path.join(dir, 'writeups');
     fs.mkdirSync(writeups);
     fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\n---\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
+    // Tiny display series, so that the tests see downsampling and zooming at work on short runs.
+    process.env.WSBENCH_SITE_MAX_POINTS = '4';
     out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, quiet: true });
+    delete process.env.WSBENCH_SITE_MAX_POINTS;
     server = await serveSite(out, 0);
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
@@ -67,6 +70,12 @@ describe('report site', () => {
     assert.equal(await page.getByTestId('verdict').textContent(), run.verdict);
     assert.equal(await page.getByTestId('validity').textContent(), 'valid measurement');
     assert.equal(await page.locator('wsb-chart canvas').count(), 6);
+    // Displayed downsampled (4 points); zooming into seconds 1-6 shows each second.
+    await page.fill('[data-role=from]', '1');
+    await page.fill('[data-role=to]', '6');
+    await page.click('[data-role=zoom]');
+    await page.waitForSelector('wsb-chart[data-points]');
+    assert.equal(await page.locator('wsb-chart').first().getAttribute('data-points'), '6');
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-report.png'), fullPage: true });
     await page.close();
   });

@@ -34,13 +34,16 @@ export function timelineOf(id: string): Timeline {
 /** One point per bucket: the bucket's maximum for gauges that peak (memory, latency), so peaks survive. */
 export interface ChartSeries {
   t: number[]; // seconds since the run started
-  [metric: string]: (number | null)[];
+  /** Seconds per point: 1 is full resolution. */
+  bucketSeconds: number;
+  [metric: string]: (number | null)[] | number;
 }
 
-const MAX_POINTS = 1200;
+/** Points per series for display; full resolution is a separate file, fetched on zoom. */
+export const MAX_POINTS = Number(process.env.WSBENCH_SITE_MAX_POINTS ?? 1200);
 
-/** The chartable series of a run, downsampled to at most MAX_POINTS with maxima kept. */
-export function seriesOf(t: Timeline): ChartSeries {
+/** The chartable series of a run, downsampled to at most maxPoints with maxima kept. */
+export function seriesOf(t: Timeline, maxPoints = MAX_POINTS): ChartSeries {
   const start = t.run.startedMs;
   const bySecond = new Map<number, Record<string, number | null>>();
   const at = (ms: number) => {
@@ -67,16 +70,17 @@ export function seriesOf(t: Timeline): ChartSeries {
     row.clientCpuPct = c.clientCpuPctMax;
   }
   const seconds = [...bySecond.keys()].sort((a, b) => a - b);
-  const bucket = Math.max(1, Math.ceil(seconds.length / MAX_POINTS));
+  const bucket = Math.max(1, Math.ceil(seconds.length / maxPoints));
   const metrics = ['connections', 'serverConnections', 'rssBytes', 'cpuPct', 'received', 'expected', 'missing', 'latencyP50Ms', 'latencyP99Ms', 'spreadMs', 'clientCpuPct'];
-  const out: ChartSeries = { t: [] };
-  for (const m of metrics) out[m] = [];
+  const out: ChartSeries = { t: [], bucketSeconds: bucket };
+  const columns: Record<string, (number | null)[]> = {};
+  for (const m of metrics) out[m] = columns[m] = [];
   for (let i = 0; i < seconds.length; i += bucket) {
     const group = seconds.slice(i, i + bucket).map((s) => bySecond.get(s)!);
     out.t.push(seconds[i]!);
     for (const m of metrics) {
       const values = group.map((r) => r[m]).filter((v): v is number => typeof v === 'number');
-      out[m]!.push(values.length ? Math.max(...values) : null);
+      columns[m]!.push(values.length ? Math.max(...values) : null);
     }
   }
   return out;

@@ -1,1 +1,0 @@
-import{l as t,o as e}from"./overlay.BFwr_74X.js";import"./chart.B8S4WIfb.js";class n extends HTMLElement{async connectedCallback(){const a=await Promise.all(this.dataset.runs.split(",").map(s=>t(this.dataset.base,s)));e(this.querySelector("canvas"),a,"rssBytes","none"),this.dataset.ready="true"}}customElements.define("wsb-pair",n);

@@ -1,3 +1,0 @@
-import 'piccolore';
-import './astro/server_YBCHUQ4X.mjs';
-import 'clsx';
