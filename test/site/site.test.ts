@@ -117,12 +117,18 @@ describe('report site', () => {
     await boxes.nth(2).check();
     await page.selectOption('[data-role=metric]', 'cpuPct');
     await page.selectOption('[data-role=norm]', 'perConn');
+    await page.selectOption('[data-role=align]', 'connections');
+    await page.fill('[data-role=from]', '10');
+    await page.fill('[data-role=to]', '40');
+    await page.locator('[data-role=to]').dispatchEvent('change');
     await page.waitForSelector('wsb-compare[data-ready*=","]');
     const link = await page.inputValue('[data-role=link]');
     const view = async (p: typeof page) => ({
       checked: await p.locator('[data-role=choices] input:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
       metric: await p.inputValue('[data-role=metric]'),
       norm: await p.inputValue('[data-role=norm]'),
+      align: await p.inputValue('[data-role=align]'),
+      window: [await p.inputValue('[data-role=from]'), await p.inputValue('[data-role=to]')],
       figures: await p.locator('[data-role=figures]').textContent(),
       differs: await p.locator('[data-role=diff] tr[data-differs]').count(),
     });
@@ -133,6 +139,8 @@ describe('report site', () => {
     await fresh.waitForSelector('wsb-compare[data-ready*=","]');
     assert.deepEqual(await view(fresh), original);
     assert.equal(original.metric, 'cpuPct');
+    assert.deepEqual(original.window, ['10', '40']);
+    assert.match(link, /[?&]align=connections&from=10&to=40$/);
     assert.equal(original.checked.length, 2);
     await page.close();
     await fresh.close();

@@ -31,8 +31,17 @@ export function colorsFor(runs: { run: { backend: string } }[]): string[] {
   });
 }
 
-export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, norm: 'none' | 'perConn', previous?: Chart): Chart {
+export interface OverlayView {
+  /** x axis: seconds since each run started, or the connections held at that second. */
+  align?: 'elapsed' | 'connections';
+  /** A window on the x axis. */
+  from?: number | null;
+  to?: number | null;
+}
+
+export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, norm: 'none' | 'perConn', previous?: Chart, view: OverlayView = {}): Chart {
   const colors = colorsFor(data);
+  const byConnections = view.align === 'connections';
   previous?.destroy();
   return new Chart(canvas, {
     type: 'line',
@@ -42,14 +51,25 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
         data: d.series.t.map((x: number, i: number) => {
           const v = d.series[metric][i];
           const conns = d.series.connections[i];
-          return { x, y: v === null ? null : norm === 'perConn' ? (conns ? v / conns : null) : v };
-        }),
+          return { x: byConnections ? conns : x, y: v === null ? null : norm === 'perConn' ? (conns ? v / conns : null) : v };
+        }).filter((p: { x: number | null }) => p.x !== null),
         borderColor: colors[k],
         pointRadius: 0,
         borderWidth: 1.5,
         spanGaps: true,
       })),
     },
-    options: { animation: false, parsing: false, scales: { x: { type: 'linear', title: { display: true, text: 'seconds since the run started' } } } },
+    options: {
+      animation: false,
+      parsing: false,
+      scales: {
+        x: {
+          type: 'linear',
+          title: { display: true, text: byConnections ? 'connections held' : 'seconds since the run started' },
+          ...(view.from !== null && view.from !== undefined ? { min: view.from } : {}),
+          ...(view.to !== null && view.to !== undefined ? { max: view.to } : {}),
+        },
+      },
+    },
   });
 }
