@@ -11,12 +11,12 @@ export const jsonOption = { json: { type: 'boolean' } } as const satisfies Optio
 export function parse<T extends Options>(command: string, argv: string[], options: T, positionals = 0) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new ConfigError(`wsbench ${command}: ${message} (see \`wsbench ${command} --help\`)`);
   }
-  if (!(parsed.values as { help?: boolean }).help && parsed.positionals.length > positionals) {
+  if (parsed.positionals.length > positionals) {
     throw new ConfigError(`wsbench ${command}: unexpected argument "${parsed.positionals[positionals]}" (see \`wsbench ${command} --help\`)`);
   }
   return parsed;

@@ -253,9 +253,10 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       }
       const aborted = hooks.signal.aborted || harnessFailures.length > 0;
       lastWindow = monitor.windowFigures();
-      const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentShards(Date.now())];
+      const silent = monitor.silentShards(Date.now());
+      for (const message of silent) event('client-saturated', message);
+      const boundBy = [...monitor.saturatedWithin(window), ...silent];
       clientBound.push(...boundBy);
-      for (const silent of monitor.silentShards(Date.now())) event('client-saturated', silent);
       const { verdict, reason } = judge({
         targetConnections: target,
         heldConnections: lastWindow.heldConnections,

@@ -7,15 +7,18 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, T
 
 const cache = new Map<string, Promise<any>>();
 
-export function loadRun(base: string, id: string): Promise<any> {
-  if (!cache.has(id)) {
-    cache.set(id, fetch(`${base}/data/runs/${encodeURIComponent(id)}.json`).then((r) => {
-      if (!r.ok) throw new Error(`no data for run ${id}`);
+/** Fetches a JSON file once per page, however many charts ask for it. */
+export function loadJson(url: string): Promise<any> {
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
       return r.json();
     }));
   }
-  return cache.get(id)!;
+  return cache.get(url)!;
 }
+
+export const loadRun = (base: string, id: string): Promise<any> => loadJson(`${base}/data/runs/${encodeURIComponent(id)}.json`);
 
 /** The first run of a backend gets the backend's colour; others of the same backend get spares. */
 export function colorsFor(runs: { run: { backend: string } }[]): string[] {
