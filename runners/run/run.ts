@@ -9,6 +9,7 @@ import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions } from '../backends/options.ts';
 import { getBackend } from '../backends/registry.ts';
 import { SEED_CIPHER } from '../backends/tls.ts';
+import { topicOf } from '../backends/topics.ts';
 import type { BackendName, ProcessExit, RunningBackend } from '../backends/types.ts';
 import { ClientFleet } from '../client/fleet.ts';
 import { Sampler } from '../sampler/sampler.ts';
@@ -100,8 +101,6 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const backendImpl = getBackend(request.backend);
   const info = backendImpl.describe(); // refuses here, before anything starts, if it cannot run
   const runId = newRunId(request.backend, scenario.name);
-  // Limits that cannot be imposed refuse the run before anything is recorded or started.
-  const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
   const sender = hooks.sender(runId);
   const monitor = new RunMonitor({ cpuPct: scenario.saturationCpuPct, seconds: scenario.saturationSec });
   const push = (record: IngestRecord) => {
@@ -129,6 +128,9 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     symbols: Array.from({ length: scenario.symbols }, (_, i) => (scenario.symbols === 1 ? 'AAPL' : `SYM${i}`)),
     compression: scenario.compression,
   });
+  // Last of the checks that can refuse, so a refusal leaves no cgroup behind: limits that
+  // cannot be imposed refuse the run before anything is recorded or started.
+  const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
   const startedMs = Date.now();
   push({
     kind: 'run',
@@ -189,7 +191,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
       connectRatePerSec: scenario.connectRatePerSec, maxInFlightPerShard: request.maxInFlightPerShard,
       intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
-      topics: serve.symbols.map((s) => `stocks/${s}`), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
+      topics: serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
     const connectErrors = new Map<string, number>();

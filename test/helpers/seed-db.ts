@@ -19,7 +19,8 @@ export function fixtureRecords(name = 'fixture run'): IngestRecord[] {
 
 export function seedDatabase(file: string, runId = 'fixture', name?: string): Db {
   const db = openDatabase(file);
-  const body = encodeBatch({ batch: `${runId}.0`, run: runId }, fixtureRecords(name));
-  new Ingestor(db).ingest({ batch: `${runId}.0`, run: runId }, fixtureRecords(name), digestOf(body));
+  const records = fixtureRecords(name);
+  const header = { batch: `${runId}.0`, run: runId };
+  new Ingestor(db).ingest(header, records, digestOf(encodeBatch(header, records)));
   return db;
 }

@@ -255,16 +255,13 @@ function buildScenario(values: RunValues): Scenario {
 function progressWriter(): (line: string, transient: boolean) => void {
   const tty = process.stderr.isTTY;
   let lastPlain = 0;
-  let drawn = false;
   return (line, transient) => {
     if (tty) {
       process.stderr.write(`\r\x1b[2K${line}${transient ? '' : '\n'}`);
-      drawn = transient;
     } else if (!transient || Date.now() - lastPlain >= 10_000) {
       process.stderr.write(`${line}\n`);
       if (transient) lastPlain = Date.now();
     }
-    void drawn;
   };
 }
 
