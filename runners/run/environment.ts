@@ -65,10 +65,24 @@ export interface Plan {
   estimatedBytes: number;
 }
 
+/** Files a process needs besides its sockets (libraries, pipes, the listening socket). */
+const FILE_HEADROOM = 200;
+
+/**
+ * Server processes when the user did not say: one per CPU (or the profile's count), and more if
+ * that many could not hold the sockets under the per-process open-files limit. The limit is per
+ * process and often cannot be raised (a hard limit), so sharding is the only way past it.
+ */
+export function autoWorkers(limits: Limits, connections: number, floor: number): { workers: number; raisedFor: number | null } {
+  if (limits.openFilesSoft === null || limits.openFilesSoft <= FILE_HEADROOM * 2) return { workers: floor, raisedFor: null };
+  const needed = Math.ceil(connections / (limits.openFilesSoft - FILE_HEADROOM));
+  return needed > floor ? { workers: needed, raisedFor: limits.openFilesSoft } : { workers: floor, raisedFor: null };
+}
+
 /** Checks the machine against the run's plan. Errors stop the run before it starts. */
 export function preflight(limits: Limits, plan: Plan): Problem[] {
   const problems: Problem[] = [];
-  const headroom = 200; // files a process needs besides its sockets
+  const headroom = FILE_HEADROOM;
   if (limits.openFilesSoft !== null) {
     const perWorker = Math.ceil(plan.connections / plan.serverWorkers);
     if (perWorker + headroom > limits.openFilesSoft) {

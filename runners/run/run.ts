@@ -119,7 +119,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
   const judgeAfterMs = scenario.lateMs + scenario.intervalMs;
   const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
-  const t0Ms = scenario.publishDuringRamp ? Date.now() : Date.now() + rampEstimateMs * 1.2 + 2000;
+  // Whole milliseconds: the time is recorded (phase ends are integers) as well as published.
+  const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + rampEstimateMs * 1.2 + 2000);
   const serve = resolveServeOptions({
     port: 0,
     workers: scenario.workers || undefined,

@@ -77,6 +77,20 @@ test('a short real run of each backend lands with server, client and probe sampl
   d.close();
 });
 
+test('--connect-first connects everyone, waits for the clock, then holds; every record is accepted', async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--backend', 'uws', '--connections', '40', '--rate', '40', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--connect-first', '--db', db], { timeoutMs: 60_000 });
+  assert.equal(res.code, 0, res.stderr);
+  assert.doesNotMatch(res.stderr, /refused/);
+  const d = openDatabase(db, { readonly: true });
+  const t = getTimeline(d, listRuns(d)[0]!.id);
+  assert.deepEqual(t.phases.map((p) => p.name), ['ramp', 'wait-for-clock', 'hold']);
+  const ramp = t.phases[0]!;
+  assert.ok(t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs >= ramp.endedMs!), 'no tick before everyone is connected');
+  assert.equal(getSummary(d, t.run.id).deliveredPct, 100);
+  d.close();
+});
+
 test('a client shard slowed on purpose makes the run client-bound (exit 5), not a server result', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'slow.json');

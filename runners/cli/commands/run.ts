@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { BatchSender, HttpTransport, LocalTransport } from '../../../collector/sender.ts';
 import { BACKENDS, getBackend } from '../../backends/registry.ts';
 import type { BackendName } from '../../backends/types.ts';
-import { describeHost, preflight, readLimits } from '../../run/environment.ts';
+import { autoWorkers, describeHost, preflight, readLimits } from '../../run/environment.ts';
 import { runBackend, type RunOutcome } from '../../run/run.ts';
 import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
 import { nativeClientBinary } from '../../client/native.ts';
@@ -40,7 +40,8 @@ Options:
   --hold SEC             hold (capacity: each step's window)
   --interval-ms N        tick interval (default 2000)
   --late-ms N            a delivery later than this is late (default: one interval)
-  --workers N            server processes (default: all CPUs)
+  --workers N            server processes (default: all CPUs, more when the open-files
+                         limit needs it; a profile sets its own)
   --symbols N            spread clients over N symbols (default 1, as in the seed)
   --probes N             latency probe connections (default ~1%, at most 100)
   --compression          permessage-deflate on, for both backends
@@ -110,7 +111,6 @@ Examples:
       profile || memoryLimit !== undefined || cpuLimit !== undefined
         ? { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores: cpuLimit ?? profile?.cpuCores }
         : undefined;
-    if (profile && values.workers === undefined) values.workers = String(profile.workers);
     const scenario = buildScenario(values);
     if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
 
@@ -118,6 +118,15 @@ Examples:
     const limits = readLimits();
     const maxConnections = scenario.steps?.[scenario.steps.length - 1] ?? scenario.connections;
     const perShard = numberFlag('per-shard', values['per-shard'], { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
+    if (values.workers === undefined && scenario.workers === 0) {
+      // "All CPUs" (or the profile's cores), sharded further when the open-files limit needs it.
+      const floor = profile?.workers ?? describeHost(limits).cores;
+      const auto = autoWorkers(limits, maxConnections, floor);
+      scenario.workers = auto.workers;
+      if (auto.raisedFor !== null) {
+        process.stderr.write(`wsbench run: ${auto.workers} server processes instead of ${floor}: a process may open ${auto.raisedFor} files here (ulimit -n), and ${maxConnections.toLocaleString('en-US')} sockets need ${auto.workers}. They share the same CPUs${resources ? ' and limits' : ''}.\n`);
+      }
+    }
     const workers = scenario.workers || describeHost(limits).cores;
     const problems = preflight(limits, {
       connections: maxConnections,

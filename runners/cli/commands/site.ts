@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../../collector/errors.ts';
 import { openDatabase } from '../../../collector/schema.ts';
+import { REFERENCE_DIR } from '../../../collector/reference.ts';
 import { buildSite, serveSite } from '../../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -21,13 +22,16 @@ ${DB_HELP}
   --base PATH        sub-path the site is served under, e.g. /wsbench/ for a project page
   --url URL          the site's public URL, for absolute links and Open Graph tags
   --port N           preview port (default 4321; 0 picks a free one)
+  --no-reference     build without first importing the reference runs of data/reference
+                     (the write-ups in data/writeups cite them, so give the site other
+                     write-ups too, or none)
 
 Examples:
   wsbench site build && wsbench site preview
   wsbench site build --base /wsbench/ --url https://example.github.io/wsbench/`,
 
   async run(argv) {
-    const { values, positionals } = parse('site', argv, { ...dbOption, out: { type: 'string' }, base: { type: 'string' }, url: { type: 'string' }, port: { type: 'string' } }, 1);
+    const { values, positionals } = parse('site', argv, { ...dbOption, out: { type: 'string' }, base: { type: 'string' }, url: { type: 'string' }, port: { type: 'string' }, 'no-reference': { type: 'boolean' } }, 1);
     const action = positionals[0];
     const out = values.out ?? 'site/dist';
     const base = values.base ?? '/';
@@ -42,7 +46,7 @@ Examples:
     if (action === 'build') {
       const db = dbPath(values.db);
       openDatabase(db, { readonly: true }).close(); // a missing or broken database fails here, by name
-      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url });
+      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url, referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
       process.stdout.write(`${dir}\n`);
       return EXIT.ok;
     }

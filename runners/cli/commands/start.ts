@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { listRuns } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';
+import { REFERENCE_DIR } from '../../../collector/reference.ts';
 import { buildSite, serveSite } from '../../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -23,7 +24,8 @@ export const startCommand: Command = {
   help: `Usage: wsbench start [options]
 
 Runs the "quick" scenario against uws, then socketio (about two minutes here), stores both runs
-in the database, prints their comparison, builds the site from the database and serves it on
+in the database, prints their comparison, adds the reference runs of data/reference (measured
+by the project, machine recorded) to the database, builds the site and serves it on
 http://127.0.0.1:4321 until Ctrl-C (the URL, with the comparison's, is printed).
 
 Options:
@@ -42,7 +44,7 @@ Examples:
     const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--backend', 'uws,socketio', '--scenario', 'quick', '--db', db]);
     if (code === RUN_EXIT.aborted) return code;
     process.stderr.write(`\nwsbench start: runs stored in ${db}; building the site\n`);
-    await buildSite({ db, outDir: 'site/dist', quiet: true });
+    await buildSite({ db, outDir: 'site/dist', quiet: true, referenceDir: REFERENCE_DIR });
     const port = numberFlag('port', values.port, { min: 0, max: 65535, integer: true }) ?? 4321;
     const server = await serveSite('site/dist', port);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

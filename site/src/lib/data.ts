@@ -1,6 +1,7 @@
 // What the site reads from the database, at build time only: runs, their summaries and
 // timelines (downsampled for display, peaks kept), checked before a page uses them.
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
+import { heldWindows } from '../../../collector/held-windows.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 
 let db: Db | undefined;
@@ -9,6 +10,11 @@ function database(): Db {
   const file = process.env.WSBENCH_DB ?? 'data/wsbench.db';
   db ??= openDatabase(file, { readonly: true });
   return db;
+}
+
+/** The hardware profile a run's server was limited to by cgroups, if any. */
+export function profileOf(run: RunInfo): string | null {
+  return (run.scenarioParams.profile as { profile?: string | null } | undefined)?.profile ?? null;
 }
 
 export interface RunCard {
@@ -99,40 +105,22 @@ export interface CapacityPoint {
   verdict: string | null;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : 0;
-};
-
 /** Memory and CPU against connections held, one point per hold window or capacity step. */
 export function capacityPoints(): CapacityPoint[] {
   const points: CapacityPoint[] = [];
   for (const { run } of allRuns()) {
-    const t = timelineOf(run.id);
-    for (const phase of t.phases.filter((p) => (p.name === 'hold' || p.name === 'step') && p.endedMs !== null)) {
-      const inside = (ms: number) => ms >= phase.startedMs && ms <= phase.endedMs!;
-      const perSecond = new Map<number, { rss: number; cpu: number }>();
-      for (const s of t.server.filter((s) => inside(s.tMs))) {
-        const k = Math.floor(s.tMs / 1000);
-        const row = perSecond.get(k) ?? { rss: 0, cpu: 0 };
-        row.rss += s.rssBytes;
-        row.cpu += s.cpuPct;
-        perSecond.set(k, row);
-      }
-      const held = t.clients.filter((c) => inside(c.tMs)).map((c) => c.open);
-      if (perSecond.size === 0 || held.length === 0) continue;
-      const rows = [...perSecond.values()];
+    for (const w of heldWindows(timelineOf(run.id))) {
       points.push({
         runId: run.id,
         name: run.name,
         backend: run.backend,
         host: `${run.host} (${run.cores} cores)`,
-        profile: ((run.scenarioParams.profile as { profile?: string } | undefined)?.profile) ?? null,
-        phase: phase.name === 'step' ? `step ${phase.step}` : 'hold',
-        connections: median(held),
-        rssBytes: median(rows.map((r) => r.rss)),
-        cpuPct: rows.reduce((n, r) => n + r.cpu, 0) / rows.length,
-        verdict: phase.verdict,
+        profile: profileOf(run),
+        phase: w.phase,
+        connections: w.connections,
+        rssBytes: w.rssBytes,
+        cpuPct: w.cpuPct,
+        verdict: w.verdict,
       });
     }
   }

@@ -1,0 +1,113 @@
+// Prints every figure of the reference write-up (data/writeups/100k-on-two-cores.md) from runs:
+// by default the reference runs shipped in data/reference; with --measure, new runs of the same
+// commands on this machine (about an hour), printed beside the shipped ones.
+// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { heldWindows } from '../collector/held-windows.ts';
+import { getSummary, getTimeline, listRuns, type RunInfo } from '../collector/query.ts';
+import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
+import { openDatabase, type Db } from '../collector/schema.ts';
+
+const { values } = parseArgs({ options: { measure: { type: 'boolean' }, only: { type: 'string' } } });
+if (values.only !== undefined && values.only !== '100k' && values.only !== 'pi4') {
+  console.error(`bench:reference: --only must be 100k or pi4, got "${values.only}"`);
+  process.exit(2);
+}
+
+/** The commands behind the reference runs, exactly as the write-up gives them. */
+const COMMANDS = {
+  '100k': ['run', '--backend', 'uws', '--scenario', 'seed-100k'],
+  pi4: ['run', '--backend', 'uws,socketio', '--scenario', 'capacity', '--profile', 'pi4'],
+} as const;
+
+const MB = (b: number | null) => (b === null ? 'n/a' : `${(b / 1e6).toFixed(1)} MB`);
+const KB = (b: number | null) => (b === null ? 'n/a' : `${(b / 1e3).toFixed(2)} KB`);
+const pct = (p: number | null, digits = 1) => (p === null ? 'n/a' : `${p.toFixed(digits)}%`);
+const msec = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v)} ms`);
+const profileOf = (run: RunInfo) => (run.scenarioParams.profile as { profile?: string } | undefined)?.profile ?? null;
+
+function machine(run: RunInfo): string {
+  return `${run.host}: ${run.cpuModel}, ${run.cores} cores, ${MB(run.memTotalBytes)}, ${run.os}, kernel ${run.kernel}, Node ${run.nodeVersion}`;
+}
+
+function print100k(db: Db, label: string): void {
+  const run = listRuns(db).find((r) => r.scenario === 'seed-100k' && r.backend === 'uws' && profileOf(r) === null);
+  if (!run) return void console.log(`${label}: no seed-100k uws run`);
+  const s = getSummary(db, run.id);
+  const clientsRss = Math.max(0, ...getTimeline(db, run.id).clients.map((c) => c.clientRssBytes ?? 0));
+  console.log(`\n## 100k on this machine (${label}): run ${run.id}`);
+  console.log(`machine           ${machine(run)}`);
+  console.log(`verdict           ${run.verdict}: ${run.verdictReason}`);
+  console.log(`validity          ${(run.validity as { valid?: boolean } | null)?.valid === false ? 'INVALID' : 'valid'}`);
+  console.log(`connections held  ${s.peakConnections?.toLocaleString('en-US')}`);
+  console.log(`delivered         ${pct(s.deliveredPct, 3)} (${s.received.toLocaleString('en-US')} of ${s.expected.toLocaleString('en-US')} expected; missing ${s.missing}, late ${s.late}, dropped ${s.dropped})`);
+  console.log(`server memory     ${MB(s.steadyRssBytes)} steady, ${MB(s.peakRssBytes)} peak; ${KB(s.bytesPerConn)} per connection`);
+  console.log(`server CPU        ${pct(s.cpuPctAvg, 0)} average, ${pct(s.cpuPctMax, 0)} peak (100% = one core)`);
+  console.log(`latency           p50 ${msec(s.latency.p50Ms)}, p99 ${msec(s.latency.p99Ms)}, max ${msec(s.latency.maxMs)}; worst tick spread ${msec(s.worstSpreadMs)}`);
+  console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${MB(clientsRss)}`);
+}
+
+function printPi4(db: Db, label: string): void {
+  const runs = listRuns(db).filter((r) => r.scenario === 'capacity' && profileOf(r) === 'pi4');
+  const latest = (backend: string) => runs.find((r) => r.backend === backend);
+  const uws = latest('uws');
+  const sio = latest('socketio');
+  console.log(`\n## Capacity under --profile pi4 (${label})`);
+  if (!uws || !sio) return void console.log(`missing: ${[!uws && 'uws', !sio && 'socketio'].filter(Boolean).join(', ')} capacity run under pi4`);
+  const windows = new Map([uws, sio].map((r) => [r.backend, heldWindows(getTimeline(db, r.id))]));
+  const stableCapacity = (backend: string) => Math.max(0, ...windows.get(backend)!.filter((w) => w.verdict === 'stable').map((w) => w.connections));
+  for (const run of [uws, sio]) {
+    console.log(`\n${run.backend}: run ${run.id}; ${run.verdict}: ${run.verdictReason}`);
+    console.log(`machine: ${machine(run)}`);
+    console.log('step      held      memory       per conn    CPU    verdict');
+    for (const w of windows.get(run.backend)!) {
+      console.log(`${w.phase.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.rssBytes).padStart(10)}  ${KB(w.rssBytes / w.connections).padStart(10)}  ${pct(w.cpuPct, 0).padStart(5)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
+    }
+  }
+  const capU = stableCapacity('uws');
+  const capS = stableCapacity('socketio');
+  console.log(`\nstable capacity    uws ${capU.toLocaleString('en-US')}, socketio ${capS.toLocaleString('en-US')}: ratio ${capS > 0 ? (capU / capS).toFixed(2) + 'x' : 'n/a (socketio held no step)'}`);
+  // Memory per connection at equal connections: the steps both backends held stable.
+  const byStep = (backend: string) => new Map(windows.get(backend)!.filter((w) => w.verdict === 'stable' && w.step !== null).map((w) => [w.step!, w]));
+  const u = byStep('uws');
+  const s = byStep('socketio');
+  for (const [step, sw] of s) {
+    const uw = u.get(step);
+    if (!uw) continue;
+    const ratio = sw.rssBytes / sw.connections / (uw.rssBytes / uw.connections);
+    console.log(`memory per conn at ${String(sw.connections).padStart(6)} (step ${step})  socketio ${KB(sw.rssBytes / sw.connections)} / uws ${KB(uw.rssBytes / uw.connections)} = ${ratio.toFixed(1)}x`);
+  }
+}
+
+function figures(db: Db, label: string): void {
+  if (values.only !== 'pi4') print100k(db, label);
+  if (values.only !== '100k') printPi4(db, label);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-reference-'));
+const shipped = openDatabase(path.join(tmp, 'shipped.db'));
+const imported = importReferenceRuns(shipped, REFERENCE_DIR);
+console.log(`${imported.length} reference runs in ${REFERENCE_DIR}`);
+figures(shipped, 'shipped reference runs');
+shipped.close();
+
+if (values.measure) {
+  const fresh = path.join(tmp, 'measured.db');
+  for (const [key, args] of Object.entries(COMMANDS)) {
+    if (values.only && values.only !== key) continue;
+    console.log(`\n$ wsbench ${args.join(' ')} --db ${fresh}`);
+    const result = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'bin', 'wsbench.js'), ...args, '--db', fresh], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (result.status === 2 || result.status === null) {
+      console.error(`bench:reference: the run could not start (exit ${result.status ?? result.signal})`);
+      process.exit(1);
+    }
+  }
+  const db = openDatabase(fresh, { readonly: true });
+  figures(db, `measured now on ${os.hostname()}`);
+  db.close();
+}
+fs.rmSync(tmp, { recursive: true, force: true });
