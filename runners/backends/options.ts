@@ -18,6 +18,7 @@ export interface ServeInput {
   workers?: number;
   intervalMs?: number;
   t0Ms?: number;
+  clockOffsetMs?: number;
   symbols?: string[];
   compression?: boolean;
   certFile?: string;
@@ -49,6 +50,7 @@ export function resolveServeOptions(input: ServeInput): ServeOptions {
     keyFile: tls.keyFile,
     intervalMs,
     t0Ms: input.t0Ms ?? Date.now(),
+    clockOffsetMs: input.clockOffsetMs ?? 0,
     symbols,
     compression: input.compression ?? SERVE_DEFAULTS.compression,
   };

@@ -140,7 +140,7 @@ function serve({ options, worker }: StartMessage, tell: (message: Internal) => v
 
   const ticker =
     worker === 0
-      ? new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs }, (n, scheduledMs) => {
+      ? new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs, clockOffsetMs: options.clockOffsetMs }, (n, scheduledMs) => {
           for (const symbol of options.symbols) io.to(topicOf(symbol)).emit('tick', tickMessage(symbol, n, scheduledMs));
         })
       : undefined;

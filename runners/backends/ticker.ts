@@ -5,6 +5,12 @@
 export interface TickPlan {
   t0Ms: number;
   intervalMs: number;
+  /**
+   * This host's clock minus the runner's (a remote target's, measured over SSH). The schedule
+   * and every scheduledMs sent are in the runner's clock, so clients on the runner's host measure
+   * latency against the true schedule; 0 on the runner's own host.
+   */
+  clockOffsetMs?: number;
 }
 
 /** The first tick due at or after `nowMs`. Tick 0 is never published: t0 is the epoch itself. */
@@ -63,13 +69,22 @@ export class Ticker {
   private stopped = false;
   last: TickInfo | undefined;
 
+  private readonly offsetMs: number;
+
   constructor(
     private readonly plan: TickPlan,
     private readonly publish: (n: number, scheduledMs: number) => void,
-  ) {}
+  ) {
+    this.offsetMs = plan.clockOffsetMs ?? 0;
+  }
+
+  /** Now, in the runner's clock. */
+  private now(): number {
+    return Date.now() - this.offsetMs;
+  }
 
   start(): void {
-    this.n = nextTick(this.plan, Date.now());
+    this.n = nextTick(this.plan, this.now());
     this.arm();
   }
 
@@ -81,16 +96,16 @@ export class Ticker {
   private arm(): void {
     if (this.stopped) return;
     const due = scheduledAt(this.plan, this.n);
-    this.timer = setTimeout(() => this.fire(), Math.max(0, due - Date.now()));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, due - this.now()));
   }
 
   private fire(): void {
     const scheduledMs = scheduledAt(this.plan, this.n);
     // setTimeout may fire a millisecond early: wait for the schedule, never publish before it.
-    if (Date.now() < scheduledMs) return this.arm();
-    const startedMs = Date.now();
+    if (this.now() < scheduledMs) return this.arm();
+    const startedMs = this.now();
     this.publish(this.n, scheduledMs);
-    this.last = { n: this.n, scheduledMs, publishLagMs: startedMs - scheduledMs, publishDurationMs: Date.now() - startedMs };
+    this.last = { n: this.n, scheduledMs, publishLagMs: startedMs - scheduledMs, publishDurationMs: this.now() - startedMs };
     this.n++;
     this.arm();
   }

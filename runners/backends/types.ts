@@ -11,8 +11,10 @@ export interface ServeOptions {
   certFile: string;
   keyFile: string;
   intervalMs: number;
-  /** The shared epoch of the tick schedule (ms since 1970). */
+  /** The shared epoch of the tick schedule (ms since 1970, in the runner's clock). */
   t0Ms: number;
+  /** This host's clock minus the runner's; 0 when the server runs beside the runner. */
+  clockOffsetMs: number;
   symbols: string[];
   /** permessage-deflate, off by default and set equally for both backends. */
   compression: boolean;

@@ -65,7 +65,7 @@ function start({ options, worker, native }: StartMessage): void {
     },
   });
 
-  const ticker = new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs }, (n, scheduledMs) => {
+  const ticker = new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs, clockOffsetMs: options.clockOffsetMs }, (n, scheduledMs) => {
     for (const symbol of options.symbols) {
       const topic = topicOf(symbol);
       published += app.numSubscribers(topic);

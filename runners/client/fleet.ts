@@ -26,6 +26,12 @@ export interface FleetOptions {
   ciphers: string;
   /** Spread client sockets over 127.x addresses (false: let the kernel pick, from 127.0.0.1). */
   spreadAddresses: boolean;
+  /**
+   * This machine's addresses to connect from, for a server on another host (127.x reaches only
+   * this one): every shard spreads its sockets evenly over all of them, so each address carries
+   * about connections / addresses.length sockets against the one server port.
+   */
+  sourceAddresses?: string[];
   /** Bulk shards in TypeScript on `ws` ('node'), or the native C client ('native'). Probes are always TypeScript. */
   bulkClient: 'node' | 'native';
   /** Tests: make shard-0 slow on purpose (TypeScript shards only). */
@@ -69,10 +75,12 @@ export class ClientFleet {
     const entry = await compiledEntry('runners/client/shard.ts');
     const shards = ClientFleet.shardCount(o);
     const salt = Math.floor(Math.random() * 200); // fresh addresses per run: TIME_WAIT lingers
-    const addressesFor = (index: number, sockets: number) =>
-      o.spreadAddresses
-        ? Array.from({ length: Math.max(1, Math.ceil(sockets / o.perAddress)) }, (_, j) => `127.${10 + index}.${salt + Math.floor(j / 250)}.${2 + (j % 250)}`)
-        : [];
+    const addressesFor = (index: number, sockets: number): [string[], number] =>
+      o.sourceAddresses?.length
+        ? [o.sourceAddresses, Math.max(1, Math.ceil(sockets / o.sourceAddresses.length))]
+        : o.spreadAddresses
+          ? [Array.from({ length: Math.max(1, Math.ceil(sockets / o.perAddress)) }, (_, j) => `127.${10 + index}.${salt + Math.floor(j / 250)}.${2 + (j % 250)}`), o.perAddress]
+          : [[], o.perAddress];
     const bulk = o.connections - o.probes;
     const configs: { config: ShardConfig; share: number }[] = [];
     for (let i = 0; i < shards; i++) {
@@ -88,11 +96,11 @@ export class ClientFleet {
     await Promise.all(configs.map(({ config, share }) => this.spawn(config.probe || !native ? entry : native, config, share, !config.probe && native !== undefined)));
   }
 
-  private config(source: string, probe: boolean, localAddresses: string[], rate: number, topicOffset: number, slow?: number): ShardConfig {
+  private config(source: string, probe: boolean, [localAddresses, perAddress]: [string[], number], rate: number, topicOffset: number, slow?: number): ShardConfig {
     const o = this.options;
     return {
       source, probe, protocol: o.protocol, host: o.host, port: o.port, topics: o.topics, topicOffset, localAddresses,
-      perAddress: o.perAddress, connectRatePerSec: rate, maxInFlight: o.maxInFlightPerShard, intervalMs: o.intervalMs,
+      perAddress, connectRatePerSec: rate, maxInFlight: o.maxInFlightPerShard, intervalMs: o.intervalMs,
       t0Ms: o.t0Ms, lateMs: o.lateMs, judgeAfterMs: o.judgeAfterMs, ciphers: o.ciphers, ...(slow ? { slowMsPerFrame: slow } : {}),
     };
   }

@@ -11,8 +11,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const outDir = path.join(root, 'node_modules', '.cache', 'wsbench');
 const built = new Map<string, Promise<string>>();
 
+/** Bundles are named after their entry: runners/backends/uws-worker.ts → runners__backends__uws-worker.mjs. */
+export const bundleName = (entry: string) => entry.replace(/[\\/]/g, '__').replace(/\.ts$/, '.mjs');
+
+/**
+ * Set on a remote target, where the bundles were built by the runner and copied over: entries
+ * are taken from there, never compiled (the target has no project, no TypeScript, no esbuild).
+ */
+export const BUNDLE_DIR_ENV = 'WSBENCH_BUNDLE_DIR';
+
 /** Bundles `entry` (relative to the project root) once per process; returns the .mjs path. */
 export function compiledEntry(entry: string): Promise<string> {
+  const shipped = process.env[BUNDLE_DIR_ENV];
+  if (shipped) return Promise.resolve(path.join(shipped, bundleName(entry)));
   let pending = built.get(entry);
   if (!pending) {
     pending = compile(entry);
@@ -22,7 +33,7 @@ export function compiledEntry(entry: string): Promise<string> {
 }
 
 async function compile(entry: string): Promise<string> {
-  const outfile = path.join(outDir, entry.replace(/[\\/]/g, '__').replace(/\.ts$/, '.mjs'));
+  const outfile = path.join(outDir, bundleName(entry));
   fs.mkdirSync(outDir, { recursive: true });
   // Each process compiles to its own temp file, then renames: concurrent runs never see half a file.
   const temp = `${outfile}.${process.pid}.tmp.mjs`;

@@ -29,4 +29,14 @@ export function versionIn(dir: string): string {
   }
 }
 
-export const packageVersion = (name: string): string => versionIn(packageDir(name));
+/** Versions of the packages inside the bundles copied to a target (which has no node_modules). */
+export const BUNDLED_VERSIONS_FILE = 'versions.json';
+
+export function packageVersion(name: string): string {
+  const shipped = process.env.WSBENCH_BUNDLE_DIR;
+  if (shipped) {
+    const versions = JSON.parse(fs.readFileSync(path.join(shipped, BUNDLED_VERSIONS_FILE), 'utf8')) as Record<string, string>;
+    return versions[name] ?? 'unknown';
+  }
+  return versionIn(packageDir(name));
+}

@@ -57,6 +57,8 @@ export interface Problem {
 export interface Plan {
   connections: number;
   serverWorkers: number;
+  /** false when the server runs on a target host: its limits are checked there. */
+  serverHere?: boolean;
   perShard: number;
   perAddress: number;
   spreadAddresses: boolean;
@@ -85,7 +87,7 @@ export function preflight(limits: Limits, plan: Plan): Problem[] {
   const headroom = FILE_HEADROOM;
   if (limits.openFilesSoft !== null) {
     const perWorker = Math.ceil(plan.connections / plan.serverWorkers);
-    if (perWorker + headroom > limits.openFilesSoft) {
+    if (plan.serverHere !== false && perWorker + headroom > limits.openFilesSoft) {
       problems.push({
         severity: 'error',
         message: `each server worker would hold ~${perWorker} sockets but a process may open ${limits.openFilesSoft} files`,
@@ -98,10 +100,14 @@ export function preflight(limits: Limits, plan: Plan): Problem[] {
   }
   if (limits.ephemeralPorts) {
     const ports = limits.ephemeralPorts.high - limits.ephemeralPorts.low + 1;
+    // A server on another host is reached from this machine's real addresses, not 127.x.
+    const spreadFix = plan.serverHere === false
+      ? `give this machine more addresses on the target's network (ip addr add 192.168.1.201/24 dev eth0, …) and list them in --client-addresses (${Math.ceil(plan.connections / ports)} or more), and/or widen the range: sysctl -w net.ipv4.ip_local_port_range="1024 65000"`
+      : 'spread client addresses (the default; drop --no-spread) or widen net.ipv4.ip_local_port_range';
     if (!plan.spreadAddresses && plan.connections > ports) {
-      problems.push({ severity: 'error', message: `${plan.connections} connections from one address need more than the ${ports} ephemeral ports`, fix: 'spread client addresses (the default; drop --no-spread) or widen net.ipv4.ip_local_port_range' });
+      problems.push({ severity: 'error', message: `${plan.connections} connections from one address to one server port need more than the ${ports} ephemeral ports`, fix: spreadFix });
     } else if (plan.perAddress > ports) {
-      problems.push({ severity: 'error', message: `${plan.perAddress} sockets per local address exceed the ${ports} ephemeral ports`, fix: `sysctl -w net.ipv4.ip_local_port_range="1024 65000"` });
+      problems.push({ severity: 'error', message: `${plan.perAddress} sockets per local address exceed the ${ports} ephemeral ports`, fix: plan.serverHere === false ? spreadFix : `sysctl -w net.ipv4.ip_local_port_range="1024 65000"` });
     }
   }
   if (limits.somaxconn !== null && limits.somaxconn < plan.maxInFlight) {

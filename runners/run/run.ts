@@ -18,6 +18,8 @@ import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
 import { CgroupJail } from './cgroup.ts';
 import { RunMonitor } from './monitor.ts';
+import { AgentLink, type ClockEstimate } from '../remote/remote-backend.ts';
+import type { PreparedTarget } from '../remote/target.ts';
 import { deliveredPct, judge } from './verdict.ts';
 
 export interface RunRequest {
@@ -36,6 +38,10 @@ export interface RunRequest {
   slowShardMsPerFrame?: number;
   /** Limits imposed on the server processes through a cgroup (a hardware profile). */
   resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number };
+  /** This machine's addresses to connect to a target from (FleetOptions.sourceAddresses). */
+  sourceAddresses?: string[];
+  /** The server on another host, reached over SSH; the clients stay here. */
+  target?: PreparedTarget & { collector: { url: string; token: string | undefined } };
 }
 
 export interface RunHooks {
@@ -99,7 +105,9 @@ export function newRunId(backend: string, scenario: string): string {
 export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
   const { scenario } = request;
   const backendImpl = getBackend(request.backend);
-  const info = backendImpl.describe(); // refuses here, before anything starts, if it cannot run
+  // Refuses here, before anything starts, if it cannot run. A target's build is chosen for the
+  // target (and reported by it once started), never loaded here.
+  const info = request.target ? { name: request.backend, version: 'unknown until started', build: `on ${request.target.facts.host}` } : backendImpl.describe();
   const runId = newRunId(request.backend, scenario.name);
   const sender = hooks.sender(runId);
   const monitor = new RunMonitor({ cpuPct: scenario.saturationCpuPct, seconds: scenario.saturationSec });
@@ -132,6 +140,22 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   // Last of the checks that can refuse, so a refusal leaves no cgroup behind: limits that
   // cannot be imposed refuse the run before anything is recorded or started.
   const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
+  // A target's agent is started and its clock measured before the run is recorded: the offset
+  // is part of the setup, and a target that cannot start the agent records nothing.
+  const target = request.target;
+  let link: AgentLink | undefined;
+  let clock: ClockEstimate | undefined;
+  if (target) {
+    link = new AgentLink(target.ssh, target.bundle);
+    try {
+      await link.ready;
+      clock = await link.clock();
+    } catch (err) {
+      await link.stop();
+      throw err;
+    }
+    hooks.progress(`[${request.backend}] ${target.facts.host}: clock offset ${clock.offsetMs.toFixed(1)} ms ± ${clock.uncertaintyMs.toFixed(1)} ms (best of ${clock.rounds} round trips)`, false);
+  }
   const startedMs = Date.now();
   push({
     kind: 'run',
@@ -139,9 +163,12 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     scenario: {
       ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
       ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
+      ...(target ? { target: target.ssh.target.url } : {}),
+      ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
     },
     backend: { name: info.name, version: info.version, build: info.build },
-    env: describeHost(request.limits),
+    // Every host of the run: this one (runner and clients) and the target with its clock offset.
+    env: target ? { ...describeHost(request.limits), role: 'runner and clients', target: { ...target.facts, role: 'server', clock } } : describeHost(request.limits),
     startedMs,
     status: 'running',
     ...(request.notes ? { notes: request.notes } : {}),
@@ -171,28 +198,50 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       event('info', `server limited by cgroup ${jail.version}: ${request.resources.memoryBytes ? `${(request.resources.memoryBytes / 1e9).toFixed(2)} GB memory` : 'no memory limit'}, ${request.resources.cpuCores ? `${request.resources.cpuCores} cores` : 'no CPU limit'}${request.resources.profile ? ` (profile ${request.resources.profile})` : ''}`);
     }
     const place = jail ? (pid: number) => jail.place(pid) : undefined;
-    backend = await backendImpl.start(serve, { place });
+    const exitMessages = new Map<number, string>();
+    if (link && target && clock) {
+      // The target's sampler streams to the collector itself: the run must be known there first.
+      await sender.flush(30_000);
+      link.onLost((why) => {
+        harnessFailures.push(why);
+        event('error', why);
+      });
+      link.onWarning((message) => hooks.progress(`! ${target.facts.host}: ${message}`, false));
+      link.onRecord((record) => {
+        const e = monitor.observe(record);
+        if (e) push(e);
+      });
+      link.onExit((exit, message) => exitMessages.set(exit.pid, message));
+      backend = await link.start(request.backend, { host: '0.0.0.0', port: 0, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression }, runId, target.collector);
+      push({ kind: 'run-update', backendVersion: backend.info.version, backendBuild: backend.info.build });
+    } else {
+      backend = await backendImpl.start(serve, { place });
+    }
     const running = backend;
     const dead = new Set<number>();
-    sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), push });
-    sampler.start();
+    if (!target) {
+      sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), push });
+      sampler.start();
+    }
     const liveWorkers = new Set(running.pids().filter((p) => p.role === 'worker').map((p) => p.pid));
     running.onExit((exit: ProcessExit) => {
       dead.add(exit.pid);
-      const crash = sampler!.recordExit(exit);
-      crashes.push(crash.message);
-      hooks.progress(`! ${request.backend} ${crash.message}`, false);
+      // Locally the sampler records the crash; on a target its sampler did, and sent the words.
+      const message = sampler ? sampler.recordExit(exit).message : (exitMessages.get(exit.pid) ?? `${exit.role} ${exit.pid} ${exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`}`);
+      crashes.push(message);
+      hooks.progress(`! ${request.backend} ${message}`, false);
       liveWorkers.delete(exit.pid);
       // With its primary or every worker gone, the server can deliver nothing more: end the run.
       if (exit.role === 'primary' || liveWorkers.size === 0) serverDown = true;
     });
 
     fleet = new ClientFleet({
-      host: serve.host, port: running.port, protocol: request.backend === 'uws' ? 'raw' : 'socketio',
+      host: target ? target.address : serve.host, port: running.port, protocol: request.backend === 'uws' ? 'raw' : 'socketio',
       connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
       connectRatePerSec: scenario.connectRatePerSec, maxInFlightPerShard: request.maxInFlightPerShard,
       intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
       topics: serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
+      ...(request.sourceAddresses ? { sourceAddresses: request.sourceAddresses } : {}),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
     const connectErrors = new Map<string, number>();
@@ -286,6 +335,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
     await fleet?.stop();
     await backend?.stop();
+    await link?.stop();
     jail?.destroy();
   }
 
@@ -328,10 +378,15 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     maxShardCpuPct: monitor.maxShardCpuPct,
     maxLoopDelayP99Ms: Math.round(monitor.maxLoopDelayP99Ms * 10) / 10,
     connectionErrors: monitor.connectFailures,
-    clockOffsetBoundMs: 0, // probes and server share this machine's clock
+    // On one machine probes and server share a clock; a target's offset is known to ± this.
+    clockOffsetBoundMs: clock ? clock.uncertaintyMs : 0,
+    ...(clock && w?.latency.p50Ms != null && clock.uncertaintyMs > w.latency.p50Ms
+      ? { clockWarning: `the clock offset is known to ±${clock.uncertaintyMs.toFixed(1)} ms, more than the median latency (${w.latency.p50Ms.toFixed(1)} ms): latencies are approximate` }
+      : {}),
     missedTicks: monitor.silentTicks,
     tls,
   };
+  if ('clockWarning' in validity) event('warning', validity.clockWarning as string);
   // The samples first, then the verdict in a batch of its own: nothing else can sink it.
   await sender.flush(30_000);
   push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity });

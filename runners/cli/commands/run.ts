@@ -1,6 +1,10 @@
 // `wsbench run`: one scenario against one or more backends, one after another under the same
 // settings, each run streamed into the database (or a remote collector) as it happens.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
 import { ConfigError } from '../../../collector/errors.ts';
+import { CollectorService } from '../../../collector/service.ts';
 import { Ingestor } from '../../../collector/ingest.ts';
 import type { Verdict } from '../../../collector/records.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
@@ -9,6 +13,8 @@ import { BACKENDS, getBackend } from '../../backends/registry.ts';
 import type { BackendName } from '../../backends/types.ts';
 import { autoWorkers, describeHost, preflight, readLimits } from '../../run/environment.ts';
 import { runBackend, type RunOutcome } from '../../run/run.ts';
+import { parseSshTarget } from '../../remote/ssh.ts';
+import { prepareTarget } from '../../remote/target.ts';
 import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
 import { nativeClientBinary } from '../../client/native.ts';
 import { getProfile, PROFILES } from '../../scenarios/profiles.ts';
@@ -50,6 +56,14 @@ Options:
   --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)
   --cpu-limit CORES      server CPU limit in cores, e.g. 1.5 (overrides the profile's)
   --connect-first        connect everyone, then start the clock
+  --target ssh://USER@HOST[:PORT]
+                         run the server (and its sampler) on that host over ssh, with your
+                         keys and ~/.ssh/config (no password prompts: BatchMode); the
+                         clients stay here. Needs Node >= 20 there; wsbench copies the rest
+  --ssh-config FILE      ssh_config to use instead of ~/.ssh/config (ssh -F)
+  --client-addresses A,B this machine's addresses to connect to the target from, sockets
+                         spread evenly (each carries at most one ephemeral port range:
+                         ~28k by default, ~64k widened)
   --name TEXT            run name (default: "<scenario> <backend>")
   --notes TEXT           free text stored with the run
 ${DB_HELP}
@@ -69,7 +83,8 @@ Examples:
   wsbench run
   wsbench run --backend uws --scenario seed-100k
   wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60
-  wsbench run --backend uws,socketio --scenario capacity --profile pi4`,
+  wsbench run --backend uws,socketio --scenario capacity --profile pi4
+  wsbench run --target ssh://ubuntu@pi.local --backend uws,socketio --scenario seed-100k`,
 
   async run(argv) {
     const { values } = parse('run', argv, {
@@ -100,6 +115,9 @@ Examples:
       client: { type: 'string' },
       'memory-limit': { type: 'string' },
       'cpu-limit': { type: 'string' },
+      target: { type: 'string' },
+      'ssh-config': { type: 'string' },
+      'client-addresses': { type: 'string' },
     });
     const backends = (values.backend ?? 'uws,socketio').split(',').map((b) => b.trim()) as BackendName[];
     for (const b of backends) getBackend(b);
@@ -112,13 +130,18 @@ Examples:
         ? { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores: cpuLimit ?? profile?.cpuCores }
         : undefined;
     const scenario = buildScenario(values);
+    if (values.target && resources) throw new ConfigError('--profile, --memory-limit and --cpu-limit limit a server on this machine; with --target the server runs on real hardware: drop them');
+    if (values['ssh-config'] && !values.target) throw new ConfigError('--ssh-config needs --target');
+    if (values['client-addresses'] && !values.target) throw new ConfigError('--client-addresses needs --target (a local server is reached from 127.x addresses, spread by default)');
+    const sourceAddresses = values['client-addresses'] ? localAddressList(values['client-addresses']) : undefined;
+    if (values.target) parseSshTarget(values.target); // a malformed URL is refused before anything else
     if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
 
     // Preflight: limits and what this plan needs of them.
     const limits = readLimits();
     const maxConnections = scenario.steps?.[scenario.steps.length - 1] ?? scenario.connections;
     const perShard = numberFlag('per-shard', values['per-shard'], { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
-    if (values.workers === undefined && scenario.workers === 0) {
+    if (values.workers === undefined && scenario.workers === 0 && !values.target) {
       // "All CPUs" (or the profile's cores), sharded further when the open-files limit needs it.
       const floor = profile?.workers ?? describeHost(limits).cores;
       const auto = autoWorkers(limits, maxConnections, floor);
@@ -131,27 +154,50 @@ Examples:
     const problems = preflight(limits, {
       connections: maxConnections,
       serverWorkers: workers,
+      serverHere: !values.target,
       perShard: Math.min(perShard, maxConnections),
-      perAddress: 5000,
-      spreadAddresses: !values['no-spread'],
+      perAddress: sourceAddresses ? Math.ceil(maxConnections / sourceAddresses.length) : 5000,
+      // 127.x source addresses reach this machine only.
+      spreadAddresses: values.target ? sourceAddresses !== undefined : !values['no-spread'],
       maxInFlight: 100,
-      estimatedBytes: maxConnections * (60_000 + (backends.includes('socketio') ? 60_000 : 10_000)),
+      estimatedBytes: maxConnections * (60_000 + (values.target ? 0 : backends.includes('socketio') ? 60_000 : 10_000)),
     });
     for (const p of problems.filter((p) => p.severity === 'warning')) process.stderr.write(`wsbench run: warning: ${p.message}\n  fix: ${p.fix}\n`);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
       throw new ConfigError(`preflight failed:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
     }
-    for (const b of backends) BACKENDS.get(b)!.describe(); // an unusable backend refuses before any run starts
+    if (!values.target) for (const b of backends) BACKENDS.get(b)!.describe(); // an unusable backend refuses before any run starts
     const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
+
+    const progress = progressWriter();
+    // A target is checked, and what it needs copied, before anything is recorded.
+    const prepared = values.target
+      ? await prepareTarget({ url: values.target, sshConfig: values['ssh-config'], backends, connections: maxConnections, workers: scenario.workers || undefined, progress: (line) => progress(line, false) })
+      : undefined;
+    if (prepared) scenario.workers = prepared.workers;
 
     let db: Db | undefined;
     let ingestor: Ingestor | undefined;
+    let service: CollectorService | undefined;
+    const token = values.token ?? process.env.WSBENCH_TOKEN;
+    let targetCollector: { url: string; token: string | undefined } | undefined;
     if (!values.collector) {
       db = openDatabase(dbPath(values.db));
-      ingestor = new Ingestor(db);
+      if (prepared) {
+        // The target's sampler streams here: listen on the address the target reached us from,
+        // with a token of this run's own.
+        const runToken = randomBytes(24).toString('base64url');
+        service = new CollectorService(db, { host: prepared.facts.runnerAddress ?? '0.0.0.0', port: 0, token: runToken });
+        targetCollector = { url: await service.listen(), token: runToken };
+        ingestor = service.ingestor;
+        progress(`collector for ${prepared.facts.host} at ${targetCollector.url} (token of this run)`, false);
+      } else {
+        ingestor = new Ingestor(db);
+      }
+    } else if (prepared) {
+      targetCollector = { url: values.collector, token };
     }
-    const token = values.token ?? process.env.WSBENCH_TOKEN;
     const controller = new AbortController();
     let interrupts = 0;
     const onSigint = () => {
@@ -164,7 +210,6 @@ Examples:
       }
     };
     process.on('SIGINT', onSigint);
-    const progress = progressWriter();
     const outcomes: RunOutcome[] = [];
     try {
       for (const backend of backends) {
@@ -176,7 +221,7 @@ Examples:
             scenario,
             name: values.name,
             notes: values.notes,
-            spreadAddresses: !values['no-spread'],
+            spreadAddresses: !values['no-spread'] && !values.target,
             perShard,
             perAddress: 5000,
             maxInFlightPerShard: 100,
@@ -184,6 +229,8 @@ Examples:
             slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 }),
             resources,
             bulkClient,
+            ...(sourceAddresses ? { sourceAddresses } : {}),
+            ...(prepared && targetCollector ? { target: { ...prepared, collector: targetCollector } } : {}),
           },
           {
             sender: (runId) =>
@@ -202,6 +249,7 @@ Examples:
       }
     } finally {
       process.off('SIGINT', onSigint);
+      await service?.close();
       db?.close();
     }
     process.stderr.write('\n' + summaryTable(outcomes));
@@ -212,6 +260,19 @@ Examples:
 };
 
 type RunValues = Record<string, string | boolean | undefined>;
+
+/** --client-addresses: IP addresses this machine has; any other could never be bound. */
+function localAddressList(text: string): string[] {
+  const own = new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)));
+  const list = text.split(',').map((a) => a.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError('--client-addresses needs at least one address');
+  for (const a of list) {
+    if (net.isIP(a) === 0) throw new ConfigError(`--client-addresses: "${a}" is not an IP address`);
+    if (!own.has(a)) throw new ConfigError(`--client-addresses: ${a} is not an address of this machine (ip addr add ${a}/24 dev IFACE first)`);
+  }
+  if (new Set(list).size !== list.length) throw new ConfigError('--client-addresses lists an address twice');
+  return list;
+}
 
 /**
  * The native client unless told otherwise; if it cannot be built, the TypeScript one, said

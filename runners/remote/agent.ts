@@ -1,0 +1,102 @@
+// Runs on the target host, started over SSH: starts the backend under test there, samples it
+// once a second and streams the samples to the collector itself (HTTP, with the run's token),
+// and answers the runner's clock, status and stop requests as JSON lines on stdin/stdout.
+// When stdin ends (the runner stopped, or the SSH connection died) it stops the backend and
+// exits, so nothing of a run is left on the target.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { EventRecord, ServerSample } from '../../collector/records.ts';
+import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import { resolveServeOptions, type ServeInput } from '../backends/options.ts';
+import { getBackend } from '../backends/registry.ts';
+import type { BackendName, RunningBackend } from '../backends/types.ts';
+import { Sampler } from '../sampler/sampler.ts';
+
+export type ToAgent =
+  | { type: 'clock'; id: number }
+  | { type: 'start'; backend: BackendName; serve: ServeInput; runId: string; collector: { url: string; token: string | undefined } }
+  | { type: 'status'; id: number }
+  | { type: 'stop' };
+
+export type FromAgent =
+  | { type: 'hello'; pid: number }
+  | { type: 'clock'; id: number; nowMs: number }
+  | { type: 'ready'; port: number; info: RunningBackend['info']; pids: ReturnType<RunningBackend['pids']> }
+  | { type: 'status'; id: number; status: Awaited<ReturnType<RunningBackend['status']>> | null; error?: string }
+  | { type: 'exit'; exit: Parameters<Parameters<RunningBackend['onExit']>[0]>[0]; message: string }
+  | { type: 'warning'; message: string }
+  /** A copy of each sample sent to the collector, for the runner's live verdict and status line. */
+  | { type: 'record'; record: ServerSample | EventRecord }
+  | { type: 'fatal'; message: string }
+  | { type: 'stopped'; sent: number; pending: number };
+
+const send = (message: FromAgent) => process.stdout.write(JSON.stringify(message) + '\n');
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-run-'));
+let backend: RunningBackend | undefined;
+let sampler: Sampler | undefined;
+let sender: BatchSender | undefined;
+let stopping: Promise<void> | undefined;
+
+// The clock with sub-millisecond resolution: the offset is estimated from round trips of ~1 ms.
+const preciseNow = () => performance.timeOrigin + performance.now();
+
+async function start(message: Extract<ToAgent, { type: 'start' }>): Promise<void> {
+  const serve = resolveServeOptions({ ...message.serve, certDir: path.join(runDir, 'certs') });
+  sender = new BatchSender({
+    transport: new HttpTransport(message.collector.url, { token: message.collector.token }),
+    run: message.runId,
+    onRejected: (id, reply) => send({ type: 'warning', message: `the collector refused batch ${id}: ${JSON.stringify(reply.body)}` }),
+    onConnectivity: (up, detail) => send({ type: 'warning', message: up ? `collector reachable again (${detail})` : `collector unreachable from the target (${detail}); buffering samples` }),
+  });
+  const running = await getBackend(message.backend).start(serve);
+  backend = running;
+  const dead = new Set<number>();
+  const out = sender;
+  sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900),
+    push: (record) => {
+      out.push(record);
+      send({ type: 'record', record });
+    },
+  });
+  running.onExit((exit) => {
+    dead.add(exit.pid);
+    const event = sampler!.recordExit(exit);
+    send({ type: 'exit', exit, message: event.message });
+  });
+  sampler.start();
+  send({ type: 'ready', port: running.port, info: running.info, pids: running.pids() });
+}
+
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    sampler?.stop();
+    if (sampler && backend) await sampler.sample().catch(() => undefined);
+    await backend?.stop().catch(() => undefined);
+    const stats = sender ? await sender.close(10_000).catch(() => undefined) : undefined;
+    fs.rmSync(runDir, { recursive: true, force: true });
+    send({ type: 'stopped', sent: stats?.ackedRecords ?? 0, pending: stats?.pendingRecords ?? 0 });
+  })();
+  return stopping;
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  let message: ToAgent;
+  try {
+    message = JSON.parse(line) as ToAgent;
+  } catch {
+    return send({ type: 'warning', message: `not JSON: ${line.slice(0, 80)}` });
+  }
+  if (message.type === 'clock') send({ type: 'clock', id: message.id, nowMs: preciseNow() });
+  else if (message.type === 'start') start(message).catch((err) => send({ type: 'fatal', message: (err as Error).message }));
+  else if (message.type === 'status') {
+    if (!backend) send({ type: 'status', id: message.id, status: null, error: 'not started' });
+    else backend.status(900).then((status) => send({ type: 'status', id: message.id, status }), (err) => send({ type: 'status', id: message.id, status: null, error: (err as Error).message }));
+  } else if (message.type === 'stop') void stop().then(() => process.exit(0));
+});
+// stdin closed: the runner is gone (or its SSH connection is). Clean up and leave.
+lines.on('close', () => void stop().then(() => process.exit(0)));
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, () => void stop().then(() => process.exit(0)));
+send({ type: 'hello', pid: process.pid });

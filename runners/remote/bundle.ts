@@ -1,0 +1,83 @@
+// What a target needs to run a backend and its sampler, built here and copied over SSH: the
+// agent and the server processes as self-contained bundles (every package inside, since the
+// target has no node_modules) and the one uWS binary that fits it. The folder on the target is
+// named by a hash of its content, so an unchanged bundle is copied once and reused.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleName } from '../process/compile.ts';
+import { BUNDLED_VERSIONS_FILE, packageVersion } from '../process/packages.ts';
+import type { SshHost } from './ssh.ts';
+import type { UwsBuild } from './uws-build.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const AGENT_ENTRY = 'runners/remote/agent.ts';
+const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter'];
+const ENTRIES = [AGENT_ENTRY, 'runners/backends/uws-worker.ts', 'runners/backends/socketio-server.ts'];
+
+// Bundled CommonJS packages (socket.io, ws) call require() for Node's own modules.
+const BANNER = "import { createRequire as __wsbenchRequire } from 'node:module'; const require = __wsbenchRequire(import.meta.url);";
+
+export interface RemoteBundle {
+  /** Local folder with everything to copy. */
+  dir: string;
+  hash: string;
+  /** Relative to the bundle folder, when a uWS binary is included. */
+  uwsBinary: string | null;
+}
+
+export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBundle> {
+  const staging = path.join(root, 'node_modules', '.cache', 'wsbench', `remote-${process.pid}-${Date.now()}`);
+  fs.mkdirSync(staging, { recursive: true });
+  for (const entry of ENTRIES) {
+    await build({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(staging, bundleName(entry)),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: BANNER },
+      // Optional speed-ups of ws that are not installed (and not wanted: both backends run without them).
+      external: ['bufferutil', 'utf-8-validate'],
+      logLevel: 'silent',
+    });
+  }
+  // The bundled packages' versions, for the build string each backend records.
+  const versions = Object.fromEntries(BUNDLED_PACKAGES.map((name) => [name, packageVersion(name)]));
+  fs.writeFileSync(path.join(staging, BUNDLED_VERSIONS_FILE), JSON.stringify(versions, null, 1));
+  let uwsBinary: string | null = null;
+  if (uws) {
+    fs.mkdirSync(path.join(staging, 'uws'));
+    uwsBinary = path.join('uws', path.basename(uws.file));
+    fs.copyFileSync(uws.file, path.join(staging, uwsBinary));
+    // The loader reads the version beside the binary; the build string then names the package.
+    fs.writeFileSync(path.join(staging, 'uws', 'package.json'), JSON.stringify({ name: uws.packageName, version: uws.version }));
+  }
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(staging, { recursive: true }).map(String).sort()) {
+    const full = path.join(staging, file);
+    if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+  }
+  const digest = hash.digest('hex').slice(0, 16);
+  const dir = path.join(root, 'node_modules', '.cache', 'wsbench', `remote-${digest}`);
+  if (fs.existsSync(dir)) fs.rmSync(staging, { recursive: true, force: true });
+  else fs.renameSync(staging, dir);
+  return { dir, hash: digest, uwsBinary };
+}
+
+/** The bundle's folder on the target (under the login user's home). */
+export const remoteDir = (bundle: RemoteBundle) => `.cache/wsbench/${bundle.hash}`;
+
+/** Copies the bundle with tar over SSH unless the target has it complete already. */
+export async function shipBundle(ssh: SshHost, bundle: RemoteBundle, progress: (line: string) => void): Promise<void> {
+  const dir = remoteDir(bundle);
+  const present = await ssh.exec(`test -f ${dir}/.complete && echo yes || echo no`, { timeoutMs: 30_000 });
+  if (present.trim() === 'yes') return progress(`target has bundle ${bundle.hash} already`);
+  const { execFileSync } = await import('node:child_process');
+  const tarball = execFileSync('tar', ['-C', bundle.dir, '-czf', '-', '.'], { maxBuffer: 512 * 1024 * 1024 });
+  progress(`copying ${(tarball.length / 1e6).toFixed(1)} MB to ${ssh.target.host}:~/${dir}`);
+  await ssh.exec(`rm -rf ${dir}.tmp && mkdir -p ${dir}.tmp && tar -xzf - -C ${dir}.tmp && touch ${dir}.tmp/.complete && rm -rf ${dir} && mv ${dir}.tmp ${dir}`, { input: tarball, timeoutMs: 300_000 });
+}

@@ -1,0 +1,131 @@
+// A stand-in for a Raspberry Pi: Debian's sshd in a network namespace made for the test, reached
+// over a veth link, with keys and an ssh_config of the test's own (nothing in ~/.ssh is touched).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { tempDir } from './fixtures.ts';
+
+export const SSHD = '/usr/sbin/sshd';
+
+/** Why the namespace cannot be made here, or null when it can. */
+export function sshTargetUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (ip netns)';
+  if (!fs.existsSync(SSHD)) return `no ${SSHD} (apt-get install openssh-server)`;
+  try {
+    execFileSync('ssh', ['-V'], { stdio: 'ignore' });
+    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
+  } catch {
+    return 'needs ssh and ip (openssh-client, iproute2)';
+  }
+  return null;
+}
+
+export interface SshdVariant {
+  port: number;
+  /** Hard and soft open-files limit of the sessions (sshd passes its own on without PAM). */
+  nofile?: number;
+  /** Sessions whose PATH holds the shell tools but no node (Debian's /bin is /usr/bin). */
+  withoutNode?: boolean;
+}
+
+export interface SshTestTarget {
+  address: string;
+  runnerAddress: string;
+  sshConfig: string;
+  url(port: number): string;
+  /** Runs a command inside the namespace (the target's view). */
+  exec(args: string[]): string;
+  close(): Promise<void>;
+}
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTarget> {
+  const id = `${process.pid % 10000}`;
+  const ns = `wsb-test-${id}`;
+  const hostIf = `wsbh${id}`;
+  const nsIf = `wsbt${id}`;
+  const net24 = `10.213.${process.pid % 250}`;
+  const address = `${net24}.2`;
+  const runnerAddress = `${net24}.1`;
+  const dir = tempDir('wsbench-sshd-');
+  const daemons: ChildProcess[] = [];
+  const cleanup = () => {
+    for (const d of daemons) d.kill('SIGKILL');
+    try { run('ip', ['link', 'del', hostIf]); } catch { /* gone with the namespace */ }
+    try { run('ip', ['netns', 'del', ns]); } catch { /* never made */ }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    cleanupLeftovers(ns, hostIf);
+    run('ip', ['netns', 'add', ns]);
+    run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
+    run('ip', ['link', 'set', nsIf, 'netns', ns]);
+    run('ip', ['addr', 'add', `${runnerAddress}/30`, 'dev', hostIf]);
+    run('ip', ['link', 'set', hostIf, 'up']);
+    run('ip', ['netns', 'exec', ns, 'ip', 'addr', 'add', `${address}/30`, 'dev', nsIf]);
+    run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', nsIf, 'up']);
+    run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client_key')]);
+    fs.copyFileSync(path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys'));
+    fs.mkdirSync('/run/sshd', { recursive: true }); // sshd's privilege-separation directory
+    const nodeless = path.join(dir, 'bin-without-node');
+    fs.mkdirSync(nodeless);
+    for (const tool of ['sh', 'awk', 'getconf', 'uname', 'tr', 'cut', 'cat', 'test', 'env']) {
+      const found = run('sh', ['-c', `command -v ${tool} || true`]).trim();
+      if (found.startsWith('/')) fs.symlinkSync(found, path.join(nodeless, tool));
+    }
+    for (const v of variants) {
+      const config = path.join(dir, `sshd_${v.port}`);
+      fs.writeFileSync(
+        config,
+        [
+          `Port ${v.port}`, `ListenAddress ${address}`, `HostKey ${path.join(dir, 'host_key')}`, `PidFile ${path.join(dir, `sshd_${v.port}.pid`)}`,
+          `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`, 'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
+          'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', ...(v.withoutNode ? [`SetEnv PATH=${nodeless}`] : []), '',
+        ].join('\n'),
+      );
+      const prefix = v.nofile ? ['prlimit', `--nofile=${v.nofile}:${v.nofile}`, '--'] : [];
+      const daemon = spawn('ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      daemons.push(daemon);
+      await waitForPort(address, v.port, daemon);
+    }
+    const sshConfig = path.join(dir, 'ssh_config');
+    fs.writeFileSync(sshConfig, [`Host ${address}`, `  IdentityFile ${path.join(dir, 'client_key')}`, '  IdentitiesOnly yes', '  UserKnownHostsFile /dev/null', '  StrictHostKeyChecking no', '  LogLevel ERROR', ''].join('\n'));
+    return {
+      address,
+      runnerAddress,
+      sshConfig,
+      url: (port) => `ssh://root@${address}:${port}`,
+      exec: (args) => run('ip', ['netns', 'exec', ns, ...args]),
+      close: async () => cleanup(),
+    };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+/** A namespace left by a test that was killed: remove it so the names are free. */
+function cleanupLeftovers(ns: string, hostIf: string): void {
+  try { run('ip', ['link', 'del', hostIf]); } catch { /* none */ }
+  try { run('ip', ['netns', 'del', ns]); } catch { /* none */ }
+}
+
+async function waitForPort(host: string, port: number, daemon: ChildProcess): Promise<void> {
+  let stderr = '';
+  daemon.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  for (let i = 0; i < 100; i++) {
+    if (daemon.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port });
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`sshd on ${host}:${port} did not listen: ${stderr}`);
+}

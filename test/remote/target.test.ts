@@ -1,0 +1,130 @@
+// --target over SSH, against a real sshd in a network namespace reached over a veth link.
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { parseProbe, checkTarget } from '../../runners/remote/probe.ts';
+import { parseSshTarget } from '../../runners/remote/ssh.ts';
+import { chooseUwsBuild } from '../../runners/remote/uws-build.ts';
+import { BIN, runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+import { sshTargetUnavailable, startSshTarget, type SshTestTarget } from '../helpers/ssh-target.ts';
+
+const GOOD = 2222;
+/** Sessions with 1024 open files and no node on the PATH. */
+const POOR = 2223;
+const skip = sshTargetUnavailable();
+let target: SshTestTarget | undefined;
+
+before(async () => {
+  if (!skip) target = await startSshTarget([{ port: GOOD }, { port: POOR, nofile: 1024, withoutNode: true }]);
+});
+after(async () => target?.close());
+
+const agentsOnTarget = () => {
+  try {
+    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|backends__uws-worker|backends__socketio-server)\\.mjs']).toString().trim();
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
+};
+
+test('target URLs: ssh:// with user, host and port; anything else is refused by name', () => {
+  assert.deepEqual(parseSshTarget('ssh://ubuntu@pi.local'), { url: 'ssh://ubuntu@pi.local', user: 'ubuntu', host: 'pi.local', port: null });
+  assert.deepEqual(parseSshTarget('ssh://root@[::1]:2222'), { url: 'ssh://root@[::1]:2222', user: 'root', host: '::1', port: 2222 });
+  assert.throws(() => parseSshTarget('pi.local'), /--target must look like ssh:\/\/user@host/);
+  assert.throws(() => parseSshTarget('http://pi.local'), /must start with ssh:\/\//);
+  assert.throws(() => parseSshTarget('ssh://u:secret@pi.local'), /must not carry a password/);
+});
+
+test('a Pi on Ubuntu 24.04 gets the official arm64 build; Raspberry Pi OS with Node 22 is refused with what fits', () => {
+  const pi = parseProbe('pi.local', 'node=v20.18.0\nabi=115\narch=aarch64\nglibc=2.39\nnofile_soft=1024\nnofile_hard=1048576\nmodel=Raspberry Pi 4 Model B Rev 1.5\ncores=4\ncgroup=v2\n');
+  assert.equal(pi.arch, 'arm64');
+  assert.equal(pi.model, 'Raspberry Pi 4 Model B Rev 1.5');
+  const build = chooseUwsBuild(pi);
+  assert.equal(build.packageName, '@btc-vision/uwebsockets.js');
+  assert.match(build.file, /uws_linux_arm64_115\.node$/);
+  assert.deepEqual(checkTarget(pi, { connections: 100_000, workers: 4 }), [], 'the hard limit counts: the agent raises the soft one');
+  const bookworm = parseProbe('pi.local', 'node=v22.11.0\nabi=127\narch=aarch64\nglibc=2.36\n');
+  assert.throws(() => chooseUwsBuild(bookworm), (err: Error) => /no installed build fits pi\.local/.test(err.message) && /needs glibc >= 2\.38, the target has 2\.36/.test(err.message) && /no uws_linux_arm64_127\.node/.test(err.message));
+});
+
+test('a full run of both backends against the target: samples from its sampler, its clock offset and environment stored', { skip: skip ?? false, timeout: 240_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--db', db, '--json'], { timeoutMs: 200_000 });
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, /clock offset -?\d+\.\d ms ± \d+\.\d ms/);
+  const d = openDatabase(db, { readonly: true });
+  for (const run of listRuns(d)) {
+    assert.equal(run.verdict, 'stable', `${run.backend}: ${run.verdictReason}`);
+    assert.equal(run.tlsCipher, 'TLS_AES_128_GCM_SHA256');
+    const envTarget = run.env.target as Record<string, any>;
+    assert.equal(envTarget.host, target!.address);
+    assert.equal(envTarget.role, 'server');
+    assert.ok(Math.abs(envTarget.clock.offsetMs) < 50 && envTarget.clock.uncertaintyMs >= 0, 'same kernel clock: offset near zero');
+    assert.equal((run.validity as any).clockOffsetBoundMs, envTarget.clock.uncertaintyMs);
+    assert.equal(run.scenarioParams.target, target!.url(GOOD));
+    assert.deepEqual(run.scenarioParams.clientAddresses, [target!.runnerAddress]);
+    if (run.backend === 'uws') assert.match(run.backendBuild ?? '', /WSBENCH_UWS=.*uws_linux_x64_\d+\.node sha256:/);
+    const t = getTimeline(d, run.id);
+    assert.ok(t.server.length >= 4 && t.server.every((s) => s.source === 'sampler' && s.rssBytes > 0), 'the target streamed its own samples');
+    assert.ok(t.server.some((s) => (s.connections ?? 0) === 200), "the backend's counters came through");
+    assert.equal(getSummary(d, run.id).deliveredPct, 100);
+  }
+  d.close();
+  assert.equal(agentsOnTarget(), '', 'nothing left running on the target');
+});
+
+test('a target without Node and with 1024 open files is refused before anything starts, each problem with its fix', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--target', target!.url(POOR), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '5000', '--workers', '1', '--db', db], { timeoutMs: 50_000 });
+  assert.equal(res.code, 2, res.stderr);
+  assert.match(res.stderr, /no `node` on the PATH/);
+  assert.match(res.stderr, /may open at most 1024 files/);
+  assert.match(res.stderr, /fix: .*limits\.conf/);
+  assert.equal(fs.existsSync(db), false, 'no database, no run recorded');
+});
+
+test('--client-addresses takes only addresses this machine has, and only with --target', async () => {
+  const notOurs = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--client-addresses', '10.9.9.9']);
+  assert.equal(notOurs.code, 2);
+  assert.match(notOurs.stderr, /--client-addresses: 10\.9\.9\.9 is not an address of this machine \(ip addr add 10\.9\.9\.9\/24 dev IFACE first\)/);
+  const local = await runCli(['run', '--client-addresses', '127.0.0.1']);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--client-addresses needs --target/);
+  const withProfile = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--profile', 'pi4']);
+  assert.equal(withProfile.code, 2);
+  assert.match(withProfile.stderr, /with --target the server runs on real hardware: drop them/);
+});
+
+test('an unreachable target is named, with how to check the login', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const res = await runCli(['run', '--target', `ssh://root@${target!.address}:2299`, '--ssh-config', target!.sshConfig, '--db', path.join(tempDir(), 'x.db')], { timeoutMs: 50_000 });
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stderr, /cannot reach ssh:\/\/root@[\d.]+:2299 over ssh: .*(refused|timed out)/);
+});
+
+test('killing the SSH connection mid-run stores the run as aborted and leaves nothing running on the target', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', '2', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Wait until the hold has begun, then cut the agent's SSH connection.
+  for (let i = 0; i < 600 && !/hold \d+\/60s/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(stderr, /hold \d+\/60s/, stderr);
+  assert.notEqual(agentsOnTarget(), '', 'the agent and the server run on the target');
+  execFileSync('pkill', ['-KILL', '-f', '^ssh .*runners__remote__agent\\.mjs']);
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  const d = openDatabase(db, { readonly: true });
+  const run = listRuns(d)[0]!;
+  assert.equal(run.status, 'aborted');
+  assert.match(run.verdictReason ?? '', /SSH connection to [\d.]+ ended/);
+  assert.ok(getTimeline(d, run.id).server.length > 0, 'what the target sampled before the cut is kept');
+  d.close();
+  for (let i = 0; i < 100 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(agentsOnTarget(), '', 'the agent saw its stdin close and stopped the server');
+});
