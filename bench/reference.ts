@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { heldWindows } from '../collector/held-windows.ts';
+import { heldWindows, type HeldWindow } from '../collector/held-windows.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo } from '../collector/query.ts';
 import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
 import { openDatabase, type Db } from '../collector/schema.ts';
@@ -38,17 +38,20 @@ function print100k(db: Db, label: string): void {
   const run = listRuns(db).find((r) => r.scenario === 'seed-100k' && r.backend === 'uws' && profileOf(r) === null);
   if (!run) return void console.log(`${label}: no seed-100k uws run`);
   const s = getSummary(db, run.id);
-  const clientsRss = Math.max(0, ...getTimeline(db, run.id).clients.map((c) => c.clientRssBytes ?? 0));
+  const timeline = getTimeline(db, run.id);
+  const clientsRss = Math.max(0, ...timeline.clients.map((c) => c.clientRssBytes ?? 0));
+  const inWindow = timeline.clients.filter((c) => c.tMs >= s.window.fromMs && c.tMs <= s.window.toMs);
+  const clientCpu = inWindow.reduce((n, c) => n + (c.clientCpuPctTotal ?? 0), 0) / Math.max(1, inWindow.length);
   console.log(`\n## 100k on this machine (${label}): run ${run.id}`);
   console.log(`machine           ${machine(run)}`);
   console.log(`verdict           ${run.verdict}: ${run.verdictReason}`);
   console.log(`validity          ${(run.validity as { valid?: boolean } | null)?.valid === false ? 'INVALID' : 'valid'}`);
   console.log(`connections held  ${s.peakConnections?.toLocaleString('en-US')}`);
-  console.log(`delivered         ${pct(s.deliveredPct, 3)} (${s.received.toLocaleString('en-US')} of ${s.expected.toLocaleString('en-US')} expected; missing ${s.missing}, late ${s.late}, dropped ${s.dropped})`);
+  console.log(`delivered         ${pct(s.deliveredPct, 3)} of ${s.expected.toLocaleString('en-US')} expected messages (missing ${s.missing}; delivered but later than ${run.scenarioParams.lateMs} ms: ${s.late}; dropped ${s.dropped})`);
   console.log(`server memory     ${MB(s.steadyRssBytes)} steady, ${MB(s.peakRssBytes)} peak; ${KB(s.bytesPerConn)} per connection`);
   console.log(`server CPU        ${pct(s.cpuPctAvg, 0)} average, ${pct(s.cpuPctMax, 0)} peak (100% = one core)`);
   console.log(`latency           p50 ${msec(s.latency.p50Ms)}, p99 ${msec(s.latency.p99Ms)}, max ${msec(s.latency.maxMs)}; worst tick spread ${msec(s.worstSpreadMs)}`);
-  console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${MB(clientsRss)}`);
+  console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${pct(clientCpu, 0)} of a core on average, ${MB(clientsRss)}`);
 }
 
 function printPi4(db: Db, label: string): void {
@@ -81,6 +84,21 @@ function printPi4(db: Db, label: string): void {
     const ratio = sw.rssBytes / sw.connections / (uw.rssBytes / uw.connections);
     console.log(`memory per conn at ${String(sw.connections).padStart(6)} (step ${step})  socketio ${KB(sw.rssBytes / sw.connections)} / uws ${KB(uw.rssBytes / uw.connections)} = ${ratio.toFixed(1)}x`);
   }
+  // What one more connection costs, without the processes' baseline: the slope between the
+  // first step and the highest stable one.
+  const slope = (m: Map<number, HeldWindow>) => {
+    const ws = [...m.values()].sort((a, b) => a.connections - b.connections);
+    if (ws.length < 2) return null;
+    const [a, b] = [ws[0]!, ws[ws.length - 1]!];
+    return { bytes: (b.rssBytes - a.rssBytes) / (b.connections - a.connections), from: a.connections, to: b.connections };
+  };
+  const su = slope(u);
+  const ss = slope(s);
+  if (su && ss) {
+    console.log(`marginal memory per conn  uws ${KB(su.bytes)} (${su.from}→${su.to}), socketio ${KB(ss.bytes)} (${ss.from}→${ss.to}) = ${(ss.bytes / su.bytes).toFixed(1)}x`);
+  } else {
+    console.log('marginal memory per conn  needs two stable steps of each backend');
+  }
 }
 
 function figures(db: Db, label: string): void {
@@ -100,7 +118,7 @@ if (values.measure) {
   for (const [key, args] of Object.entries(COMMANDS)) {
     if (values.only && values.only !== key) continue;
     console.log(`\n$ wsbench ${args.join(' ')} --db ${fresh}`);
-    const result = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'bin', 'wsbench.js'), ...args, '--db', fresh], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const result = spawnSync(process.execPath, [path.resolve('bin/wsbench.js'), ...args, '--db', fresh], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (result.status === 2 || result.status === null) {
       console.error(`bench:reference: the run could not start (exit ${result.status ?? result.signal})`);
       process.exit(1);

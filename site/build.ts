@@ -43,6 +43,10 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
   const { build } = await import('astro');
   await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+  // With an output folder outside the working directory, Astro builds in .astro/ and copies it
+  // over with its server-side chunks (build-time code, not for the web): remove them.
+  fs.rmSync(path.join(outDir, 'chunks'), { recursive: true, force: true });
+  for (const file of fs.readdirSync(outDir)) if (/^manifest_.*\.mjs$/.test(file)) fs.rmSync(path.join(outDir, file));
   return outDir;
 }
 

@@ -1,9 +1,11 @@
 // The chart blocks of write-ups: a fenced ```wsbench block of "key: value" lines.
-//   chart: rssBytes        runs: RUN_A, RUN_B        norm: perConn
+//   chart: rssBytes        runs: RUN_A, RUN_B        norm: perConn        x: connections
 export interface ChartSpec {
   runs: string[];
   metric: string;
   norm: 'none' | 'perConn';
+  /** x axis: seconds since each run started (default), or connections held. */
+  align: 'elapsed' | 'connections';
 }
 
 export const CHART_BLOCK = /```wsbench\n([\s\S]*?)```/g;
@@ -18,5 +20,6 @@ export function parseChartBlock(text: string): ChartSpec {
     runs: (fields.runs ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     metric: fields.chart ?? 'rssBytes',
     norm: fields.norm === 'perConn' ? 'perConn' : 'none',
+    align: fields.x === 'connections' ? 'connections' : 'elapsed',
   };
 }
