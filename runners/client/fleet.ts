@@ -32,14 +32,36 @@ export interface FleetOptions {
    * about connections / addresses.length sockets against the one server port.
    */
   sourceAddresses?: string[];
+  /** Bulk shards on these hosts (--clients), round-robin; the probe stays here. */
+  clientHosts?: ClientHostShards[];
+  /** Connections of the first ramp (a capacity search's first step); default: all of them. */
+  firstRampTarget?: number;
   /** Bulk shards in TypeScript on `ws` ('node'), or the native C client ('native'). Probes are always TypeScript. */
   bulkClient: 'node' | 'native';
   /** Tests: make shard-0 slow on purpose (TypeScript shards only). */
   slowShardMsPerFrame?: number;
 }
 
+/** What the fleet needs of a shard process: a forked child here, or a RemoteShard on a client host. */
+interface ShardProcess {
+  pid?: number | undefined;
+  connected: boolean;
+  send(message: ToShard): unknown;
+  kill(signal?: NodeJS.Signals): unknown;
+  on(event: 'message' | 'exit', listener: (...args: any[]) => void): unknown;
+  once(event: 'message' | 'exit', listener: (...args: any[]) => void): unknown;
+}
+
+/** A client host's agent: it makes shards that look like local ones. */
+export interface ClientHostShards {
+  host: string;
+  clockOffsetMs: number;
+  shard(source: string, clockOffsetMs: number): ShardProcess;
+}
+
 interface Member {
-  child: ChildProcess;
+  child: ShardProcess;
+  remote: boolean;
   config: ShardConfig;
   share: number; // fraction of the bulk connections
   exited: boolean;
@@ -66,14 +88,15 @@ export class ClientFleet {
   }
 
   pids(): { pid: number; source: string }[] {
-    return this.members.map((m) => ({ pid: m.child.pid!, source: m.config.source }));
+    return this.members.filter((m) => !m.remote).map((m) => ({ pid: m.child.pid!, source: m.config.source }));
   }
 
   /** Starts the processes with nothing to connect yet; ramp() gives them their targets. */
   async start(): Promise<void> {
     const o = this.options;
     const entry = await compiledEntry('runners/client/shard.ts');
-    const shards = ClientFleet.shardCount(o);
+    const hosts = o.clientHosts ?? [];
+    const shards = Math.max(ClientFleet.shardCount(o), hosts.length);
     const salt = Math.floor(Math.random() * 200); // fresh addresses per run: TIME_WAIT lingers
     const addressesFor = (index: number, sockets: number): [string[], number] =>
       o.sourceAddresses?.length
@@ -86,14 +109,24 @@ export class ClientFleet {
     for (let i = 0; i < shards; i++) {
       configs.push({
         share: 1 / shards,
-        config: this.config(`shard-${i}`, false, addressesFor(i, Math.ceil(bulk / shards)), o.connectRatePerSec * (bulk / o.connections) / shards, i * Math.ceil(bulk / shards), i === 0 ? o.slowShardMsPerFrame : undefined),
+        // On a client host the kernel picks the address: 127.x and this machine's addresses are not there.
+        config: this.config(`shard-${i}`, false, hosts.length ? [[], o.perAddress] : addressesFor(i, Math.ceil(bulk / shards)), o.connectRatePerSec * (bulk / o.connections) / shards, i * Math.ceil(bulk / shards), i === 0 ? o.slowShardMsPerFrame : undefined),
       });
     }
     if (o.probes > 0) {
-      configs.push({ share: 0, config: this.config('probe', true, addressesFor(shards, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / o.connections)), bulk) });
+      // Every probe connects in the first ramp: at its pace, not the whole run's (a capacity
+      // search's first step of 10k would otherwise wait 100 s for its 100 probes).
+      const firstRamp = Math.min(o.connections, o.firstRampTarget ?? o.connections);
+      configs.push({ share: 0, config: this.config('probe', true, addressesFor(shards, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / firstRamp)), bulk) });
     }
     const native = o.bulkClient === 'native' ? nativeClientBinary() : undefined;
-    await Promise.all(configs.map(({ config, share }) => this.spawn(config.probe || !native ? entry : native, config, share, !config.probe && native !== undefined)));
+    await Promise.all(
+      configs.map(({ config, share }, i) => {
+        const host = !config.probe && hosts.length ? hosts[i % hosts.length]! : undefined;
+        if (host) return this.attach(host.shard(config.source, host.clockOffsetMs), config, share, true);
+        return this.spawn(config.probe || !native ? entry : native, config, share, !config.probe && native !== undefined);
+      }),
+    );
   }
 
   private config(source: string, probe: boolean, [localAddresses, perAddress]: [string[], number], rate: number, topicOffset: number, slow?: number): ShardConfig {
@@ -105,12 +138,16 @@ export class ClientFleet {
     };
   }
 
-  private async spawn(entry: string, config: ShardConfig, share: number, native: boolean): Promise<void> {
+  private spawn(entry: string, config: ShardConfig, share: number, native: boolean): Promise<void> {
     // The native client speaks Node's IPC channel in its JSON framing; TypeScript shards use 'advanced'.
-    const child = native
+    const child: ChildProcess = native
       ? spawn(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
       : fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    const member: Member = { child, config, share, exited: false };
+    return this.attach(child as ShardProcess, config, share, false);
+  }
+
+  private async attach(child: ShardProcess, config: ShardConfig, share: number, remote: boolean): Promise<void> {
+    const member: Member = { child, remote, config, share, exited: false };
     this.members.push(member);
     child.on('message', (message: FromShard) => {
       for (const listener of this.listeners) listener(message, config.source);

@@ -42,6 +42,7 @@ const ticks: TickRecord[] = [];
 process.on('message', (message: ToShard) => {
   if (message.type === 'start') {
     config = message.config;
+    clockOffsetMs = config.clockOffsetMs ?? 0;
     wire = wireFor(config.protocol);
     tracker = new DeliveryTracker({ lateMs: config.lateMs, probe: config.probe });
     target = message.target;
@@ -56,7 +57,11 @@ process.on('message', (message: ToShard) => {
 });
 send({ type: 'hello' });
 
-const now = () => performance.timeOrigin + performance.now();
+// The runner's clock: a shard on another host (--clients) is given its host's offset, so its
+// schedule, judgements and sample times line up with the server's and the other shards'.
+let clockOffsetMs = 0;
+const now = () => performance.timeOrigin + performance.now() - clockOffsetMs;
+const wallNow = () => Date.now() - clockOffsetMs;
 
 function localAddress(index: number): string | undefined {
   if (config.localAddresses.length === 0) return undefined;
@@ -82,7 +87,7 @@ function connect(index: number): void {
   allStates.add(conn.state);
   const subscribe = () => {
     conn.subscribed = true;
-    conn.state.subscribedAtMs = Date.now();
+    conn.state.subscribedAtMs = wallNow();
     subscribed.add(conn.state);
   };
   if (!tlsReported) {
@@ -109,7 +114,7 @@ function connect(index: number): void {
         while (performance.now() < until);
       }
       const tick = readTick(text);
-      if (tick) tracker.onTick(conn.state, tick.seq, tick.scheduledMs, config.probe ? now() : Date.now());
+      if (tick) tracker.onTick(conn.state, tick.seq, tick.scheduledMs, config.probe ? now() : wallNow());
     } else if (kind === 'ready') {
       subscribe();
     } else if (typeof kind === 'object') {
@@ -156,12 +161,12 @@ function startRamp(): void {
 
 /** On each tick's schedule, note who expects it; judge it judgeAfterMs later. */
 function startSchedule(): void {
-  let n = Math.max(1, Math.ceil((Date.now() - config.t0Ms) / config.intervalMs));
+  let n = Math.max(1, Math.ceil((wallNow() - config.t0Ms) / config.intervalMs));
   const arm = () => {
     if (stopping) return;
     const due = config.t0Ms + n * config.intervalMs;
     setTimeout(() => {
-      if (Date.now() < due) return arm();
+      if (wallNow() < due) return arm();
       const tick = n++;
       tracker.onSchedule(tick, due, subscribed);
       setTimeout(() => {
@@ -175,7 +180,7 @@ function startSchedule(): void {
         }
       }, config.judgeAfterMs);
       arm();
-    }, Math.max(0, due - Date.now()));
+    }, Math.max(0, due - wallNow()));
   };
   arm();
 }
@@ -188,13 +193,13 @@ function startReporting(): void {
   let lastT = 0;
   const report = () => {
     // The second boundary just passed; strictly increasing even if a busy loop fired us late.
-    const t = Math.max(Math.floor(Date.now() / 1000) * 1000, lastT + 1000);
+    const t = Math.max(Math.floor(wallNow() / 1000) * 1000, lastT + 1000);
     lastT = t;
     const cpuNow = process.cpuUsage(cpu);
-    const wallNow = performance.now();
-    const cpuPct = ((cpuNow.user + cpuNow.system) / 1000 / (wallNow - wall)) * 100;
+    const elapsedNow = performance.now();
+    const cpuPct = ((cpuNow.user + cpuNow.system) / 1000 / (elapsedNow - wall)) * 100;
     cpu = process.cpuUsage();
-    wall = wallNow;
+    wall = elapsedNow;
     const taken = tracker.take();
     const hs = handshakes.totalCount > 0 ? { hsP50Ms: handshakes.getValueAtPercentile(50) / 1000, hsP99Ms: handshakes.getValueAtPercentile(99) / 1000, hsMaxMs: handshakes.maxValue / 1000 } : {};
     handshakes.reset();
@@ -223,7 +228,7 @@ function startReporting(): void {
     if (stopping) return;
     report();
     next();
-  }, 1000 - (Date.now() % 1000) + 5);
+  }, 1000 - (wallNow() % 1000) + 5);
   next();
 }
 

@@ -24,13 +24,16 @@ export interface ShardConfig {
   ciphers: string;
   /** Tests only: busy-wait this long per frame, to make a shard saturate on purpose. */
   slowMsPerFrame?: number;
+  /** This host's clock minus the runner's (a shard on a --clients host); 0 or absent here. */
+  clockOffsetMs?: number;
 }
 
 export type ToShard = { type: 'start'; config: ShardConfig; target: number } | { type: 'target'; target: number } | { type: 'stop' };
 
 export type FromShard =
   | { type: 'hello' }
-  | { type: 'sample'; sample: ClientSample; ticks: TickRecord[] }
+  /** streamed: a client host's agent already sent it to the collector (the run only watches it). */
+  | { type: 'sample'; sample: ClientSample; ticks: TickRecord[]; streamed?: boolean }
   | { type: 'tls'; protocol: string; cipher: string }
   | { type: 'connect-error'; message: string; count: number }
   | { type: 'stopped' };

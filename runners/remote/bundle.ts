@@ -14,8 +14,10 @@ import type { UwsBuild } from './uws-build.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AGENT_ENTRY = 'runners/remote/agent.ts';
-const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter'];
-const ENTRIES = [AGENT_ENTRY, 'runners/backends/uws-worker.ts', 'runners/backends/socketio-server.ts'];
+export const CLIENT_AGENT_ENTRY = 'runners/remote/client-agent.ts';
+const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter', 'hdr-histogram-js'];
+// Server side (agent, uWS worker, Socket.IO server) and client side (client agent, TypeScript shard).
+const ENTRIES = [AGENT_ENTRY, 'runners/backends/uws-worker.ts', 'runners/backends/socketio-server.ts', CLIENT_AGENT_ENTRY, 'runners/client/shard.ts'];
 
 // Bundled CommonJS packages (socket.io, ws) call require() for Node's own modules.
 const BANNER = "import { createRequire as __wsbenchRequire } from 'node:module'; const require = __wsbenchRequire(import.meta.url);";

@@ -25,6 +25,8 @@ export interface TargetFacts {
   cgroup: 'v1' | 'v2' | 'none';
   /** The runner's address as the target sees it (SSH_CLIENT), for the collector to listen on. */
   runnerAddress: string | null;
+  /** Ephemeral ports (net.ipv4.ip_local_port_range), for a client host. */
+  ephemeralPorts: number | null;
 }
 
 // POSIX sh only: the target may have nothing else. One "key=value" per line.
@@ -45,6 +47,7 @@ echo "kernel=$(uname -r)"
 echo "throttled=$(vcgencmd get_throttled 2>/dev/null | cut -d= -f2)"
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo cgroup=v2; elif [ -d /sys/fs/cgroup/memory ]; then echo cgroup=v1; else echo cgroup=none; fi
 echo "runner=$(echo "$SSH_CLIENT" | awk '{print $1}')"
+echo "ports=$(awk '{print $2 - $1 + 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)"
 `;
 
 export function parseProbe(host: string, text: string): TargetFacts {
@@ -81,6 +84,7 @@ export function parseProbe(host: string, text: string): TargetFacts {
     throttled: str('throttled'),
     cgroup: cgroup === 'v1' || cgroup === 'v2' ? cgroup : 'none',
     runnerAddress: str('runner'),
+    ephemeralPorts: int('ports'),
   };
 }
 
@@ -92,6 +96,10 @@ const MIN_NODE_MAJOR = 20;
 
 /** Refusals for a target that cannot hold the plan; each with the command that fixes it. */
 export function checkTarget(facts: TargetFacts, plan: { connections: number; workers: number }): Problem[] {
+  return [...checkNode(facts), ...checkServerLimits(facts, plan, `on ${facts.host}`)];
+}
+
+function checkNode(facts: TargetFacts): Problem[] {
   const problems: Problem[] = [];
   const where = `on ${facts.host}`;
   const major = facts.node ? Number(/^v(\d+)/.exec(facts.node)?.[1]) : NaN;
@@ -100,6 +108,11 @@ export function checkTarget(facts: TargetFacts, plan: { connections: number; wor
   } else if (!(major >= MIN_NODE_MAJOR)) {
     problems.push({ severity: 'error', message: `${where}: Node ${facts.node} is older than ${MIN_NODE_MAJOR}`, fix: `install Node.js ${MIN_NODE_MAJOR} or newer there` });
   }
+  return problems;
+}
+
+function checkServerLimits(facts: TargetFacts, plan: { connections: number; workers: number }, where: string): Problem[] {
+  const problems: Problem[] = [];
   // The agent raises its soft limit to the hard one (ulimit -n) before starting the server, so
   // the hard limit is what counts.
   const headroom = 200;
@@ -114,6 +127,21 @@ export function checkTarget(facts: TargetFacts, plan: { connections: number; wor
   }
   if (facts.memAvailableBytes !== null && facts.memAvailableBytes < 256 * 1024 * 1024) {
     problems.push({ severity: 'error', message: `${where}: only ${(facts.memAvailableBytes / 1e6).toFixed(0)} MB of memory available`, fix: 'stop what else runs there' });
+  }
+  return problems;
+}
+
+/** Refusals for a client host that is to hold `connections` in shards of at most `perShard`. */
+export function checkClientHost(facts: TargetFacts, plan: { connections: number; perShard: number }): Problem[] {
+  const problems = checkNode(facts);
+  const where = `on client host ${facts.host}`;
+  const limit = facts.openFilesHard ?? facts.openFilesSoft;
+  const perShard = Math.min(plan.perShard, plan.connections);
+  if (limit !== null && perShard + 200 > limit) {
+    problems.push({ severity: 'error', message: `${where}: a shard would hold ${perShard} sockets but a process may open at most ${limit} files`, fix: `raise the hard limit there (limits.conf) or lower --per-shard to ${Math.max(1, limit - 200)}` });
+  }
+  if (facts.ephemeralPorts !== null && plan.connections > facts.ephemeralPorts) {
+    problems.push({ severity: 'error', message: `${where}: ${plan.connections} connections to one server port need more than its ${facts.ephemeralPorts} ephemeral ports`, fix: `add client hosts, or widen the range there: sysctl -w net.ipv4.ip_local_port_range="1024 65000"` });
   }
   return problems;
 }

@@ -6,9 +6,16 @@ import { ConfigError } from '../../collector/errors.ts';
 import type { BackendName } from '../backends/types.ts';
 import { autoWorkers } from '../run/environment.ts';
 import { buildRemoteBundle, shipBundle, type RemoteBundle } from './bundle.ts';
-import { checkTarget, probeTarget, type TargetFacts } from './probe.ts';
+import { checkClientHost, checkTarget, probeTarget, type TargetFacts } from './probe.ts';
 import { SshHost, parseSshTarget } from './ssh.ts';
 import { chooseUwsBuild } from './uws-build.ts';
+
+/** A client host, checked and with the bundle copied. */
+export interface PreparedHost {
+  ssh: SshHost;
+  facts: TargetFacts;
+  bundle: RemoteBundle;
+}
 
 export interface PreparedTarget {
   ssh: SshHost;
@@ -42,4 +49,38 @@ export async function prepareTarget(options: {
   await shipBundle(ssh, bundle, options.progress);
   const address = (await dns.lookup(ssh.target.host)).address;
   return { ssh, facts, bundle, address, workers };
+}
+
+/** --clients: ssh:// URLs or user@host, comma-separated. */
+export function parseClientHosts(text: string): string[] {
+  const list = text.split(',').map((h) => h.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError('--clients needs at least one host');
+  const urls = list.map((h) => (h.startsWith('ssh://') ? h : `ssh://${h}`));
+  for (const url of urls) parseSshTarget(url);
+  if (new Set(urls).size !== urls.length) throw new ConfigError('--clients lists a host twice');
+  return urls;
+}
+
+/** Checks every client host for its share of the connections, then copies the client bundle. */
+export async function prepareClientHosts(options: {
+  urls: string[];
+  sshConfig?: string;
+  connections: number;
+  perShard: number;
+  progress: (line: string) => void;
+}): Promise<PreparedHost[]> {
+  const share = Math.ceil(options.connections / options.urls.length);
+  const hosts = await Promise.all(
+    options.urls.map(async (url) => {
+      const ssh = new SshHost(parseSshTarget(url), { configFile: options.sshConfig });
+      const facts = await probeTarget(ssh);
+      options.progress(`client host ${facts.host}: ${facts.model ?? facts.cpuModel ?? 'unknown CPU'}, ${facts.cores} cores, ${((facts.memTotalBytes ?? 0) / 1e9).toFixed(1)} GB, Node ${facts.node ?? 'none'}, open files ${facts.openFilesHard}, ~${share} connections`);
+      return { ssh, facts };
+    }),
+  );
+  const errors = hosts.flatMap((h) => checkClientHost(h.facts, { connections: share, perShard: options.perShard })).filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new ConfigError(`the client hosts cannot run this:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
+  const bundle = await buildRemoteBundle(null); // clients need no uWS binary
+  for (const h of hosts) await shipBundle(h.ssh, bundle, options.progress);
+  return hosts.map((h) => ({ ...h, bundle }));
 }

@@ -19,7 +19,8 @@ import { describeHost } from './environment.ts';
 import { CgroupJail } from './cgroup.ts';
 import { RunMonitor } from './monitor.ts';
 import { AgentLink, type ClockEstimate } from '../remote/remote-backend.ts';
-import type { PreparedTarget } from '../remote/target.ts';
+import type { PreparedHost, PreparedTarget } from '../remote/target.ts';
+import { ClientHostLink } from '../remote/client-host.ts';
 import { deliveredPct, judge } from './verdict.ts';
 
 export interface RunRequest {
@@ -42,6 +43,8 @@ export interface RunRequest {
   sourceAddresses?: string[];
   /** The server on another host, reached over SSH; the clients stay here. */
   target?: PreparedTarget & { collector: { url: string; token: string | undefined } };
+  /** Hosts that run the bulk client shards (--clients), each streaming to its collector URL. */
+  clientHosts?: (PreparedHost & { collector: { url: string; token: string | undefined } })[];
 }
 
 export interface RunHooks {
@@ -156,6 +159,21 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     }
     hooks.progress(`[${request.backend}] ${target.facts.host}: clock offset ${clock.offsetMs.toFixed(1)} ms ± ${clock.uncertaintyMs.toFixed(1)} ms (best of ${clock.rounds} round trips)`, false);
   }
+  // Client hosts likewise: their agents up and their clocks known before anything is recorded.
+  const clientLinks: { link: ClientHostLink; clock: ClockEstimate; prepared: NonNullable<RunRequest['clientHosts']>[number] }[] = [];
+  for (const prepared of request.clientHosts ?? []) {
+    const hostLink = new ClientHostLink(prepared.ssh, prepared.bundle);
+    try {
+      await hostLink.ready;
+      const hostClock = await hostLink.clock();
+      clientLinks.push({ link: hostLink, clock: hostClock, prepared });
+      hooks.progress(`[${request.backend}] client host ${prepared.facts.host}: clock offset ${hostClock.offsetMs.toFixed(1)} ms ± ${hostClock.uncertaintyMs.toFixed(1)} ms`, false);
+    } catch (err) {
+      await Promise.all([hostLink, ...clientLinks.map((c) => c.link)].map((l) => l.stop()));
+      await link?.stop();
+      throw err;
+    }
+  }
   const startedMs = Date.now();
   push({
     kind: 'run',
@@ -168,7 +186,11 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     },
     backend: { name: info.name, version: info.version, build: info.build },
     // Every host of the run: this one (runner and clients) and the target with its clock offset.
-    env: target ? { ...describeHost(request.limits), role: 'runner and clients', target: { ...target.facts, role: 'server', clock } } : describeHost(request.limits),
+    env: {
+      ...describeHost(request.limits),
+      ...(target ? { role: clientLinks.length ? 'runner and latency probes' : 'runner and clients', target: { ...target.facts, role: 'server', clock } } : {}),
+      ...(clientLinks.length ? { clients: clientLinks.map((c) => ({ ...c.prepared.facts, role: 'client shards', clock: c.clock })) } : {}),
+    },
     startedMs,
     status: 'running',
     ...(request.notes ? { notes: request.notes } : {}),
@@ -212,6 +234,13 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
         if (e) push(e);
       });
       link.onExit((exit, message) => exitMessages.set(exit.pid, message));
+      for (const c of clientLinks) {
+        c.link.streamTo(runId, c.prepared.collector.url, c.prepared.collector.token);
+        c.link.link.onLost((why) => {
+          harnessFailures.push(why);
+          event('error', why);
+        });
+      }
       backend = await link.start(request.backend, { host: '0.0.0.0', port: 0, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression }, runId, target.collector);
       push({ kind: 'run-update', backendVersion: backend.info.version, backendBuild: backend.info.build });
     } else {
@@ -242,11 +271,19 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
       topics: serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.sourceAddresses ? { sourceAddresses: request.sourceAddresses } : {}),
+      firstRampTarget: steps[0],
+      ...(clientLinks.length ? { clientHosts: clientLinks.map((c) => ({ host: c.prepared.facts.host, clockOffsetMs: c.clock.offsetMs, shard: (source: string, offset: number) => c.link.shard(source, offset) })) } : {}),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
     const connectErrors = new Map<string, number>();
     fleet.onMessage((message, source) => {
-      if (message.type === 'sample') {
+      if (message.type === 'sample' && message.streamed) {
+        // A client host sent it to the collector already: only watch it.
+        for (const record of [message.sample, ...message.ticks]) {
+          const e = monitor.observe(record);
+          if (e) push(e);
+        }
+      } else if (message.type === 'sample') {
         push(message.sample);
         for (const tick of message.ticks) push(tick);
       } else if (message.type === 'tls' && !tls) {
@@ -334,6 +371,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     sampler?.stop();
     if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
     await fleet?.stop();
+    await Promise.all(clientLinks.map((c) => c.link.stop()));
     await backend?.stop();
     await link?.stop();
     jail?.destroy();

@@ -26,7 +26,7 @@ after(async () => target?.close());
 
 const agentsOnTarget = () => {
   try {
-    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|backends__uws-worker|backends__socketio-server)\\.mjs']).toString().trim();
+    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|remote__client-agent|client__shard|backends__uws-worker|backends__socketio-server)\\.mjs']).toString().trim();
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
@@ -78,6 +78,27 @@ test('a full run of both backends against the target: samples from its sampler, 
   assert.equal(agentsOnTarget(), '', 'nothing left running on the target');
 });
 
+test('--clients: bulk shards on another host stream their own samples; probes stay here; nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '300', '--rate', '300', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 100_000 });
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, /client host [\d.]+: clock offset/);
+  const d = openDatabase(db, { readonly: true });
+  const run = listRuns(d)[0]!;
+  assert.equal(run.verdict, 'stable', run.verdictReason ?? '');
+  const clients = run.env.clients as Record<string, any>[];
+  assert.equal(clients.length, 1);
+  assert.equal(clients[0]!.host, target!.address);
+  assert.ok(Math.abs(clients[0]!.clock.offsetMs) < 50);
+  const t = getTimeline(d, run.id);
+  assert.deepEqual(t.clientSources, ['probe', 'shard-0'], 'the remote shard streamed its samples under its own source');
+  assert.equal(getSummary(d, run.id).deliveredPct, 100);
+  assert.equal(getSummary(d, run.id).peakConnections, 300);
+  d.close();
+  for (let i = 0; i < 50 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');
+});
+
 test('a target without Node and with 1024 open files is refused before anything starts, each problem with its fix', { skip: skip ?? false, timeout: 60_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
   const res = await runCli(['run', '--target', target!.url(POOR), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '5000', '--workers', '1', '--db', db], { timeoutMs: 50_000 });
@@ -88,13 +109,19 @@ test('a target without Node and with 1024 open files is refused before anything 
   assert.equal(fs.existsSync(db), false, 'no database, no run recorded');
 });
 
-test('--client-addresses takes only addresses this machine has, and only with --target', async () => {
+test('--client-addresses and --clients are refused where they cannot work, by name', async () => {
   const notOurs = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--client-addresses', '10.9.9.9']);
   assert.equal(notOurs.code, 2);
   assert.match(notOurs.stderr, /--client-addresses: 10\.9\.9\.9 is not an address of this machine \(ip addr add 10\.9\.9\.9\/24 dev IFACE first\)/);
   const local = await runCli(['run', '--client-addresses', '127.0.0.1']);
   assert.equal(local.code, 2);
   assert.match(local.stderr, /--client-addresses needs --target/);
+  const clientsAlone = await runCli(['run', '--clients', 'root@10.213.0.3']);
+  assert.equal(clientsAlone.code, 2);
+  assert.match(clientsAlone.stderr, /--clients needs --target/);
+  const clientsTwice = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--clients', 'root@10.213.0.3,ssh://root@10.213.0.3']);
+  assert.equal(clientsTwice.code, 2);
+  assert.match(clientsTwice.stderr, /--clients lists a host twice/);
   const withProfile = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--profile', 'pi4']);
   assert.equal(withProfile.code, 2);
   assert.match(withProfile.stderr, /with --target the server runs on real hardware: drop them/);

@@ -14,7 +14,7 @@ import type { BackendName } from '../../backends/types.ts';
 import { autoWorkers, describeHost, preflight, readLimits } from '../../run/environment.ts';
 import { runBackend, type RunOutcome } from '../../run/run.ts';
 import { parseSshTarget } from '../../remote/ssh.ts';
-import { prepareTarget } from '../../remote/target.ts';
+import { parseClientHosts, prepareClientHosts, prepareTarget } from '../../remote/target.ts';
 import { loadScenarioFile, presetScenario, PRESETS, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
 import { nativeClientBinary } from '../../client/native.ts';
 import { getProfile, PROFILES } from '../../scenarios/profiles.ts';
@@ -61,6 +61,9 @@ Options:
                          keys and ~/.ssh/config (no password prompts: BatchMode); the
                          clients stay here. Needs Node >= 20 there; wsbench copies the rest
   --ssh-config FILE      ssh_config to use instead of ~/.ssh/config (ssh -F)
+  --clients H1,H2        run the bulk client shards on these hosts (ssh://user@host or
+                         user@host), a share each, each streaming its own samples; the
+                         latency probes stay here. Needs --target and Node >= 20 there
   --client-addresses A,B this machine's addresses to connect to the target from, sockets
                          spread evenly (each carries at most one ephemeral port range:
                          ~28k by default, ~64k widened)
@@ -118,6 +121,7 @@ Examples:
       target: { type: 'string' },
       'ssh-config': { type: 'string' },
       'client-addresses': { type: 'string' },
+      clients: { type: 'string' },
     });
     const backends = (values.backend ?? 'uws,socketio').split(',').map((b) => b.trim()) as BackendName[];
     for (const b of backends) getBackend(b);
@@ -134,6 +138,9 @@ Examples:
     if (values['ssh-config'] && !values.target) throw new ConfigError('--ssh-config needs --target');
     if (values['client-addresses'] && !values.target) throw new ConfigError('--client-addresses needs --target (a local server is reached from 127.x addresses, spread by default)');
     const sourceAddresses = values['client-addresses'] ? localAddressList(values['client-addresses']) : undefined;
+    if (values.clients && !values.target) throw new ConfigError('--clients needs --target: clients on other hosts reach a server on a host, not on 127.0.0.1 here');
+    if (values.clients && values['client-addresses']) throw new ConfigError('--clients and --client-addresses exclude each other: client hosts connect from their own addresses');
+    const clientUrls = values.clients ? parseClientHosts(values.clients) : undefined;
     if (values.target) parseSshTarget(values.target); // a malformed URL is refused before anything else
     if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
 
@@ -176,20 +183,32 @@ Examples:
       ? await prepareTarget({ url: values.target, sshConfig: values['ssh-config'], backends, connections: maxConnections, workers: scenario.workers || undefined, progress: (line) => progress(line, false) })
       : undefined;
     if (prepared) scenario.workers = prepared.workers;
+    const clientHosts = clientUrls
+      ? await prepareClientHosts({ urls: clientUrls, sshConfig: values['ssh-config'], connections: maxConnections, perShard, progress: (line) => progress(line, false) })
+      : undefined;
 
     let db: Db | undefined;
     let ingestor: Ingestor | undefined;
     let service: CollectorService | undefined;
     const token = values.token ?? process.env.WSBENCH_TOKEN;
     let targetCollector: { url: string; token: string | undefined } | undefined;
+    let collectorUrl = (_address: string | null) => ({ url: values.collector as string, token });
     if (!values.collector) {
       db = openDatabase(dbPath(values.db));
       if (prepared) {
         // The target's sampler streams here: listen on the address the target reached us from,
         // with a token of this run's own.
         const runToken = randomBytes(24).toString('base64url');
-        service = new CollectorService(db, { host: prepared.facts.runnerAddress ?? '0.0.0.0', port: 0, token: runToken });
-        targetCollector = { url: await service.listen(), token: runToken };
+        // One address if every remote host reached us from the same one; otherwise all of them.
+        const seenFrom = new Set([prepared.facts.runnerAddress, ...(clientHosts ?? []).map((h) => h.facts.runnerAddress)]);
+        const listenOn = seenFrom.size === 1 && !seenFrom.has(null) ? [...seenFrom][0]! : '0.0.0.0';
+        service = new CollectorService(db, { host: listenOn, port: 0, token: runToken });
+        const port = new URL(await service.listen()).port;
+        collectorUrl = (address) => {
+          const a = address ?? listenOn;
+          return { url: `http://${a.includes(':') ? `[${a}]` : a}:${port}`, token: runToken };
+        };
+        targetCollector = collectorUrl(prepared.facts.runnerAddress ?? listenOn);
         ingestor = service.ingestor;
         progress(`collector for ${prepared.facts.host} at ${targetCollector.url} (token of this run)`, false);
       } else {
@@ -231,6 +250,7 @@ Examples:
             bulkClient,
             ...(sourceAddresses ? { sourceAddresses } : {}),
             ...(prepared && targetCollector ? { target: { ...prepared, collector: targetCollector } } : {}),
+            ...(clientHosts ? { clientHosts: clientHosts.map((h) => ({ ...h, collector: collectorUrl(h.facts.runnerAddress) })) } : {}),
           },
           {
             sender: (runId) =>

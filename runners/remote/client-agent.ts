@@ -1,0 +1,96 @@
+// Runs on a client host (--clients), started over SSH: forks the client shards the runner gives
+// it, streams their samples and ticks to the collector itself (HTTP, with the run's token), and
+// relays every shard message to the runner as JSON lines, marked as already sent, for the live
+// verdict. When stdin ends (the run stopped, or the SSH connection died) it stops the shards and
+// exits, so nothing is left on the host.
+import { fork, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import { compiledEntry } from '../process/compile.ts';
+import type { FromShard, ToShard } from '../client/types.ts';
+
+export type ToClientAgent =
+  | { type: 'clock'; id: number }
+  | { type: 'collector'; runId: string; url: string; token: string | undefined }
+  /** Fork a shard; it says hello (relayed) before it can be told anything. */
+  | { type: 'spawn'; source: string }
+  | { type: 'shard'; source: string; message: ToShard }
+  | { type: 'stop' };
+
+export type FromClientAgent =
+  | { type: 'hello'; pid: number }
+  | { type: 'clock'; id: number; nowMs: number }
+  | { type: 'shard'; source: string; message: FromShard; pid: number; streamed: boolean }
+  | { type: 'shard-exit'; source: string; code: number | null; signal: string | null }
+  | { type: 'warning'; message: string }
+  | { type: 'stopped' };
+
+const send = (m: FromClientAgent) => process.stdout.write(JSON.stringify(m) + '\n');
+const shards = new Map<string, ChildProcess>();
+let sender: BatchSender | undefined;
+let stopping: Promise<void> | undefined;
+
+async function spawnShard(source: string): Promise<void> {
+  if (shards.has(source)) return;
+  const child = fork(await compiledEntry('runners/client/shard.ts'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  shards.set(source, child);
+  child.on('message', (message: FromShard) => {
+    // Samples and ticks go to the collector from here; the runner gets a copy for its verdict.
+    const streamed = message.type === 'sample' && sender !== undefined;
+    if (streamed) {
+      sender!.push(message.sample);
+      for (const tick of message.ticks) sender!.push(tick);
+    }
+    send({ type: 'shard', source, message, pid: child.pid!, streamed });
+  });
+  child.on('exit', (code, signal) => {
+    shards.delete(source);
+    send({ type: 'shard-exit', source, code, signal });
+  });
+}
+
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    await Promise.all(
+      [...shards.values()].map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        if (child.connected) child.send({ type: 'stop' } satisfies ToShard);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(kill);
+      }),
+    );
+    await sender?.close(10_000).catch(() => undefined);
+    send({ type: 'stopped' });
+  })();
+  return stopping;
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  let m: ToClientAgent;
+  try {
+    m = JSON.parse(line) as ToClientAgent;
+  } catch {
+    return send({ type: 'warning', message: `not JSON: ${line.slice(0, 80)}` });
+  }
+  if (m.type === 'clock') send({ type: 'clock', id: m.id, nowMs: performance.timeOrigin + performance.now() });
+  else if (m.type === 'collector') {
+    sender = new BatchSender({
+      transport: new HttpTransport(m.url, { token: m.token }),
+      run: m.runId,
+      onRejected: (id, reply) => send({ type: 'warning', message: `the collector refused batch ${id}: ${JSON.stringify(reply.body)}` }),
+      onConnectivity: (up, detail) => send({ type: 'warning', message: up ? `collector reachable again (${detail})` : `collector unreachable from this client host (${detail}); buffering samples` }),
+    });
+  } else if (m.type === 'spawn') {
+    const source = m.source;
+    spawnShard(source).catch((err) => send({ type: 'shard-exit', source, code: null, signal: `could not start: ${(err as Error).message}` }));
+  } else if (m.type === 'shard') {
+    const child = shards.get(m.source);
+    if (child?.connected) child.send(m.message);
+  } else if (m.type === 'stop') void stop().then(() => process.exit(0));
+});
+lines.on('close', () => void stop().then(() => process.exit(0)));
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, () => void stop().then(() => process.exit(0)));
+send({ type: 'hello', pid: process.pid });
