@@ -36,6 +36,11 @@ export interface SshTestTarget {
   url(port: number): string;
   /** Runs a command inside the namespace (the target's view). */
   exec(args: string[]): string;
+  /**
+   * An ssh_config whose connections carry `ms` of extra delay each way, made by a ProxyCommand
+   * that holds each chunk back (this kernel has no netem for tc).
+   */
+  delayedSshConfig(ms: number): string;
   close(): Promise<void>;
 }
 
@@ -100,6 +105,24 @@ export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTa
       sshConfig,
       url: (port) => `ssh://root@${address}:${port}`,
       exec: (args) => run('ip', ['netns', 'exec', ns, ...args]),
+      delayedSshConfig: (ms) => {
+        const proxy = path.join(dir, 'delay-proxy.mjs');
+        fs.writeFileSync(
+          proxy,
+          [
+            "import net from 'node:net';",
+            'const [host, port, ms] = process.argv.slice(2);',
+            'const s = net.connect(Number(port), host);',
+            'process.stdin.on("data", (b) => setTimeout(() => s.write(b), Number(ms)));',
+            'process.stdin.on("end", () => setTimeout(() => s.end(), Number(ms)));',
+            's.on("data", (b) => setTimeout(() => process.stdout.write(b), Number(ms)));',
+            's.on("close", () => process.exit(0));',
+          ].join('\n'),
+        );
+        const config = path.join(dir, `ssh_config_delay_${ms}`);
+        fs.writeFileSync(config, fs.readFileSync(sshConfig, 'utf8') + `  ProxyCommand ${process.execPath} ${proxy} %h %p ${ms}\n`);
+        return config;
+      },
       close: async () => cleanup(),
     };
   } catch (err) {

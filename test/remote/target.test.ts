@@ -99,6 +99,42 @@ test('--clients: bulk shards on another host stream their own samples; probes st
   assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');
 });
 
+test('a clock offset known less well than the latency is measured says so in the run', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  // 40 ms more each way on the SSH channel: round trips (and so the offset's uncertainty) grow
+  // by 80 ms, the offset stays near zero, and the ticks, on their own connections, stay fast.
+  const delayed = target!.delayedSshConfig(40);
+  {
+    const db = path.join(tempDir(), 'runs.db');
+    const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', delayed, '--backend', 'uws', '--connections', '50', '--rate', '100', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db], { timeoutMs: 100_000 });
+    assert.equal(res.code, 0, res.stderr);
+    const d = openDatabase(db, { readonly: true });
+    const run = listRuns(d)[0]!;
+    const clock = (run.env.target as any).clock;
+    assert.ok(clock.uncertaintyMs >= 40, `uncertainty ${clock.uncertaintyMs} ms`);
+    assert.match((run.validity as any).clockWarning, /clock offset is known to ±\d+\.\d ms, more than the median latency/);
+    assert.ok(getTimeline(d, run.id).events.some((e) => e.kind === 'warning' && /clock offset/.test(e.message)));
+    d.close();
+  }
+});
+
+test('Ctrl-C on the runner stops the target cleanly: the run is aborted, nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', '1', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  for (let i = 0; i < 600 && !/hold \d+\/60s/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.notEqual(agentsOnTarget(), '');
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  const d = openDatabase(db, { readonly: true });
+  const run = listRuns(d)[0]!;
+  assert.equal(run.status, 'aborted');
+  assert.ok(getTimeline(d, run.id).server.length > 0, "the target's samples up to the stop are kept");
+  d.close();
+  assert.equal(agentsOnTarget(), '', 'stopped in order before the runner exited');
+});
+
 test('a target without Node and with 1024 open files is refused before anything starts, each problem with its fix', { skip: skip ?? false, timeout: 60_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
   const res = await runCli(['run', '--target', target!.url(POOR), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '5000', '--workers', '1', '--db', db], { timeoutMs: 50_000 });
