@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
-import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions, type ServeInput } from '../backends/options.ts';
 import { getBackend } from '../backends/registry.ts';
 import type { BackendName, RunningBackend } from '../backends/types.ts';
 import { Sampler } from '../sampler/sampler.ts';
+import { collectorSender, sendLine, serveRequests } from './agent-io.ts';
 
 export type ToAgent =
   | { type: 'clock'; id: number }
@@ -32,24 +32,16 @@ export type FromAgent =
   | { type: 'fatal'; message: string }
   | { type: 'stopped'; sent: number; pending: number };
 
-const send = (message: FromAgent) => process.stdout.write(JSON.stringify(message) + '\n');
+const send = (message: FromAgent) => sendLine(message);
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-run-'));
 let backend: RunningBackend | undefined;
 let sampler: Sampler | undefined;
 let sender: BatchSender | undefined;
 let stopping: Promise<void> | undefined;
 
-// The clock with sub-millisecond resolution: the offset is estimated from round trips of ~1 ms.
-const preciseNow = () => performance.timeOrigin + performance.now();
-
 async function start(message: Extract<ToAgent, { type: 'start' }>): Promise<void> {
   const serve = resolveServeOptions({ ...message.serve, certDir: path.join(runDir, 'certs') });
-  sender = new BatchSender({
-    transport: new HttpTransport(message.collector.url, { token: message.collector.token }),
-    run: message.runId,
-    onRejected: (id, reply) => send({ type: 'warning', message: `the collector refused batch ${id}: ${JSON.stringify(reply.body)}` }),
-    onConnectivity: (up, detail) => send({ type: 'warning', message: up ? `collector reachable again (${detail})` : `collector unreachable from the target (${detail}); buffering samples` }),
-  });
+  sender = collectorSender(message.runId, message.collector, 'the target');
   const running = await getBackend(message.backend).start(serve);
   backend = running;
   const dead = new Set<number>();
@@ -81,22 +73,10 @@ function stop(): Promise<void> {
   return stopping;
 }
 
-const lines = readline.createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  let message: ToAgent;
-  try {
-    message = JSON.parse(line) as ToAgent;
-  } catch {
-    return send({ type: 'warning', message: `not JSON: ${line.slice(0, 80)}` });
-  }
-  if (message.type === 'clock') send({ type: 'clock', id: message.id, nowMs: preciseNow() });
-  else if (message.type === 'start') start(message).catch((err) => send({ type: 'fatal', message: (err as Error).message }));
+serveRequests<ToAgent>((message) => {
+  if (message.type === 'start') start(message).catch((err) => send({ type: 'fatal', message: (err as Error).message }));
   else if (message.type === 'status') {
     if (!backend) send({ type: 'status', id: message.id, status: null, error: 'not started' });
     else backend.status(900).then((status) => send({ type: 'status', id: message.id, status }), (err) => send({ type: 'status', id: message.id, status: null, error: (err as Error).message }));
-  } else if (message.type === 'stop') void stop().then(() => process.exit(0));
-});
-// stdin closed: the runner is gone (or its SSH connection is). Clean up and leave.
-lines.on('close', () => void stop().then(() => process.exit(0)));
-for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, () => void stop().then(() => process.exit(0)));
-send({ type: 'hello', pid: process.pid });
+  }
+}, stop);

@@ -4,8 +4,8 @@
 // verdict. When stdin ends (the run stopped, or the SSH connection died) it stops the shards and
 // exits, so nothing is left on the host.
 import { fork, type ChildProcess } from 'node:child_process';
-import readline from 'node:readline';
-import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import type { BatchSender } from '../../collector/sender.ts';
+import { collectorSender, sendLine, serveRequests } from './agent-io.ts';
 import { compiledEntry } from '../process/compile.ts';
 import type { FromShard, ToShard } from '../client/types.ts';
 
@@ -25,7 +25,7 @@ export type FromClientAgent =
   | { type: 'warning'; message: string }
   | { type: 'stopped' };
 
-const send = (m: FromClientAgent) => process.stdout.write(JSON.stringify(m) + '\n');
+const send = (m: FromClientAgent) => sendLine(m);
 const shards = new Map<string, ChildProcess>();
 let sender: BatchSender | undefined;
 let stopping: Promise<void> | undefined;
@@ -67,30 +67,13 @@ function stop(): Promise<void> {
   return stopping;
 }
 
-const lines = readline.createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  let m: ToClientAgent;
-  try {
-    m = JSON.parse(line) as ToClientAgent;
-  } catch {
-    return send({ type: 'warning', message: `not JSON: ${line.slice(0, 80)}` });
-  }
-  if (m.type === 'clock') send({ type: 'clock', id: m.id, nowMs: performance.timeOrigin + performance.now() });
-  else if (m.type === 'collector') {
-    sender = new BatchSender({
-      transport: new HttpTransport(m.url, { token: m.token }),
-      run: m.runId,
-      onRejected: (id, reply) => send({ type: 'warning', message: `the collector refused batch ${id}: ${JSON.stringify(reply.body)}` }),
-      onConnectivity: (up, detail) => send({ type: 'warning', message: up ? `collector reachable again (${detail})` : `collector unreachable from this client host (${detail}); buffering samples` }),
-    });
-  } else if (m.type === 'spawn') {
+serveRequests<ToClientAgent>((m) => {
+  if (m.type === 'collector') sender = collectorSender(m.runId, m, 'this client host');
+  else if (m.type === 'spawn') {
     const source = m.source;
     spawnShard(source).catch((err) => send({ type: 'shard-exit', source, code: null, signal: `could not start: ${(err as Error).message}` }));
   } else if (m.type === 'shard') {
     const child = shards.get(m.source);
     if (child?.connected) child.send(m.message);
-  } else if (m.type === 'stop') void stop().then(() => process.exit(0));
-});
-lines.on('close', () => void stop().then(() => process.exit(0)));
-for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, () => void stop().then(() => process.exit(0)));
-send({ type: 'hello', pid: process.pid });
+  }
+}, stop);
