@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
@@ -19,10 +20,29 @@ const POOR = 2223;
 const skip = sshTargetUnavailable();
 let target: SshTestTarget | undefined;
 
+// The "target" shares this machine's home: remove the bundles the tests copied there.
+const bundleCache = path.join(os.homedir(), '.cache', 'wsbench');
+const cachedBefore = new Set(fs.existsSync(bundleCache) ? fs.readdirSync(bundleCache) : []);
 before(async () => {
   if (!skip) target = await startSshTarget([{ port: GOOD }, { port: POOR, nofile: 1024, withoutNode: true }]);
 });
-after(async () => target?.close());
+after(async () => {
+  await target?.close();
+  for (const dir of fs.existsSync(bundleCache) ? fs.readdirSync(bundleCache) : []) {
+    if (!cachedBefore.has(dir)) fs.rmSync(path.join(bundleCache, dir), { recursive: true, force: true });
+  }
+});
+
+/** A 60 s run against the target, returned once its hold has begun. */
+async function runUntilHold(db: string, workers: number) {
+  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = { child, stderr: '', exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+  child.stderr.on('data', (b: Buffer) => (run.stderr += b.toString()));
+  for (let i = 0; i < 600 && !/hold \d+\/60s/.test(run.stderr); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(run.stderr, /hold \d+\/60s/, run.stderr);
+  assert.notEqual(agentsOnTarget(), '', 'the agent and the server run on the target');
+  return run;
+}
 
 const agentsOnTarget = () => {
   try {
@@ -119,14 +139,9 @@ test('a clock offset known less well than the latency is measured says so in the
 
 test('Ctrl-C on the runner stops the target cleanly: the run is aborted, nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', '1', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  for (let i = 0; i < 600 && !/hold \d+\/60s/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.notEqual(agentsOnTarget(), '');
-  child.kill('SIGINT');
-  assert.equal(await exited, 130, stderr);
+  const running = await runUntilHold(db, 1);
+  running.child.kill('SIGINT');
+  assert.equal(await running.exited, 130, running.stderr);
   const d = openDatabase(db, { readonly: true });
   const run = listRuns(d)[0]!;
   assert.equal(run.status, 'aborted');
@@ -171,17 +186,10 @@ test('an unreachable target is named, with how to check the login', { skip: skip
 
 test('killing the SSH connection mid-run stores the run as aborted and leaves nothing running on the target', { skip: skip ?? false, timeout: 120_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', '2', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  // Wait until the hold has begun, then cut the agent's SSH connection.
-  for (let i = 0; i < 600 && !/hold \d+\/60s/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.match(stderr, /hold \d+\/60s/, stderr);
-  assert.notEqual(agentsOnTarget(), '', 'the agent and the server run on the target');
+  // Once the hold has begun, cut the agent's SSH connection.
+  const running = await runUntilHold(db, 2);
   execFileSync('pkill', ['-KILL', '-f', '^ssh .*runners__remote__agent\\.mjs']);
-  const code = await exited;
-  assert.equal(code, 130, stderr);
+  assert.equal(await running.exited, 130, running.stderr);
   const d = openDatabase(db, { readonly: true });
   const run = listRuns(d)[0]!;
   assert.equal(run.status, 'aborted');
