@@ -18,9 +18,7 @@ import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
 import { CgroupJail } from './cgroup.ts';
 import { RunMonitor } from './monitor.ts';
-import { AgentLink, type ClockEstimate } from '../remote/remote-backend.ts';
-import type { PreparedHost, PreparedTarget } from '../remote/target.ts';
-import { ClientHostLink } from '../remote/client-host.ts';
+import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { deliveredPct, judge } from './verdict.ts';
 
 export interface RunRequest {
@@ -41,10 +39,9 @@ export interface RunRequest {
   resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number };
   /** This machine's addresses to connect to a target from (FleetOptions.sourceAddresses). */
   sourceAddresses?: string[];
-  /** The server on another host, reached over SSH; the clients stay here. */
-  target?: PreparedTarget & { collector: { url: string; token: string | undefined } };
-  /** Hosts that run the bulk client shards (--clients), each streaming to its collector URL. */
-  clientHosts?: (PreparedHost & { collector: { url: string; token: string | undefined } })[];
+  /** The server on another host (target), and hosts for the bulk client shards (clientHosts). */
+  target?: RemoteHostsRequest['target'];
+  clientHosts?: RemoteHostsRequest['clientHosts'];
 }
 
 export interface RunHooks {
@@ -140,40 +137,12 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     symbols: Array.from({ length: scenario.symbols }, (_, i) => (scenario.symbols === 1 ? 'AAPL' : `SYM${i}`)),
     compression: scenario.compression,
   });
+  const remote = await RemoteHosts.open(request, (line) => hooks.progress(`[${request.backend}] ${line}`, false));
+  const target = remote.server?.prepared;
+  const clock = remote.server?.clock;
   // Last of the checks that can refuse, so a refusal leaves no cgroup behind: limits that
   // cannot be imposed refuse the run before anything is recorded or started.
   const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
-  // A target's agent is started and its clock measured before the run is recorded: the offset
-  // is part of the setup, and a target that cannot start the agent records nothing.
-  const target = request.target;
-  let link: AgentLink | undefined;
-  let clock: ClockEstimate | undefined;
-  if (target) {
-    link = new AgentLink(target.ssh, target.bundle);
-    try {
-      await link.ready;
-      clock = await link.clock();
-    } catch (err) {
-      await link.stop();
-      throw err;
-    }
-    hooks.progress(`[${request.backend}] ${target.facts.host}: clock offset ${clock.offsetMs.toFixed(1)} ms ± ${clock.uncertaintyMs.toFixed(1)} ms (best of ${clock.rounds} round trips)`, false);
-  }
-  // Client hosts likewise: their agents up and their clocks known before anything is recorded.
-  const clientLinks: { link: ClientHostLink; clock: ClockEstimate; prepared: NonNullable<RunRequest['clientHosts']>[number] }[] = [];
-  for (const prepared of request.clientHosts ?? []) {
-    const hostLink = new ClientHostLink(prepared.ssh, prepared.bundle);
-    try {
-      await hostLink.ready;
-      const hostClock = await hostLink.clock();
-      clientLinks.push({ link: hostLink, clock: hostClock, prepared });
-      hooks.progress(`[${request.backend}] client host ${prepared.facts.host}: clock offset ${hostClock.offsetMs.toFixed(1)} ms ± ${hostClock.uncertaintyMs.toFixed(1)} ms`, false);
-    } catch (err) {
-      await Promise.all([hostLink, ...clientLinks.map((c) => c.link)].map((l) => l.stop()));
-      await link?.stop();
-      throw err;
-    }
-  }
   const startedMs = Date.now();
   push({
     kind: 'run',
@@ -185,12 +154,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
     },
     backend: { name: info.name, version: info.version, build: info.build },
-    // Every host of the run: this one (runner and clients) and the target with its clock offset.
-    env: {
-      ...describeHost(request.limits),
-      ...(target ? { role: clientLinks.length ? 'runner and latency probes' : 'runner and clients', target: { ...target.facts, role: 'server', clock } } : {}),
-      ...(clientLinks.length ? { clients: clientLinks.map((c) => ({ ...c.prepared.facts, role: 'client shards', clock: c.clock })) } : {}),
-    },
+    // Every host of the run: this one, and the target and client hosts with their clock offsets.
+    env: { ...describeHost(request.limits), ...remote.env() },
     startedMs,
     status: 'running',
     ...(request.notes ? { notes: request.notes } : {}),
@@ -221,10 +186,11 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     }
     const place = jail ? (pid: number) => jail.place(pid) : undefined;
     const exitMessages = new Map<number, string>();
-    if (link && target && clock) {
+    if (remote.server && target && clock) {
+      const link = remote.server.link;
       // The target's sampler streams to the collector itself: the run must be known there first.
       await sender.flush(30_000);
-      link.onLost((why) => {
+      remote.begin(runId, (why) => {
         harnessFailures.push(why);
         event('error', why);
       });
@@ -234,13 +200,6 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
         if (e) push(e);
       });
       link.onExit((exit, message) => exitMessages.set(exit.pid, message));
-      for (const c of clientLinks) {
-        c.link.streamTo(runId, c.prepared.collector.url, c.prepared.collector.token);
-        c.link.link.onLost((why) => {
-          harnessFailures.push(why);
-          event('error', why);
-        });
-      }
       backend = await link.start(request.backend, { host: '0.0.0.0', port: 0, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression }, runId, target.collector);
       push({ kind: 'run-update', backendVersion: backend.info.version, backendBuild: backend.info.build });
     } else {
@@ -272,7 +231,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       topics: serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.sourceAddresses ? { sourceAddresses: request.sourceAddresses } : {}),
       firstRampTarget: steps[0],
-      ...(clientLinks.length ? { clientHosts: clientLinks.map((c) => ({ host: c.prepared.facts.host, clockOffsetMs: c.clock.offsetMs, shard: (source: string, offset: number) => c.link.shard(source, offset) })) } : {}),
+      clientHosts: remote.shardHosts(),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
     const connectErrors = new Map<string, number>();
@@ -371,9 +330,9 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     sampler?.stop();
     if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
     await fleet?.stop();
-    await Promise.all(clientLinks.map((c) => c.link.stop()));
+    await remote.stopClients();
     await backend?.stop();
-    await link?.stop();
+    await remote.stopServer();
     jail?.destroy();
   }
 
