@@ -52,11 +52,10 @@ interface ShardProcess {
   once(event: 'message' | 'exit', listener: (...args: any[]) => void): unknown;
 }
 
-/** A client host's agent: it makes shards that look like local ones. */
+/** A client host's agent: it makes shards that look like local ones (and keep the runner's clock). */
 export interface ClientHostShards {
   host: string;
-  clockOffsetMs: number;
-  shard(source: string, clockOffsetMs: number): ShardProcess;
+  shard(source: string): ShardProcess;
 }
 
 interface Member {
@@ -123,7 +122,7 @@ export class ClientFleet {
     await Promise.all(
       configs.map(({ config, share }, i) => {
         const host = !config.probe && hosts.length ? hosts[i % hosts.length]! : undefined;
-        if (host) return this.attach(host.shard(config.source, host.clockOffsetMs), config, share, true);
+        if (host) return this.attach(host.shard(config.source), config, share, true);
         return this.spawn(config.probe || !native ? entry : native, config, share, !config.probe && native !== undefined);
       }),
     );

@@ -3,6 +3,7 @@
 // target has no node_modules) and the one uWS binary that fits it. The folder on the target is
 // named by a hash of its content, so an unchanged bundle is copied once and reused.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -78,7 +79,6 @@ export async function shipBundle(ssh: SshHost, bundle: RemoteBundle, progress: (
   const dir = remoteDir(bundle);
   const present = await ssh.exec(`test -f ${dir}/.complete && echo yes || echo no`, { timeoutMs: 30_000 });
   if (present.trim() === 'yes') return progress(`target has bundle ${bundle.hash} already`);
-  const { execFileSync } = await import('node:child_process');
   const tarball = execFileSync('tar', ['-C', bundle.dir, '-czf', '-', '.'], { maxBuffer: 512 * 1024 * 1024 });
   progress(`copying ${(tarball.length / 1e6).toFixed(1)} MB to ${ssh.target.host}:~/${dir}`);
   await ssh.exec(`rm -rf ${dir}.tmp && mkdir -p ${dir}.tmp && tar -xzf - -C ${dir}.tmp && touch ${dir}.tmp/.complete && rm -rf ${dir} && mv ${dir}.tmp ${dir}`, { input: tarball, timeoutMs: 300_000 });

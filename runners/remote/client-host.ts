@@ -2,7 +2,7 @@
 // if they were local child processes (send, 'message', 'exit').
 import { EventEmitter } from 'node:events';
 import { bundleName } from '../process/compile.ts';
-import type { FromShard, ToShard } from '../client/types.ts';
+import type { ToShard } from '../client/types.ts';
 import type { FromClientAgent, ToClientAgent } from './client-agent.ts';
 import { CLIENT_AGENT_ENTRY, remoteDir, type RemoteBundle } from './bundle.ts';
 import { agentCommand, LineLink, type ClockEstimate } from './line-link.ts';
@@ -48,7 +48,6 @@ export class ClientHostLink {
 export class RemoteShard extends EventEmitter {
   connected = true;
   pid: number | undefined;
-  exitCode: number | null = null;
 
   constructor(
     private readonly host: ClientHostLink,
@@ -61,7 +60,7 @@ export class RemoteShard extends EventEmitter {
       if (m.type === 'shard' && m.source === source) {
         this.pid = m.pid;
         // Already sent to the collector by the host: the run only watches it.
-        this.emit('message', m.type === 'shard' && m.streamed ? { ...m.message, streamed: true } : m.message);
+        this.emit('message', m.streamed ? { ...m.message, streamed: true } : m.message);
       } else if (m.type === 'shard-exit' && m.source === source) {
         this.gone(m.code, m.signal);
       }
@@ -73,7 +72,6 @@ export class RemoteShard extends EventEmitter {
   private gone(code: number | null, signal: string | null): void {
     if (!this.connected) return;
     this.connected = false;
-    this.exitCode = code;
     this.emit('exit', code, signal);
   }
 
@@ -86,5 +84,3 @@ export class RemoteShard extends EventEmitter {
     this.send({ type: 'stop' });
   }
 }
-
-export type { FromShard };

@@ -69,7 +69,7 @@ export class RemoteHosts {
 
   /** The fleet's shards on client hosts, each keeping the runner's clock. */
   shardHosts(): ClientHostShards[] {
-    return this.clients.map((c) => ({ host: c.prepared.facts.host, clockOffsetMs: c.clock.offsetMs, shard: (source: string, offset: number) => c.link.shard(source, offset) }));
+    return this.clients.map((c) => ({ host: c.prepared.facts.host, shard: (source: string) => c.link.shard(source, c.clock.offsetMs) }));
   }
 
   stopClients(): Promise<void> {

@@ -191,7 +191,7 @@ Examples:
     let ingestor: Ingestor | undefined;
     let service: CollectorService | undefined;
     const token = values.token ?? process.env.WSBENCH_TOKEN;
-    let targetCollector: { url: string; token: string | undefined } | undefined;
+    // Where a remote host's agent streams: --collector, or the collector started here for the run.
     let collectorUrl = (_address: string | null) => ({ url: values.collector as string, token });
     if (!values.collector) {
       db = openDatabase(dbPath(values.db));
@@ -208,14 +208,11 @@ Examples:
           const a = address ?? listenOn;
           return { url: `http://${a.includes(':') ? `[${a}]` : a}:${port}`, token: runToken };
         };
-        targetCollector = collectorUrl(prepared.facts.runnerAddress ?? listenOn);
         ingestor = service.ingestor;
-        progress(`collector for ${prepared.facts.host} at ${targetCollector.url} (token of this run)`, false);
+        progress(`collector for ${prepared.facts.host} at ${collectorUrl(prepared.facts.runnerAddress).url} (token of this run)`, false);
       } else {
         ingestor = new Ingestor(db);
       }
-    } else if (prepared) {
-      targetCollector = { url: values.collector, token };
     }
     const controller = new AbortController();
     let interrupts = 0;
@@ -249,7 +246,7 @@ Examples:
             resources,
             bulkClient,
             ...(sourceAddresses ? { sourceAddresses } : {}),
-            ...(prepared && targetCollector ? { target: { ...prepared, collector: targetCollector } } : {}),
+            ...(prepared ? { target: { ...prepared, collector: collectorUrl(prepared.facts.runnerAddress) } } : {}),
             ...(clientHosts ? { clientHosts: clientHosts.map((h) => ({ ...h, collector: collectorUrl(h.facts.runnerAddress) })) } : {}),
           },
           {
