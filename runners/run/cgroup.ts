@@ -70,6 +70,25 @@ export class CgroupJail {
     return new CgroupJail('v1', dirs, limits);
   }
 
+  /**
+   * The CPU controller's throttling counters (cpu.stat: periods, periods throttled, time
+   * throttled), or null without a CPU limit. v1 counts nanoseconds, v2 microseconds.
+   */
+  cpuThrottling(): { periods: number; throttled: number; throttledMs: number } | null {
+    if (!this.limits.cpuCores) return null;
+    const dir = this.version === 'v2' ? this.dirs[0]! : this.dirs.find((d) => d.includes(`${path.sep}cpu${path.sep}`));
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir ?? '', 'cpu.stat'), 'utf8');
+    } catch {
+      return null;
+    }
+    const field = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const throttledMs = this.version === 'v2' ? field('throttled_usec') / 1000 : field('throttled_time') / 1e6;
+    const stat = { periods: field('nr_periods'), throttled: field('nr_throttled'), throttledMs };
+    return Object.values(stat).every(Number.isFinite) ? stat : null;
+  }
+
   /** Moves a process (and the children it forks from now on) into the cgroup. */
   place(pid: number): void {
     for (const dir of this.dirs) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));

@@ -294,12 +294,22 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       const holdEnd = holdStart + scenario.holdSec * 1000;
       const window = { fromMs: holdStart + judgeAfterMs, toMs: holdEnd + judgeAfterMs };
       monitor.setWindow(window);
+      const throttledBefore = jail?.cpuThrottling() ?? null;
       const holdSeq = phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
       while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && Date.now() < window.toMs + 1500) {
         await sleep(1000, hooks.signal);
         hooks.progress(holdLine(request.backend, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
       }
       const aborted = hooks.signal.aborted || harnessFailures.length > 0;
+      // Under a CPU limit, how often the quota stopped the server: a mean below the limit can
+      // hide bursts (each tick) that the quota cuts short.
+      const throttledAfter = jail?.cpuThrottling() ?? null;
+      if (throttledBefore && throttledAfter) {
+        const periods = throttledAfter.periods - throttledBefore.periods;
+        const throttled = throttledAfter.throttled - throttledBefore.throttled;
+        const ms = Math.round(throttledAfter.throttledMs - throttledBefore.throttledMs);
+        event('cpu-throttling', `${stepName}${scenario.steps ? ` ${i}` : ''} at ${target} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${periods ? ((throttled / periods) * 100).toFixed(1) : '0'}%), ${(ms / 1000).toFixed(1)} s in all`, { connections: target, periods, throttled, throttledMs: ms });
+      }
       lastWindow = monitor.windowFigures();
       const silent = monitor.silentShards(Date.now());
       for (const message of silent) event('client-saturated', message);

@@ -198,6 +198,24 @@ test('under a memory limit (cgroup) the server is OOM-killed, and the crash says
   assert.deepEqual(left, [], 'the cgroup is removed after the run');
 });
 
+test('under a CPU limit (cgroup) each window records how often the quota throttled the server', async (t) => {
+  const canLimit = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') || fs.existsSync('/sys/fs/cgroup/cpu/cgroup.procs');
+  if (!canLimit || process.getuid?.() !== 0) return t.skip('needs root and a cgroup cpu controller');
+  const db = path.join(tempDir(), 'cpu.db');
+  // A quota of 1% of a core: the ramp's TLS handshakes alone overrun it.
+  const res = await runCli(['run', '--backend', 'uws', '--connections', '200', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--cpu-limit', '0.01', '--db', db], { timeoutMs: 90_000 });
+  assert.ok(res.code === 0 || res.code === 3, res.stderr);
+  const d = openDatabase(db, { readonly: true });
+  const [run] = listRuns(d);
+  const throttling = getTimeline(d, run!.id).events.filter((e) => e.kind === 'cpu-throttling');
+  d.close();
+  assert.equal(throttling.length, 1, 'one record for the one hold window');
+  const data = throttling[0]!.data as { periods: number; throttled: number; throttledMs: number; connections: number };
+  assert.equal(data.connections, 200);
+  assert.ok(data.periods > 0 && data.throttled > 0 && data.throttled <= data.periods, JSON.stringify(data));
+  assert.match(throttling[0]!.message, /hold at 200 connections: the CPU quota throttled the server in \d+ of \d+ periods/);
+});
+
 test('a capacity search holds each step and names the highest stable one', async () => {
   const db = path.join(tempDir(), 'capacity.db');
   const res = await runCli(['run', '--backend', 'uws', '--scenario', 'capacity', '--steps', '30,60', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 90_000 });
