@@ -66,9 +66,17 @@ function printPi4(db: Db, label: string): void {
   for (const run of [uws, sio]) {
     console.log(`\n${run.backend}: run ${run.id}; ${run.verdict}: ${run.verdictReason}`);
     console.log(`machine: ${machine(run)}`);
-    console.log('step      held      memory       per conn    CPU    verdict');
+    // The quota's throttling per step (recorded since the runner reads cpu.stat; older runs: n/a).
+    const throttling = new Map(
+      getTimeline(db, run.id).events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
+        const d = e.data as { connections: number; periods: number; throttled: number };
+        return [d.connections, `${d.throttled}/${d.periods}`];
+      }),
+    );
+    console.log('step      held      memory       per conn    CPU    throttled  verdict');
     for (const w of windows.get(run.backend)!) {
-      console.log(`${w.phase.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.rssBytes).padStart(10)}  ${KB(w.rssBytes / w.connections).padStart(10)}  ${pct(w.cpuPct, 0).padStart(5)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
+      const target = w.step === null ? undefined : getTimeline(db, run.id).phases.find((p) => p.name === 'step' && p.step === w.step)?.targetConnections;
+      console.log(`${w.phase.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.rssBytes).padStart(10)}  ${KB(w.rssBytes / w.connections).padStart(10)}  ${pct(w.cpuPct, 0).padStart(5)}  ${(throttling.get(target ?? -1) ?? 'n/a').padStart(9)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
     }
   }
   const capU = stableCapacity('uws');
