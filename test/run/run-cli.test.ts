@@ -36,7 +36,13 @@ async function until<T>(probe: () => T | undefined, timeoutMs: number, what: str
 /** Reads the run's database while the run writes it (WAL lets a reader in). */
 function peek<T>(db: string, read: (d: ReturnType<typeof openDatabase>) => T | undefined): T | undefined {
   if (!fs.existsSync(db)) return undefined;
-  const d = openDatabase(db, { readonly: true });
+  let d: ReturnType<typeof openDatabase>;
+  try {
+    // The run may have created the file but not yet its schema: not readable yet, ask again.
+    d = openDatabase(db, { readonly: true });
+  } catch {
+    return undefined;
+  }
   try {
     return read(d);
   } catch {
