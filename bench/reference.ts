@@ -61,21 +61,22 @@ function printPi4(db: Db, label: string): void {
   const sio = latest('socketio');
   console.log(`\n## Capacity under --profile pi4 (${label})`);
   if (!uws || !sio) return void console.log(`missing: ${[!uws && 'uws', !sio && 'socketio'].filter(Boolean).join(', ')} capacity run under pi4`);
-  const windows = new Map([uws, sio].map((r) => [r.backend, heldWindows(getTimeline(db, r.id))]));
+  const timelines = new Map([uws, sio].map((r) => [r.backend, getTimeline(db, r.id)]));
+  const windows = new Map([uws, sio].map((r) => [r.backend, heldWindows(timelines.get(r.backend)!)]));
   const stableCapacity = (backend: string) => Math.max(0, ...windows.get(backend)!.filter((w) => w.verdict === 'stable').map((w) => w.connections));
   for (const run of [uws, sio]) {
     console.log(`\n${run.backend}: run ${run.id}; ${run.verdict}: ${run.verdictReason}`);
     console.log(`machine: ${machine(run)}`);
     // The quota's throttling per step (recorded since the runner reads cpu.stat; older runs: n/a).
     const throttling = new Map(
-      getTimeline(db, run.id).events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
+      timelines.get(run.backend)!.events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
         const d = e.data as { connections: number; periods: number; throttled: number };
         return [d.connections, `${d.throttled}/${d.periods}`];
       }),
     );
     console.log('step      held      memory       per conn    CPU    throttled  verdict');
     for (const w of windows.get(run.backend)!) {
-      const target = w.step === null ? undefined : getTimeline(db, run.id).phases.find((p) => p.name === 'step' && p.step === w.step)?.targetConnections;
+      const target = w.step === null ? undefined : timelines.get(run.backend)!.phases.find((p) => p.name === 'step' && p.step === w.step)?.targetConnections;
       console.log(`${w.phase.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.rssBytes).padStart(10)}  ${KB(w.rssBytes / w.connections).padStart(10)}  ${pct(w.cpuPct, 0).padStart(5)}  ${(throttling.get(target ?? -1) ?? 'n/a').padStart(9)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
     }
   }

@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = PROJECT_ROOT;
 /** Inside node_modules so that the bundle's bare imports resolve to the project's packages. */
-const outDir = path.join(root, 'node_modules', '.cache', 'wsbench');
+export const BUILD_CACHE_DIR = path.join(root, 'node_modules', '.cache', 'wsbench');
+const outDir = BUILD_CACHE_DIR;
 const built = new Map<string, Promise<string>>();
 
 /** Bundles are named after their entry: runners/backends/uws-worker.ts → runners__backends__uws-worker.mjs. */

@@ -7,13 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleName } from '../process/compile.ts';
+import { BUILD_CACHE_DIR, bundleName, PROJECT_ROOT } from '../process/compile.ts';
 import { BUNDLED_VERSIONS_FILE, packageVersion } from '../process/packages.ts';
 import type { SshHost } from './ssh.ts';
 import type { UwsBuild } from './uws-build.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = PROJECT_ROOT;
 export const AGENT_ENTRY = 'runners/remote/agent.ts';
 export const CLIENT_AGENT_ENTRY = 'runners/remote/client-agent.ts';
 const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter', 'hdr-histogram-js'];
@@ -32,7 +31,7 @@ export interface RemoteBundle {
 }
 
 export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBundle> {
-  const staging = path.join(root, 'node_modules', '.cache', 'wsbench', `remote-${process.pid}-${Date.now()}`);
+  const staging = path.join(BUILD_CACHE_DIR, `remote-${process.pid}-${Date.now()}`);
   fs.mkdirSync(staging, { recursive: true });
   for (const entry of ENTRIES) {
     await build({
@@ -65,7 +64,7 @@ export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBun
     if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
   }
   const digest = hash.digest('hex').slice(0, 16);
-  const dir = path.join(root, 'node_modules', '.cache', 'wsbench', `remote-${digest}`);
+  const dir = path.join(BUILD_CACHE_DIR, `remote-${digest}`);
   if (fs.existsSync(dir)) fs.rmSync(staging, { recursive: true, force: true });
   else fs.renameSync(staging, dir);
   return { dir, hash: digest, uwsBinary };

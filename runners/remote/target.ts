@@ -64,6 +64,8 @@ export function parseClientHosts(text: string): string[] {
 /** Checks every client host for its share of the connections, then copies the client bundle. */
 export async function prepareClientHosts(options: {
   urls: string[];
+  /** The target's bundle: it holds the client side too, and a host that is also the target has it already. */
+  bundle: RemoteBundle;
   sshConfig?: string;
   connections: number;
   perShard: number;
@@ -80,7 +82,6 @@ export async function prepareClientHosts(options: {
   );
   const errors = hosts.flatMap((h) => checkClientHost(h.facts, { connections: share, perShard: options.perShard })).filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new ConfigError(`the client hosts cannot run this:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
-  const bundle = await buildRemoteBundle(null); // clients need no uWS binary
-  for (const h of hosts) await shipBundle(h.ssh, bundle, options.progress);
-  return hosts.map((h) => ({ ...h, bundle }));
+  for (const h of hosts) await shipBundle(h.ssh, options.bundle, options.progress);
+  return hosts.map((h) => ({ ...h, bundle: options.bundle }));
 }

@@ -183,8 +183,8 @@ Examples:
       ? await prepareTarget({ url: values.target, sshConfig: values['ssh-config'], backends, connections: maxConnections, workers: scenario.workers || undefined, progress: (line) => progress(line, false) })
       : undefined;
     if (prepared) scenario.workers = prepared.workers;
-    const clientHosts = clientUrls
-      ? await prepareClientHosts({ urls: clientUrls, sshConfig: values['ssh-config'], connections: maxConnections, perShard, progress: (line) => progress(line, false) })
+    const clientHosts = clientUrls && prepared
+      ? await prepareClientHosts({ urls: clientUrls, bundle: prepared.bundle, sshConfig: values['ssh-config'], connections: maxConnections, perShard, progress: (line) => progress(line, false) })
       : undefined;
 
     let db: Db | undefined;
