@@ -198,7 +198,8 @@ test('under a memory limit (cgroup) the server is OOM-killed, and the crash says
   assert.deepEqual((run!.scenarioParams as any).profile.memoryBytes, 45 * 1024 * 1024);
   const crash = getTimeline(d, run!.id).events.find((e) => e.kind === 'crash')!;
   assert.equal(crash.data!.oom, true);
-  assert.match(String(crash.data!.oomEvidence), /cgroup oom_kill \+1/);
+  // The cgroup holds the primary and its workers: the kernel may kill more than one of them.
+  assert.match(String(crash.data!.oomEvidence), /cgroup oom_kill \+[1-9]\d* /);
   d.close();
   const left = fs.readdirSync(fs.existsSync('/sys/fs/cgroup/memory') ? '/sys/fs/cgroup/memory' : '/sys/fs/cgroup').filter((n) => n.includes(run!.id));
   assert.deepEqual(left, [], 'the cgroup is removed after the run');
