@@ -55,15 +55,15 @@ export class Ingestor {
         notes = coalesce(@notes, notes), validity_json = coalesce(@validity_json, validity_json)
         WHERE id = @id`),
       serverPut: db.prepare(`INSERT INTO server_samples (run_id, source, t_ms, rss_bytes, cpu_user_pct, cpu_sys_pct,
-        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
-      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct)
-        VALUES (?,?,?,?,?,?,?,?)`),
+        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published, pss_bytes, anon_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct, pss_bytes, anon_bytes)
+        VALUES (?,?,?,?,?,?,?,?,?,?)`),
       clientPut: db.prepare(`INSERT INTO client_samples (run_id, source, t_ms, open, opened, failed, closed, hs_p50_ms, hs_p99_ms,
         hs_max_ms, received, expected, duplicate, out_of_order, dropped, late, missing, lat_p50_ms, lat_p90_ms, lat_p99_ms,
         lat_max_ms, lat_hist_us, spread_max_ms, cpu_pct, rss_bytes, loop_delay_p99_ms)
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       tickPut: db.prepare(`INSERT INTO ticks (run_id, source, n, scheduled_ms, receivers, expected_receivers, first_ms, last_ms,
-        spread_ms, publish_lag_ms) VALUES (?,?,?,?,?,?,?,?,?,?)`),
+        spread_ms, publish_lag_ms, delivered, late, missing, lat_p50_ms, lat_p99_ms, lat_max_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       phasePut: db.prepare(`INSERT INTO phases (run_id, seq, name, step, target_connections, started_ms, ended_ms, verdict, verdict_reason)
         VALUES (@run_id, @seq, @name, @step, @target_connections, @started_ms, @ended_ms, @verdict, @verdict_reason)
         ON CONFLICT (run_id, seq) DO UPDATE SET ended_ms = coalesce(excluded.ended_ms, ended_ms),
@@ -201,12 +201,12 @@ export class Ingestor {
   private putServer(run: string, s: ServerSample, line: number, pending: Map<string, number>): void {
     this.advance(run, 'server', s.source, s.t, line, pending);
     this.stmt.serverPut.run(run, s.source, s.t, s.rssBytes, s.cpuUserPct, s.cpuSysPct, num(s.memAvailableBytes),
-      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published));
+      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published), num(s.pssBytes), num(s.anonBytes));
     const seen = new Set<number>();
     for (const p of s.procs ?? []) {
       if (seen.has(p.pid)) throw new IngestError('duplicate-sample', `server sample t=${s.t}: pid ${p.pid} listed twice`, line);
       seen.add(p.pid);
-      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct);
+      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct, num(p.pssBytes), num(p.anonBytes));
     }
   }
 
@@ -221,7 +221,8 @@ export class Ingestor {
   private putTick(run: string, k: TickRecord, line: number, pending: Map<string, number>): void {
     this.advance(run, 'tick', k.source, k.n, line, pending);
     this.stmt.tickPut.run(run, k.source, k.n, k.scheduledMs, num(k.receivers), num(k.expectedReceivers),
-      num(k.firstMs), num(k.lastMs), num(k.spreadMs), num(k.publishLagMs));
+      num(k.firstMs), num(k.lastMs), num(k.spreadMs), num(k.publishLagMs), num(k.delivered), num(k.late), num(k.missing),
+      num(k.latP50Ms), num(k.latP99Ms), num(k.latMaxMs));
   }
 
   private putPhase(run: string, p: PhaseRecord, line: number): void {

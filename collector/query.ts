@@ -3,8 +3,13 @@
 // sums counters; percentiles across shards come from merged histograms, never averages.
 import { DatabaseError } from './errors.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
+import { headlineValue } from './metrics.ts';
 import type { DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
+import { addOf, bySecond, maxOf } from './stats.ts';
+import { summarizeTimeline, type EncodedHistogram, type RunSummary } from './summary.ts';
+
+export { summarizeTimeline, type EncodedHistogram, type RunSummary };
 
 export interface RunInfo {
   id: string;
@@ -137,6 +142,8 @@ export interface ServerPoint {
   tMs: number;
   source: string;
   rssBytes: number;
+  pssBytes: number | null;
+  anonBytes: number | null;
   cpuUserPct: number;
   cpuSysPct: number;
   cpuPct: number;
@@ -154,6 +161,8 @@ export interface ProcessPoint {
   pid: number;
   role: string;
   rssBytes: number;
+  pssBytes: number | null;
+  anonBytes: number | null;
   cpuUserPct: number;
   cpuSysPct: number;
 }
@@ -187,6 +196,13 @@ export interface TickPoint {
   lastMs: number | null;
   spreadMs: number | null;
   publishLagMs: number | null;
+  /** Every shard's judgement of the tick (schema 3 on; null in older runs). */
+  delivered: number | null;
+  late: number | null;
+  missing: number | null;
+  latP50Ms: number | null;
+  latP99Ms: number | null;
+  latMaxMs: number | null;
 }
 
 export interface PhaseInfo {
@@ -245,19 +261,10 @@ interface ClientRow {
   loop_delay_p99_ms: number | null;
 }
 
-const maxOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
-const addOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b);
-
 function aggregateClients(rows: ClientRow[]): ClientPoint[] {
-  const bySecond = new Map<number, ClientRow[]>();
-  for (const row of rows) {
-    const second = Math.floor(row.t_ms / 1000) * 1000;
-    const group = bySecond.get(second);
-    if (group) group.push(row);
-    else bySecond.set(second, [row]);
-  }
+  const groups = bySecond(rows, (r) => r.t_ms, (tMs) => ({ tMs, rows: [] as ClientRow[] }), (acc, r) => void acc.rows.push(r));
   const points: ClientPoint[] = [];
-  for (const [tMs, group] of [...bySecond].sort((a, b) => a[0] - b[0])) {
+  for (const { tMs, rows: group } of groups) {
     const p: ClientPoint = {
       tMs,
       sources: group.length,
@@ -306,6 +313,8 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       tMs: r.t_ms,
       source: r.source,
       rssBytes: r.rss_bytes,
+      pssBytes: r.pss_bytes ?? null,
+      anonBytes: r.anon_bytes ?? null,
       cpuUserPct: r.cpu_user_pct,
       cpuSysPct: r.cpu_sys_pct,
       cpuPct: r.cpu_user_pct + r.cpu_sys_pct,
@@ -324,6 +333,8 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       pid: r.pid,
       role: r.role,
       rssBytes: r.rss_bytes,
+      pssBytes: r.pss_bytes ?? null,
+      anonBytes: r.anon_bytes ?? null,
       cpuUserPct: r.cpu_user_pct,
       cpuSysPct: r.cpu_sys_pct,
     }),
@@ -340,6 +351,12 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       lastMs: r.last_ms,
       spreadMs: r.spread_ms,
       publishLagMs: r.publish_lag_ms,
+      delivered: r.delivered ?? null,
+      late: r.late ?? null,
+      missing: r.missing ?? null,
+      latP50Ms: r.lat_p50_ms ?? null,
+      latP99Ms: r.lat_p99_ms ?? null,
+      latMaxMs: r.lat_max_ms ?? null,
     }),
   );
   return {
@@ -375,119 +392,6 @@ function getPhases(db: Db, id: string): PhaseInfo[] {
   }));
 }
 
-export interface RunSummary {
-  runId: string;
-  /** Which part of the run the figures cover: the hold phases, or the whole run without one. */
-  window: { fromMs: number; toMs: number; basis: 'hold' | 'whole-run' };
-  durationMs: number | null;
-  peakConnections: number | null;
-  serverPeakConnections: number | null;
-  peakRssBytes: number | null;
-  steadyRssBytes: number | null;
-  bytesPerConn: number | null;
-  cpuPctAvg: number | null;
-  cpuPctMax: number | null;
-  received: number;
-  expected: number;
-  missing: number;
-  late: number;
-  dropped: number;
-  duplicate: number;
-  outOfOrder: number;
-  deliveredPct: number | null;
-  msgsPerSecReceived: number | null;
-  msgsPerSecExpected: number | null;
-  latency: LatencyPercentiles;
-  worstSpreadMs: number | null;
-  clientCpuPctMax: number | null;
-  clientRssBytesMax: number | null;
-  samples: { server: number; client: number; ticks: number; events: number };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Sums server samples of several sources (e.g. one sampler per host) into one series per second. */
-function serverTotals(points: ServerPoint[]): { tMs: number; rssBytes: number; cpuPct: number; connections: number | null }[] {
-  const bySecond = new Map<number, { tMs: number; rssBytes: number; cpuPct: number; connections: number | null }>();
-  for (const p of points) {
-    const tMs = Math.floor(p.tMs / 1000) * 1000;
-    const total = bySecond.get(tMs) ?? { tMs, rssBytes: 0, cpuPct: 0, connections: null };
-    total.rssBytes += p.rssBytes;
-    total.cpuPct += p.cpuPct;
-    total.connections = addOf(total.connections, p.connections);
-    bySecond.set(tMs, total);
-  }
-  return [...bySecond.values()].sort((a, b) => a.tMs - b.tMs);
-}
-
-export interface EncodedHistogram {
-  tMs: number;
-  hist: string;
-}
-
-/**
- * The headline figures of a run (METRICS.md), over its hold phases when it has any. Latency
- * percentiles come from the raw per-second histograms, merged over the window.
- */
-export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHistogram[]): RunSummary {
-  const holds = t.phases.filter((p) => p.name === 'hold' || p.name === 'step');
-  const lastSampleMs = Math.max(t.run.startedMs, ...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs));
-  const window =
-    holds.length > 0
-      ? { fromMs: Math.min(...holds.map((h) => h.startedMs)), toMs: Math.max(...holds.map((h) => h.endedMs ?? lastSampleMs)), basis: 'hold' as const }
-      : { fromMs: t.run.startedMs, toMs: t.run.endedMs ?? lastSampleMs, basis: 'whole-run' as const };
-  const inWindow = (ms: number) => ms >= window.fromMs && ms <= window.toMs;
-  const totals = serverTotals(t.server);
-  const held = totals.filter((s) => inWindow(s.tMs));
-  const clients = t.clients.filter((c) => inWindow(c.tMs));
-  const steadyRssBytes = median(held.map((s) => s.rssBytes));
-  const heldConnections = median(
-    held.some((s) => s.connections !== null) ? held.flatMap((s) => (s.connections === null ? [] : [s.connections])) : clients.map((c) => c.open),
-  );
-  const sum = (key: 'received' | 'expected' | 'missing' | 'late' | 'dropped' | 'duplicate' | 'outOfOrder') =>
-    clients.reduce((n, c) => n + c[key], 0);
-  const received = sum('received');
-  const expected = sum('expected');
-  const windowSeconds = clients.length;
-  // Aligned to whole seconds like the per-second client points, so both cover the same samples.
-  const latency = percentilesOfEncoded(histograms.filter((h) => inWindow(Math.floor(h.tMs / 1000) * 1000)).map((h) => h.hist));
-  const spreads = t.ticks.filter((k) => inWindow(k.scheduledMs) && k.spreadMs !== null).map((k) => k.spreadMs!);
-  const cpu = held.map((s) => s.cpuPct);
-  return {
-    runId: t.run.id,
-    window,
-    durationMs: t.run.endedMs === null ? lastSampleMs - t.run.startedMs : t.run.endedMs - t.run.startedMs,
-    peakConnections: t.clients.length ? Math.max(...t.clients.map((c) => c.open)) : null,
-    serverPeakConnections: totals.some((s) => s.connections !== null) ? Math.max(...totals.map((s) => s.connections ?? 0)) : null,
-    peakRssBytes: totals.length ? Math.max(...totals.map((s) => s.rssBytes)) : null,
-    steadyRssBytes,
-    bytesPerConn: steadyRssBytes !== null && heldConnections ? Math.round(steadyRssBytes / heldConnections) : null,
-    cpuPctAvg: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
-    cpuPctMax: cpu.length ? Math.max(...cpu) : null,
-    received,
-    expected,
-    missing: sum('missing'),
-    late: sum('late'),
-    dropped: sum('dropped'),
-    duplicate: sum('duplicate'),
-    outOfOrder: sum('outOfOrder'),
-    // Every expected tick is judged once: delivered or missing (docs/METRICS.md).
-    deliveredPct: expected > 0 ? (100 * (expected - sum('missing'))) / expected : null,
-    msgsPerSecReceived: windowSeconds ? received / windowSeconds : null,
-    msgsPerSecExpected: windowSeconds ? expected / windowSeconds : null,
-    latency,
-    worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
-    clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
-    clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
-    samples: { server: t.server.length, client: t.clients.reduce((n, c) => n + c.sources, 0), ticks: t.ticks.length, events: t.events.length },
-  };
-}
-
 export function getSummary(db: Db, idOrPrefix: string): RunSummary {
   const timeline = getTimeline(db, idOrPrefix);
   const histograms = db
@@ -496,24 +400,9 @@ export function getSummary(db: Db, idOrPrefix: string): RunSummary {
   return summarizeTimeline(timeline, histograms);
 }
 
-export type SummaryMetric = {
-  [K in keyof RunSummary]: RunSummary[K] extends number | null ? K : never;
-}[keyof RunSummary];
-
-export const SUMMARY_METRICS: readonly SummaryMetric[] = [
-  'durationMs', 'peakConnections', 'serverPeakConnections', 'peakRssBytes', 'steadyRssBytes', 'bytesPerConn',
-  'cpuPctAvg', 'cpuPctMax', 'received', 'expected', 'missing', 'late', 'dropped', 'duplicate', 'outOfOrder',
-  'deliveredPct', 'msgsPerSecReceived', 'msgsPerSecExpected', 'worstSpreadMs', 'clientCpuPctMax', 'clientRssBytesMax',
-];
-
-/** One headline figure for every run matching the filter, oldest first (for trend charts). */
-export function metricAcrossRuns(db: Db, metric: SummaryMetric | 'latencyP99Ms' | 'latencyP50Ms', filter: RunFilter = {}) {
+/** One headline figure (a metric catalogue key) for every run matching the filter, oldest first. */
+export function metricAcrossRuns(db: Db, key: string, filter: RunFilter = {}) {
   return listRuns(db, filter)
     .reverse()
-    .map((run) => {
-      const summary = getSummary(db, run.id);
-      const value =
-        metric === 'latencyP99Ms' ? summary.latency.p99Ms : metric === 'latencyP50Ms' ? summary.latency.p50Ms : summary[metric];
-      return { runId: run.id, name: run.name, backend: run.backend, scenario: run.scenario, startedMs: run.startedMs, value };
-    });
+    .map((run) => ({ runId: run.id, name: run.name, backend: run.backend, scenario: run.scenario, startedMs: run.startedMs, value: headlineValue(getSummary(db, run.id) as unknown as Record<string, unknown>, key) }));
 }

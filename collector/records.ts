@@ -54,6 +54,10 @@ export interface ProcessSample {
   pid: number;
   role: string;
   rssBytes: number;
+  /** Proportional set size (/proc/PID/smaps_rollup): shared pages split between their users. */
+  pssBytes?: number;
+  /** RssAnon (/proc/PID/status): resident anonymous memory, the heap and buffers, no code pages. */
+  anonBytes?: number;
   cpuUserPct: number;
   cpuSysPct: number;
 }
@@ -64,6 +68,10 @@ export interface ServerSample {
   source: string;
   t: number;
   rssBytes: number;
+  /** Sum of the processes' PSS, where the kernel has smaps_rollup (Linux ≥ 4.14). */
+  pssBytes?: number;
+  /** Sum of the processes' RssAnon (Linux ≥ 4.5). */
+  anonBytes?: number;
   cpuUserPct: number;
   cpuSysPct: number;
   memAvailableBytes?: number;
@@ -110,13 +118,26 @@ export interface ClientSample extends DeliveryCounts {
   loopDelayP99Ms?: number;
 }
 
+/**
+ * One shard's view of one tick. Every shard sends its judgement of the tick (expectedReceivers,
+ * delivered, late, missing); the probes add arrival times and the latency of that tick.
+ */
 export interface TickRecord {
   kind: 'tick';
   source: string;
   n: number;
   scheduledMs: number;
+  /** Probes: arrivals of this tick counted before its judgement. */
   receivers?: number;
   expectedReceivers?: number;
+  /** Connections that had the tick when it was judged. */
+  delivered?: number;
+  /** Arrivals of this tick more than lateMs after its schedule. */
+  late?: number;
+  missing?: number;
+  latP50Ms?: number;
+  latP99Ms?: number;
+  latMaxMs?: number;
   firstMs?: number;
   lastMs?: number;
   spreadMs?: number;
@@ -196,6 +217,8 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('source', 'str', true),
     f('t', 'uint', true),
     f('rssBytes', 'uint', true),
+    f('pssBytes', 'uint'),
+    f('anonBytes', 'uint'),
     f('cpuUserPct', 'unum', true),
     f('cpuSysPct', 'unum', true),
     f('memAvailableBytes', 'uint'),
@@ -228,6 +251,12 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('lastMs', 'uint'),
     f('spreadMs', 'unum'),
     f('publishLagMs', 'num'),
+    f('delivered', 'uint'),
+    f('late', 'uint'),
+    f('missing', 'uint'),
+    f('latP50Ms', 'unum'),
+    f('latP99Ms', 'unum'),
+    f('latMaxMs', 'unum'),
   ],
   phase: [
     f('seq', 'uint', true),
@@ -252,6 +281,8 @@ const processSpec: readonly Field[] = [
   f('pid', 'uint', true),
   f('role', 'str', true),
   f('rssBytes', 'uint', true),
+  f('pssBytes', 'uint'),
+  f('anonBytes', 'uint'),
   f('cpuUserPct', 'unum', true),
   f('cpuSysPct', 'unum', true),
 ];

@@ -152,6 +152,22 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   ALTER TABLE runs ADD COLUMN validity_json TEXT;
   `,
+  // 3: PSS and anonymous memory beside RSS (pages shared by a server's processes counted once;
+  // code pages mapped on first use left out of what a connection costs), and every shard's
+  // judgement of each tick (expected, delivered, late, missing) with the probes' latency of that
+  // tick, so deliveries can be charted per tick instead of per second.
+  `
+  ALTER TABLE server_samples ADD COLUMN pss_bytes INTEGER;
+  ALTER TABLE server_samples ADD COLUMN anon_bytes INTEGER;
+  ALTER TABLE process_samples ADD COLUMN pss_bytes INTEGER;
+  ALTER TABLE process_samples ADD COLUMN anon_bytes INTEGER;
+  ALTER TABLE ticks ADD COLUMN delivered INTEGER;
+  ALTER TABLE ticks ADD COLUMN late INTEGER;
+  ALTER TABLE ticks ADD COLUMN missing INTEGER;
+  ALTER TABLE ticks ADD COLUMN lat_p50_ms REAL;
+  ALTER TABLE ticks ADD COLUMN lat_p99_ms REAL;
+  ALTER TABLE ticks ADD COLUMN lat_max_ms REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

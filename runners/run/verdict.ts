@@ -1,5 +1,6 @@
 // The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
 // it can be tested with fixed numbers and recomputed from a database.
+import { STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
 import type { Verdict } from '../../collector/records.ts';
 
 export interface WindowFigures {
@@ -17,7 +18,6 @@ export interface WindowFigures {
   judgeMemorySlope: boolean;
 }
 
-export const DELIVERED_PCT_MIN = 99.99;
 /** Memory counts as growing past this much over the window (and 2% of its mean). */
 const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
 const SLOPE_MIN_WINDOW_MS = 120_000;
@@ -49,7 +49,7 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
   if (w.heldConnections < w.targetConnections) reasons.push(`held ${w.heldConnections} of ${w.targetConnections} connections`);
   const delivered = deliveredPct(w.expected, w.missing);
   if (delivered === null) reasons.push('no tick was expected in the window');
-  else if (delivered < DELIVERED_PCT_MIN) reasons.push(`delivered ${delivered.toFixed(3)}% (< ${DELIVERED_PCT_MIN}%): ${w.missing} of ${w.expected} missing`);
+  else if (delivered < STABLE_DELIVERED_PCT) reasons.push(`delivered ${delivered.toFixed(3)}% (< ${STABLE_DELIVERED_PCT}%): ${w.missing} of ${w.expected} missing`);
   if (w.latencyP99Ms === null) reasons.push('no latency measured');
   else if (w.latencyP99Ms >= w.intervalMs) reasons.push(`latency p99 ${Math.round(w.latencyP99Ms)} ms ≥ the ${w.intervalMs} ms interval`);
   if (w.judgeMemorySlope && w.rss.length >= 2) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
 import { openDatabase } from '../../collector/schema.ts';
-import { parseChartBlock } from '../../site/src/lib/chart-block.ts';
+import { chartBlockProblems, parseChartBlock } from '../../site/src/lib/chart-block.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 test('reference runs import once, with their machine and status recorded', () => {
@@ -43,6 +43,15 @@ test('every run a shipped write-up cites is a shipped reference run', () => {
 });
 
 test('chart blocks: metric, runs, per-connection and the x axis', () => {
-  assert.deepEqual(parseChartBlock('chart: cpuPct\nruns: a, b\nx: connections\n'), { runs: ['a', 'b'], metric: 'cpuPct', norm: 'none', align: 'connections' });
-  assert.deepEqual(parseChartBlock('runs: a\nnorm: perConn\n'), { runs: ['a'], metric: 'rssBytes', norm: 'perConn', align: 'elapsed' });
+  assert.deepEqual(parseChartBlock('chart: cpuPct\nruns: a, b\nx: connections\n'), { runs: ['a', 'b'], metric: 'cpuPct', norm: 'none', align: 'connections', caption: null });
+  assert.deepEqual(parseChartBlock('runs: a\nnorm: perConn\ncaption: Memory, per connection\n'), { runs: ['a'], metric: 'rssBytes', norm: 'perConn', align: 'elapsed', caption: 'Memory, per connection' });
+});
+
+test('chart blocks are checked against the metric catalogue, each problem naming what is valid', () => {
+  assert.deepEqual(chartBlockProblems('chart: tickDelivered\nruns: a\nx: connections\nnorm: perConn\ncaption: c\n'), []);
+  const [metric, ...rest] = chartBlockProblems('chart: rssByte\nruns: a\nnorm: perconn\nx: time\ncolour: red\n');
+  assert.match(metric!, /^unknown key "colour"/);
+  assert.deepEqual(rest.map((p) => p.split(' (')[0]), ['unknown chart "rssByte"', 'unknown norm "perconn"', 'unknown x "time"']);
+  assert.match(rest[0]!, /one of connections, serverConnections, rssBytes, pssBytes,/);
+  assert.deepEqual(chartBlockProblems('norm: none\n').map((p) => p.split(' (')[0]), ['"chart:" is missing', '"runs:" is missing']);
 });

@@ -1,0 +1,237 @@
+// The metric catalogue: every figure wsbench shows, defined once. For each: its key, label, unit,
+// how it is formatted, which direction is better, how it aggregates over a window and where it
+// comes from (docs/METRICS.md gives the meanings). The collector's queries, `wsbench show`, the
+// site's pages, its compare options and the write-ups' chart blocks all read this table, so a
+// figure cannot be spelled, scaled or compared two ways. No Node imports: the browser uses it.
+
+/** A window is stable only if at least this share of its expected deliveries arrived. */
+export const STABLE_DELIVERED_PCT = 99.99;
+
+export type Unit = 'bytes' | 'ms' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'seconds';
+
+/** How a figure is folded over a window of per-second (or per-tick) values. */
+export type Aggregation = 'median' | 'mean' | 'max' | 'sum' | 'percentile' | 'slope' | 'derived';
+
+export interface MetricDef {
+  key: string;
+  /** What a reader sees in tables and axis titles, without the unit. */
+  label: string;
+  /** The noun in a ratio sentence: "uWS used 12.3x less {noun} than …". */
+  noun: string;
+  /** The verb of that sentence ("used", "held", "had"). */
+  verb: string;
+  unit: Unit;
+  better: 'lower' | 'higher' | null;
+  aggregate: Aggregation;
+  /** Where the figure comes from, in words (shown as a tooltip and in docs). */
+  source: string;
+  /** Compared by ratio (default), or by difference where a ratio means nothing (99.9% vs 100%). */
+  compareBy?: 'ratio' | 'difference';
+}
+
+/** A chartable series: one value per second, or per tick (the broadcast schedule). */
+export interface SeriesDef extends MetricDef {
+  grid: 'second' | 'tick';
+  /** How a downsampled bucket keeps the series honest: the worst value in it. */
+  bucket: 'max' | 'min';
+}
+
+const m = <T extends MetricDef>(def: T): T => def;
+
+/** Headline figures of a run or of one window of it (RunSummary / WindowSummary fields). */
+export const HEADLINE = {
+  connections: m({ key: 'connections', label: 'Connections held', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'median', source: 'client shards, open connections summed each second; median over the window' }),
+  capacityConnections: m({ key: 'capacityConnections', label: 'Capacity (highest stable step)', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'derived', source: 'the target of the highest capacity step judged stable' }),
+  steadyRssBytes: m({ key: 'steadyRssBytes', label: 'Server memory (RSS)', noun: 'memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' RSS summed each second; median over the window" }),
+  steadyPssBytes: m({ key: 'steadyPssBytes', label: 'Server memory (PSS)', noun: 'memory (PSS)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' PSS (/proc/PID/smaps_rollup: a page shared by n processes counts 1/n to each) summed each second; median over the window" }),
+  steadyAnonBytes: m({ key: 'steadyAnonBytes', label: 'Server memory (anonymous)', noun: 'anonymous memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' RssAnon (/proc/PID/status: heap and buffers, no code or file pages) summed each second; median over the window" }),
+  idleRssBytes: m({ key: 'idleRssBytes', label: 'Idle memory (RSS, no clients)', noun: 'idle memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'server processes listening with no client, sampled for a few seconds before the first connection; median' }),
+  idlePssBytes: m({ key: 'idlePssBytes', label: 'Idle memory (PSS, no clients)', noun: 'idle memory (PSS)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'as idle memory, in PSS' }),
+  idleAnonBytes: m({ key: 'idleAnonBytes', label: 'Idle memory (anonymous, no clients)', noun: 'idle anonymous memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'as idle memory, in RssAnon' }),
+  addedBytesPerConn: m({ key: 'addedBytesPerConn', label: 'Memory per added connection', noun: 'memory per added connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: '(steady − idle anonymous memory) / connections held: the heap and buffers one connection costs, without the code pages the first connections map in (those are shared, counted in RSS once per process, and paid once)' }),
+  addedRssBytesPerConn: m({ key: 'addedRssBytesPerConn', label: 'Memory per added connection (RSS)', noun: 'RSS per added connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: '(steady RSS − idle RSS) / connections held: includes code pages mapped on first use, which weigh heavily at small counts' }),
+  bytesPerConn: m({ key: 'bytesPerConn', label: 'Memory per connection, idle included (RSS)', noun: 'total memory per connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: 'steady RSS / connections held: the seed\'s figure (2.92 GB / 100k); includes the processes\' baseline' }),
+  marginalBytesPerConn: m({ key: 'marginalBytesPerConn', label: 'Memory per added connection, capacity slope (RSS)', noun: 'memory per added connection (slope)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'slope', source: 'capacity search: (RSS at the highest stable step − RSS at the first) / (connections between them)' }),
+  cpuPctAvg: m({ key: 'cpuPctAvg', label: 'Server CPU (mean)', noun: 'CPU', verb: 'used', unit: 'cpu', better: 'lower', aggregate: 'mean', source: "server processes' user+system CPU summed each second (100% = one core); mean over the window" }),
+  cpuPctMax: m({ key: 'cpuPctMax', label: 'Server CPU (peak second)', noun: 'peak CPU', verb: 'used', unit: 'cpu', better: 'lower', aggregate: 'max', source: 'the busiest second of the window (100% = one core)' }),
+  deliveredPct: m({ key: 'deliveredPct', label: 'Delivered', noun: 'messages delivered', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: '(expected − missing) / expected, each tick judged once per connection' }),
+  missing: m({ key: 'missing', label: 'Missing messages', noun: 'missing messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'expected ticks not received by their judgement' }),
+  late: m({ key: 'late', label: 'Late messages', noun: 'late messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'deliveries more than lateMs after their schedule' }),
+  latencyP50Ms: m({ key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'probe deliveries, from each tick\'s scheduled time; merged histograms' }),
+  latencyP99Ms: m({ key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'probe deliveries, from each tick\'s scheduled time; merged histograms' }),
+  latencyMaxMs: m({ key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest probe delivery' }),
+  worstSpreadMs: m({ key: 'worstSpreadMs', label: 'Worst tick spread', noun: 'tick spread', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'last − first probe arrival of one tick, worst tick of the window' }),
+  msgsPerSecReceived: m({ key: 'msgsPerSecReceived', label: 'Messages received', noun: 'message rate', verb: 'delivered', unit: 'perSecond', better: null, aggregate: 'mean', source: 'client arrivals per second, mean over the window' }),
+  clientCpuPctMax: m({ key: 'clientCpuPctMax', label: 'Busiest client shard CPU', noun: 'client CPU', verb: 'used', unit: 'cpu', better: null, aggregate: 'max', source: 'the load generator\'s busiest shard (85% for 10 s makes a run client-bound)' }),
+} as const;
+
+export type HeadlineKey = keyof typeof HEADLINE;
+
+const s = (def: SeriesDef): SeriesDef => def;
+
+/** Chartable series: what run pages, the replay, the compare page and write-up blocks can draw. */
+export const SERIES: Readonly<Record<string, SeriesDef>> = {
+  connections: s({ ...HEADLINE.connections, label: 'Connections (client side)', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  serverConnections: s({ ...HEADLINE.connections, key: 'serverConnections', label: 'Connections (server side)', grid: 'second', bucket: 'max', aggregate: 'sum', source: "the backend's own count, summed over its processes" }),
+  rssBytes: s({ ...HEADLINE.steadyRssBytes, key: 'rssBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  pssBytes: s({ ...HEADLINE.steadyPssBytes, key: 'pssBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  anonBytes: s({ ...HEADLINE.steadyAnonBytes, key: 'anonBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  cpuPct: s({ ...HEADLINE.cpuPctAvg, key: 'cpuPct', label: 'Server CPU', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  clientCpuPct: s({ ...HEADLINE.clientCpuPctMax, key: 'clientCpuPct', grid: 'second', bucket: 'max' }),
+  received: s({ key: 'received', label: 'Messages received per second', noun: 'messages received', verb: 'received', unit: 'perSecond', better: null, aggregate: 'sum', grid: 'second', bucket: 'max', source: 'client arrivals in that second (alternates with the 2 s ticks: read the per-tick series for delivery)' }),
+  latencyP50Ms: s({ ...HEADLINE.latencyP50Ms, grid: 'second', bucket: 'max' }),
+  latencyP99Ms: s({ ...HEADLINE.latencyP99Ms, grid: 'second', bucket: 'max' }),
+  spreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'spreadMs', label: 'Tick spread', grid: 'second', bucket: 'max' }),
+  tickExpected: s({ key: 'tickExpected', label: 'Expected per tick', noun: 'expected deliveries', verb: 'expected', unit: 'count', better: null, aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'connections subscribed by the tick\'s schedule, summed over shards' }),
+  tickDelivered: s({ key: 'tickDelivered', label: 'Delivered per tick', noun: 'deliveries', verb: 'delivered', unit: 'count', better: 'higher', aggregate: 'sum', grid: 'tick', bucket: 'min', source: 'connections that had the tick when it was judged' }),
+  tickMissing: s({ key: 'tickMissing', label: 'Missing per tick', noun: 'missing deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'expected − delivered at judgement' }),
+  tickLate: s({ key: 'tickLate', label: 'Late per tick', noun: 'late deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'deliveries more than lateMs after the tick\'s schedule' }),
+  tickLatencyP99Ms: s({ ...HEADLINE.latencyP99Ms, key: 'tickLatencyP99Ms', label: 'Latency p99 per tick', grid: 'tick', bucket: 'max', source: 'probe deliveries of that tick, from its scheduled time' }),
+  tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'last − first probe arrival of that tick' }),
+};
+
+export const SERIES_KEYS = Object.keys(SERIES);
+
+export function seriesDef(key: string): SeriesDef | undefined {
+  return Object.hasOwn(SERIES, key) ? SERIES[key] : undefined;
+}
+
+// ---- formatting: every number with its unit, in human scale -----------------------------------
+
+const fixed = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const sig = (x: number) => fixed(x, Math.abs(x) < 10 ? 2 : Math.abs(x) < 100 ? 1 : 1);
+
+export function formatBytes(v: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let x = v;
+  let i = 0;
+  while (Math.abs(x) >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return `${i === 0 ? fixed(x, 0) : sig(x)} ${units[i]}`;
+}
+
+export function formatMs(v: number): string {
+  if (Math.abs(v) >= 1000) return `${fixed(v / 1000, 2)} s`;
+  return `${fixed(v, Math.abs(v) < 10 ? 2 : 0)} ms`;
+}
+
+/** A value in its unit, for tables and counters; null and undefined as an en dash. */
+export function formatValue(unit: Unit, v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(v);
+    case 'ms':
+      return formatMs(v);
+    case 'percent':
+      return `${fixed(v, v >= 99 ? 3 : 1)}%`;
+    case 'cpu':
+      return `${fixed(v, Math.abs(v) < 10 ? 1 : 0)}% of a core`;
+    case 'count':
+      return fixed(v, 0);
+    case 'connections':
+      return fixed(v, 0);
+    case 'perSecond':
+      return `${fixed(v, v < 100 ? 1 : 0)}/s`;
+    case 'seconds':
+      return `${fixed(v, 0)} s`;
+  }
+}
+
+export const format = (metric: { unit: Unit }, v: number | null | undefined): string => formatValue(metric.unit, v);
+
+/** Connections in short form for badges: 60,000 → "60k", 32,804 → "32.8k". */
+export function formatConnectionsShort(v: number): string {
+  if (v < 1000) return String(Math.round(v));
+  const k = v / 1000;
+  return `${Number.isInteger(Math.round(k * 10) / 10) ? Math.round(k) : fixed(k, 1)}k`;
+}
+
+/**
+ * How to draw a series on an axis: a divisor that puts its values in human scale, and the axis
+ * title with that unit ("Server memory (RSS), MB").
+ */
+export function axisScale(metric: { label: string; unit: Unit }, maxAbs: number): { divisor: number; unitLabel: string; title: string } {
+  let divisor = 1;
+  let unitLabel: string;
+  switch (metric.unit) {
+    case 'bytes':
+      [divisor, unitLabel] = maxAbs >= 1e9 ? [1e9, 'GB'] : maxAbs >= 1e6 ? [1e6, 'MB'] : maxAbs >= 1e3 ? [1e3, 'KB'] : [1, 'bytes'];
+      break;
+    case 'ms':
+      [divisor, unitLabel] = maxAbs >= 2000 ? [1000, 's'] : [1, 'ms'];
+      break;
+    case 'percent':
+      unitLabel = '%';
+      break;
+    case 'cpu':
+      unitLabel = '% of one core';
+      break;
+    case 'perSecond':
+      unitLabel = 'per second';
+      break;
+    case 'seconds':
+      unitLabel = 's';
+      break;
+    default:
+      unitLabel = metric.unit === 'connections' ? 'connections' : 'count';
+  }
+  return { divisor, unitLabel, title: `${metric.label}, ${unitLabel}` };
+}
+
+// ---- comparisons with a direction ------------------------------------------------------------
+
+export interface Comparison {
+  /** Who did better on this figure, or null when even, unknown or without a better direction. */
+  winner: string | null;
+  /** larger / smaller, for ratio figures; null when it cannot be computed. */
+  factor: number | null;
+  /** The sentence a reader sees: "uWS used 12.3x less memory per added connection than Socket.IO". */
+  phrase: string;
+}
+
+/** Within this factor two figures count as even (the machines are noisy). */
+const EVEN = 1.05;
+
+/**
+ * Compares one figure of two named subjects and says it in words with a direction, never a bare
+ * "0.52x" whose meaning the reader must guess.
+ */
+export function compare(metric: MetricDef, a: { name: string; value: number | null | undefined }, b: { name: string; value: number | null | undefined }): Comparison {
+  const va = a.value;
+  const vb = b.value;
+  if (va === null || va === undefined || vb === null || vb === undefined || !Number.isFinite(va) || !Number.isFinite(vb)) {
+    return { winner: null, factor: null, phrase: `${metric.label}: not measured for ${va == null ? a.name : b.name}` };
+  }
+  if (metric.compareBy === 'difference') {
+    if (va === vb) return { winner: null, factor: null, phrase: `${a.name} and ${b.name} ${metric.verb} the same: ${format(metric, va)}` };
+    const aBetter = metric.better === null ? null : metric.better === 'higher' ? va > vb : va < vb;
+    const [w, l, vw, vl] = aBetter === false ? [b.name, a.name, vb, va] : [a.name, b.name, va, vb];
+    return { winner: aBetter === null ? null : w, factor: null, phrase: `${w} ${metric.verb} ${format(metric, vw)} ${metric.noun === 'messages delivered' ? '' : `${metric.noun} `}against ${format(metric, vl)} for ${l}`.replace('  ', ' ') };
+  }
+  if (va <= 0 || vb <= 0) {
+    return { winner: null, factor: null, phrase: `${metric.label}: ${a.name} ${format(metric, va)}, ${b.name} ${format(metric, vb)} (no ratio of values ≤ 0)` };
+  }
+  const factor = Math.max(va, vb) / Math.min(va, vb);
+  const x = `${fixed(factor, factor < 10 ? 1 : 1)}x`;
+  if (factor < EVEN) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (within ${x})` };
+  if (metric.better === null) {
+    const [hi, lo] = va > vb ? [a.name, b.name] : [b.name, a.name];
+    return { winner: null, factor, phrase: `${hi} ${metric.verb} ${x} the ${metric.noun} of ${lo}` };
+  }
+  const aBetter = metric.better === 'higher' ? va > vb : va < vb;
+  const [w, l] = aBetter ? [a.name, b.name] : [b.name, a.name];
+  // Times are "lower"; amounts (memory, CPU, messages) are "less".
+  const less = metric.unit === 'ms' ? 'lower' : 'less';
+  const phrase = metric.better === 'higher' ? `${w} ${metric.verb} ${x} the ${metric.noun} of ${l}` : `${w} ${metric.verb} ${x} ${less} ${metric.noun} than ${l}`;
+  return { winner: w, factor, phrase };
+}
+
+/** A headline figure of a summary (run or window) by catalogue key; works on the site's JSON too. */
+export function headlineValue(summary: Record<string, any>, key: string): number | null {
+  const latency = summary.latency as Record<string, number | null> | undefined;
+  const v = key === 'latencyP50Ms' ? latency?.p50Ms : key === 'latencyP99Ms' ? latency?.p99Ms : key === 'latencyMaxMs' ? latency?.maxMs : summary[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,309 @@
+// The headline figures of a run (docs/METRICS.md), computed from its timeline: one function for
+// any window (a hold, a capacity step, the idle phase), the memory a connection adds over the
+// server's idle memory, and a capacity search's headline, which is its capacity: the highest
+// stable step and what ended the search, never the failed peak.
+import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
+import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
+import type { PhaseInfo, Timeline } from './query.ts';
+import { serverPerSecond, type ServerSecond } from './series.ts';
+import { maxOf, mean, median, secondOf } from './stats.ts';
+
+export interface EncodedHistogram {
+  tMs: number;
+  hist: string;
+}
+
+export interface SummaryWindow {
+  fromMs: number;
+  toMs: number;
+  basis: 'hold' | 'step' | 'whole-run';
+  /** The capacity step (0-based) and the connections it aimed at, for a step window. */
+  step: number | null;
+  targetConnections: number | null;
+}
+
+/** The server with no client: sampled before the first connection (runs since schema 3). */
+export interface IdleMemory {
+  fromMs: number;
+  toMs: number;
+  rssBytes: number;
+  pssBytes: number | null;
+  anonBytes: number | null;
+  samples: number;
+}
+
+/** What a server did over one window. Field names are the metric catalogue's keys. */
+export interface WindowSummary {
+  window: SummaryWindow;
+  /** Median of the connections the clients held, second by second. */
+  connections: number | null;
+  steadyRssBytes: number | null;
+  steadyPssBytes: number | null;
+  steadyAnonBytes: number | null;
+  /** Steady RSS / connections: includes the processes' baseline (the seed's figure). */
+  bytesPerConn: number | null;
+  /**
+   * (steady − idle) anonymous memory / connections: what one connection costs, without the code
+   * pages a first connection maps in. Null without an idle phase.
+   */
+  addedBytesPerConn: number | null;
+  /** The same difference in RSS, code pages mapped on first use included. */
+  addedRssBytesPerConn: number | null;
+  cpuPctAvg: number | null;
+  cpuPctMax: number | null;
+  received: number;
+  expected: number;
+  missing: number;
+  late: number;
+  dropped: number;
+  duplicate: number;
+  outOfOrder: number;
+  deliveredPct: number | null;
+  msgsPerSecReceived: number | null;
+  msgsPerSecExpected: number | null;
+  latency: LatencyPercentiles;
+  worstSpreadMs: number | null;
+  clientCpuPctMax: number | null;
+  clientRssBytesMax: number | null;
+  verdict: string | null;
+  verdictReason: string | null;
+}
+
+export interface CapacityHeadline {
+  /** Every step the search held, in order. */
+  steps: WindowSummary[];
+  /** The highest step judged stable: the capacity found. */
+  stable: WindowSummary | null;
+  /** The step that ended the search (not stable), if one did. */
+  failed: WindowSummary | null;
+  /** Why it failed, short: "p99 2.78 s", "delivered 79.6%, held 32.8k of 40k". */
+  failedBecause: string | null;
+  /** Every step was stable: the capacity is at least the last step. */
+  ceiling: boolean;
+  /** Capacity slope: RSS added per connection between the first and the highest stable step. */
+  marginalBytesPerConn: number | null;
+}
+
+export interface RunSummary extends WindowSummary {
+  runId: string;
+  durationMs: number | null;
+  peakConnections: number | null;
+  serverPeakConnections: number | null;
+  peakRssBytes: number | null;
+  idle: IdleMemory | null;
+  idleRssBytes: number | null;
+  idlePssBytes: number | null;
+  idleAnonBytes: number | null;
+  capacity: CapacityHeadline | null;
+  /** The capacity's connections (the stable step's target), for a capacity search. */
+  capacityConnections: number | null;
+  marginalBytesPerConn: number | null;
+  /** One line that says how the run ended: "stable", "capacity 60k (failed at 70k: p99 2.78 s)". */
+  headline: string;
+  samples: { server: number; client: number; ticks: number; events: number };
+}
+
+const isWindowPhase = (p: PhaseInfo) => p.name === 'hold' || p.name === 'step';
+
+/** The idle phase's memory: the median of the server's per-second totals inside it. */
+export function idleMemory(t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): IdleMemory | null {
+  const phase = t.phases.find((p) => p.name === 'idle' && p.endedMs !== null);
+  if (!phase) return null;
+  const inside = perSecond.filter((s) => s.tMs >= secondOf(phase.startedMs) && s.tMs <= phase.endedMs!);
+  const rss = median(inside.map((s) => s.rssBytes));
+  if (rss === null) return null;
+  return { fromMs: phase.startedMs, toMs: phase.endedMs!, rssBytes: rss, pssBytes: medianOf(inside, 'pssBytes'), anonBytes: medianOf(inside, 'anonBytes'), samples: inside.length };
+}
+
+/** The median of an optional total, only when every second has it. */
+function medianOf(seconds: ServerSecond[], key: 'pssBytes' | 'anonBytes'): number | null {
+  return seconds.length && seconds.every((s) => s[key] !== null) ? median(seconds.map((s) => s[key]!)) : null;
+}
+
+/** The memory one connection adds: (steady − idle) / connections. Null when either is unknown. */
+export function addedPerConnection(steady: number | null, idle: number | null, connections: number | null): number | null {
+  if (steady === null || idle === null || !connections) return null;
+  return (steady - idle) / connections;
+}
+
+/** The figures of one window of a timeline; `perSecond` and `idle` may be passed in when known. */
+export function summarizeWindow(
+  t: Timeline,
+  histograms: readonly EncodedHistogram[],
+  window: SummaryWindow,
+  verdict: { verdict: string | null; verdictReason: string | null } = { verdict: null, verdictReason: null },
+  perSecond: ServerSecond[] = serverPerSecond(t.server),
+  idle: IdleMemory | null = idleMemory(t, perSecond),
+): WindowSummary {
+  const inWindow = (ms: number) => ms >= window.fromMs && ms <= window.toMs;
+  const server = perSecond.filter((s) => inWindow(s.tMs));
+  const clients = t.clients.filter((c) => inWindow(c.tMs));
+  const steadyRssBytes = median(server.map((s) => s.rssBytes));
+  const steadyPssBytes = medianOf(server, 'pssBytes');
+  const steadyAnonBytes = medianOf(server, 'anonBytes');
+  // The clients' count (what was held from outside); the server's own count where no client reported.
+  const connections = clients.length ? median(clients.map((c) => c.open)) : median(server.flatMap((s) => (s.connections === null ? [] : [s.connections])));
+  const sum = (key: 'received' | 'expected' | 'missing' | 'late' | 'dropped' | 'duplicate' | 'outOfOrder') => clients.reduce((n, c) => n + c[key], 0);
+  const expected = sum('expected');
+  const missing = sum('missing');
+  const received = sum('received');
+  const cpu = server.map((s) => s.cpuPct);
+  // Aligned to whole seconds like the per-second client points, so both cover the same samples.
+  const latency = percentilesOfEncoded(histograms.filter((h) => inWindow(secondOf(h.tMs))).map((h) => h.hist));
+  const spreads = t.ticks.filter((k) => inWindow(k.scheduledMs) && k.spreadMs !== null).map((k) => k.spreadMs!);
+  return {
+    window,
+    connections,
+    steadyRssBytes,
+    steadyPssBytes,
+    steadyAnonBytes,
+    bytesPerConn: steadyRssBytes !== null && connections ? Math.round(steadyRssBytes / connections) : null,
+    addedBytesPerConn: addedPerConnection(steadyAnonBytes, idle?.anonBytes ?? null, connections),
+    addedRssBytesPerConn: addedPerConnection(steadyRssBytes, idle?.rssBytes ?? null, connections),
+    cpuPctAvg: mean(cpu),
+    cpuPctMax: cpu.length ? Math.max(...cpu) : null,
+    received,
+    expected,
+    missing,
+    late: sum('late'),
+    dropped: sum('dropped'),
+    duplicate: sum('duplicate'),
+    outOfOrder: sum('outOfOrder'),
+    // Every expected tick is judged once: delivered or missing (docs/METRICS.md).
+    deliveredPct: expected > 0 ? (100 * (expected - missing)) / expected : null,
+    msgsPerSecReceived: clients.length ? received / clients.length : null,
+    msgsPerSecExpected: clients.length ? expected / clients.length : null,
+    latency: clients.length || latency.count ? latency : { ...NO_LATENCY },
+    worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
+    clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
+    clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
+    verdict: verdict.verdict,
+    verdictReason: verdict.verdictReason,
+  };
+}
+
+/** One summary per hold phase or capacity step that ended, in order. */
+export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[] = [], perSecond = serverPerSecond(t.server)): WindowSummary[] {
+  const idle = idleMemory(t, perSecond);
+  return t.phases
+    .filter((p) => isWindowPhase(p) && p.endedMs !== null)
+    .map((p) =>
+      summarizeWindow(
+        t,
+        histograms,
+        { fromMs: p.startedMs, toMs: p.endedMs!, basis: p.name === 'step' ? 'step' : 'hold', step: p.step, targetConnections: p.targetConnections },
+        p,
+        perSecond,
+        idle,
+      ),
+    )
+    .filter((w) => w.connections !== null && w.steadyRssBytes !== null);
+}
+
+/**
+ * Why a step was not stable, in a few words, from its own figures and the thresholds of the
+ * verdict (docs/METRICS.md, "Verdicts"): "p99 2.78 s", "delivered 79.6%, held 32.8k of 40k".
+ */
+export function failureInWords(w: WindowSummary, intervalMs: number): string {
+  if (w.verdict === 'crashed') return 'crashed';
+  if (w.verdict === 'client-bound') return 'load generator saturated';
+  if (w.verdict === 'aborted') return 'interrupted';
+  const why: string[] = [];
+  if (w.deliveredPct !== null && w.deliveredPct < STABLE_DELIVERED_PCT) why.push(`delivered ${formatValue('percent', w.deliveredPct)}`);
+  if (w.latency.p99Ms !== null && w.latency.p99Ms >= intervalMs) why.push(`p99 ${formatMs(w.latency.p99Ms)}`);
+  // A few connections short (69,997 of 70,000) fails the verdict too, but is named only when it
+  // is the reason or a real shortfall: "held 70k of 70k" would say nothing.
+  const short = w.window.targetConnections !== null && w.connections !== null && w.connections < w.window.targetConnections;
+  if (short && (why.length === 0 || w.connections! < 0.99 * w.window.targetConnections!)) {
+    const near = w.connections! >= 0.99 * w.window.targetConnections!;
+    const n = (v: number) => (near ? formatValue('connections', v) : formatConnectionsShort(v));
+    why.push(`held ${n(w.connections!)} of ${n(w.window.targetConnections!)}`);
+  }
+  if (why.length === 0 && /memory growing/.test(w.verdictReason ?? '')) why.push('memory growing');
+  return why.length ? why.join(', ') : (w.verdictReason ?? w.verdict ?? 'not stable');
+}
+
+/** A capacity search's result: the highest stable step, the step that failed and why. */
+export function capacityHeadline(steps: WindowSummary[], intervalMs: number): CapacityHeadline {
+  const ordered = [...steps].sort((a, b) => (a.window.step ?? 0) - (b.window.step ?? 0));
+  const stableSteps = ordered.filter((w) => w.verdict === 'stable');
+  const stable = stableSteps[stableSteps.length - 1] ?? null;
+  const failed = ordered.find((w) => w.verdict !== 'stable') ?? null;
+  const first = stableSteps[0];
+  const marginal =
+    first && stable && stable !== first && stable.steadyRssBytes !== null && first.steadyRssBytes !== null && stable.connections !== null && first.connections !== null && stable.connections > first.connections
+      ? (stable.steadyRssBytes - first.steadyRssBytes) / (stable.connections - first.connections)
+      : null;
+  return {
+    steps: ordered,
+    stable,
+    failed,
+    failedBecause: failed ? failureInWords(failed, intervalMs) : null,
+    ceiling: failed === null && stable !== null,
+    marginalBytesPerConn: marginal,
+  };
+}
+
+/** A step's connections as a reader names it: the target it aimed at, else what it held. */
+const stepConnections = (w: WindowSummary): number => w.window.targetConnections ?? w.connections ?? 0;
+
+/** The one line that says how a run ended, for badges and shared descriptions. */
+export function headlineOf(verdict: string | null, status: string, capacity: CapacityHeadline | null): string {
+  if (!capacity) return verdict ?? status;
+  const { stable, failed, failedBecause } = capacity;
+  if (stable && !failed) return `capacity ≥ ${formatConnectionsShort(stepConnections(stable))} (every step stable)`;
+  const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}` : (verdict ?? status);
+  return stable ? `capacity ${formatConnectionsShort(stepConnections(stable))} (${failure})` : `no stable step (${failure})`;
+}
+
+/**
+ * The headline figures of a run, over its hold window; for a capacity search, over its highest
+ * stable step (or its first step when none was stable), with the search's result beside them.
+ */
+export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHistogram[]): RunSummary {
+  const perSecond = serverPerSecond(t.server);
+  const idle = idleMemory(t, perSecond);
+  const lastSampleMs = Math.max(t.run.startedMs, ...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs));
+  const isCapacity = t.phases.some((p) => p.name === 'step');
+  const intervalMs = Number(t.run.scenarioParams.intervalMs ?? 2000);
+  let capacity: CapacityHeadline | null = null;
+  let headlineWindow: WindowSummary;
+  if (isCapacity) {
+    capacity = capacityHeadline(heldWindows(t, histograms, perSecond), intervalMs);
+    headlineWindow = capacity.stable ?? capacity.steps[0] ?? wholeRun();
+  } else {
+    const holds = t.phases.filter(isWindowPhase);
+    headlineWindow =
+      holds.length > 0
+        ? summarizeWindow(
+            t,
+            histograms,
+            { fromMs: Math.min(...holds.map((h) => h.startedMs)), toMs: Math.max(...holds.map((h) => h.endedMs ?? lastSampleMs)), basis: 'hold', step: null, targetConnections: holds[0]!.targetConnections },
+            { verdict: t.run.verdict, verdictReason: t.run.verdictReason },
+            perSecond,
+            idle,
+          )
+        : wholeRun();
+  }
+  function wholeRun(): WindowSummary {
+    const window: SummaryWindow = { fromMs: t.run.startedMs, toMs: t.run.endedMs ?? lastSampleMs, basis: 'whole-run', step: null, targetConnections: null };
+    return summarizeWindow(t, histograms, window, { verdict: t.run.verdict, verdictReason: t.run.verdictReason }, perSecond, idle);
+  }
+  return {
+    ...headlineWindow,
+    runId: t.run.id,
+    durationMs: t.run.endedMs === null ? lastSampleMs - t.run.startedMs : t.run.endedMs - t.run.startedMs,
+    peakConnections: t.clients.length ? Math.max(...t.clients.map((c) => c.open)) : null,
+    serverPeakConnections: perSecond.some((s) => s.connections !== null) ? Math.max(...perSecond.map((s) => s.connections ?? 0)) : null,
+    peakRssBytes: perSecond.length ? Math.max(...perSecond.map((s) => s.rssBytes)) : null,
+    idle,
+    idleRssBytes: idle?.rssBytes ?? null,
+    idlePssBytes: idle?.pssBytes ?? null,
+    idleAnonBytes: idle?.anonBytes ?? null,
+    capacity,
+    capacityConnections: capacity?.stable ? stepConnections(capacity.stable) : null,
+    marginalBytesPerConn: capacity?.marginalBytesPerConn ?? null,
+    headline: headlineOf(t.run.verdict, t.run.status, capacity),
+    samples: { server: t.server.length, client: t.clients.reduce((n, c) => n + c.sources, 0), ticks: t.ticks.length, events: t.events.length },
+  };
+}

@@ -1,0 +1,164 @@
+// Headline figures from fixed timelines stored through the real ingestion path: idle memory and
+// memory per added connection, a capacity search's headline (capacity found, first step failing,
+// never failing), and deliveries per tick.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { digestOf, Ingestor } from '../../collector/ingest.ts';
+import { encodeBatch } from '../../collector/ndjson.ts';
+import { getSummary, getTimeline } from '../../collector/query.ts';
+import type { IngestRecord } from '../../collector/records.ts';
+import { openDatabase, type Db } from '../../collector/schema.ts';
+import { tickSeries } from '../../collector/series.ts';
+import { clientSample, runRecord, serverSample, T0 } from '../helpers/fixtures.ts';
+
+function store(records: IngestRecord[], run = 'r'): Db {
+  const db = openDatabase(':memory:');
+  const header = { batch: `${run}.0`, run };
+  new Ingestor(db).ingest(header, records, digestOf(encodeBatch(header, records)));
+  return db;
+}
+
+const MB = 1_000_000;
+/** A server sample whose anonymous memory is RSS minus 50 MB of code and libraries. */
+const server = (t: number, rssBytes: number, pssBytes: number, connections: number) => {
+  const anonBytes = rssBytes - 50 * MB;
+  return serverSample(t, { rssBytes, pssBytes, anonBytes, connections, procs: [{ pid: 1, role: 'worker', rssBytes, pssBytes, anonBytes, cpuUserPct: 20, cpuSysPct: 5 }] });
+};
+
+test('idle memory is the server with no client; per added connection = (steady − idle) anonymous memory / connections', () => {
+  const records: IngestRecord[] = [runRecord(), { kind: 'phase', seq: 0, name: 'idle', startedMs: T0, endedMs: T0 + 3000 }];
+  // Idle: 100, 101, 99 MB RSS (median 100), PSS 60 MB.
+  [100, 101, 99].forEach((mb, i) => records.push(server(T0 + i * 1000, mb * MB, 60 * MB, 0)));
+  records.push({ kind: 'phase', seq: 1, name: 'hold', startedMs: T0 + 5000, endedMs: T0 + 8000 });
+  // Held: 1,000 connections at 140 MB RSS, 90 MB PSS; 10 MB of code mapped in on first use
+  // (RSS and not anonymous), 30 MB of heap.
+  for (let s = 4; s <= 8; s++) {
+    records.push(serverSample(T0 + s * 1000, { rssBytes: 140 * MB, pssBytes: 90 * MB, anonBytes: 80 * MB, connections: 1000 }));
+    records.push(clientSample(T0 + s * 1000, 'shard-0', [], { open: 1000 }));
+  }
+  records.push({ kind: 'run-update', status: 'completed', verdict: 'stable', endedMs: T0 + 9000 });
+  const db = store(records);
+  const s = getSummary(db, 'r');
+  assert.deepEqual(s.idle, { fromMs: T0, toMs: T0 + 3000, rssBytes: 100 * MB, pssBytes: 60 * MB, anonBytes: 50 * MB, samples: 3 });
+  assert.equal(s.steadyRssBytes, 140 * MB);
+  assert.equal(s.steadyAnonBytes, 80 * MB);
+  assert.equal(s.connections, 1000);
+  assert.equal(s.addedBytesPerConn, 30_000, 'the heap a connection adds');
+  assert.equal(s.addedRssBytesPerConn, 40_000, 'RSS adds the code pages mapped in on first use');
+  assert.equal(s.bytesPerConn, 140_000, 'the total per connection still includes the idle baseline');
+  assert.equal(s.headline, 'stable');
+});
+
+test('a run without an idle phase has no per-added-connection figure, not a wrong one', () => {
+  const records: IngestRecord[] = [runRecord(), { kind: 'phase', seq: 0, name: 'hold', startedMs: T0, endedMs: T0 + 3000 }];
+  for (let s = 0; s <= 3; s++) records.push(serverSample(T0 + s * 1000), clientSample(T0 + s * 1000, 'shard-0'));
+  const s = getSummary(store(records), 'r');
+  assert.equal(s.idle, null);
+  assert.equal(s.addedBytesPerConn, null);
+  assert.equal(s.steadyPssBytes, null, 'samples without PSS give no PSS figure');
+  assert.equal(s.bytesPerConn, 200_000);
+});
+
+/** A capacity search: one step per entry, 10 s each, 10k connections more each step. */
+function capacityRun(steps: { verdict: 'stable' | 'unstable'; p99Ms: number; missing?: number; held?: number }[]): Db {
+  const records: IngestRecord[] = [runRecord({ scenario: { name: 'capacity', connections: 100_000, intervalMs: 2000, holdSec: 10 } })];
+  records.push({ kind: 'phase', seq: 0, name: 'idle', startedMs: T0, endedMs: T0 + 2000 });
+  records.push(server(T0, 300 * MB, 200 * MB, 0), server(T0 + 1000, 300 * MB, 200 * MB, 0));
+  steps.forEach((step, i) => {
+    const from = T0 + 10_000 + i * 20_000;
+    const target = (i + 1) * 10_000;
+    const held = step.held ?? target;
+    records.push({ kind: 'phase', seq: 1 + i, name: 'step', step: i, targetConnections: target, startedMs: from, endedMs: from + 10_000, verdict: step.verdict, ...(step.verdict === 'stable' ? {} : { verdictReason: 'see figures' }) });
+    for (let s = 0; s <= 10; s++) {
+      // 300 MB idle, then 4 KB per connection.
+      records.push(server(from + s * 1000, 300 * MB + held * 4000, 200 * MB + held * 3000, held));
+      records.push(clientSample(from + s * 1000, 'shard-0', [step.p99Ms * 0.5, step.p99Ms], { open: held, expected: 100, missing: step.missing ?? 0 }));
+    }
+  });
+  records.push({ kind: 'run-update', status: 'completed', verdict: steps[steps.length - 1]!.verdict, verdictReason: 'search ended', endedMs: T0 + 10_000 + steps.length * 20_000 });
+  return store(records);
+}
+
+test('a capacity search is headlined by its capacity: the highest stable step, and what ended the search', () => {
+  const db = capacityRun([{ verdict: 'stable', p99Ms: 300 }, { verdict: 'stable', p99Ms: 500 }, { verdict: 'unstable', p99Ms: 2783 }]);
+  const s = getSummary(db, 'r');
+  assert.equal(s.headline, 'capacity 20k (failed at 30k: p99 2.78 s)');
+  assert.equal(s.capacityConnections, 20_000);
+  assert.equal(s.capacity!.steps.length, 3);
+  assert.equal(s.capacity!.failed!.window.targetConnections, 30_000);
+  assert.equal(s.capacity!.ceiling, false);
+  // The headline figures are the stable step's, not the failed peak's.
+  assert.equal(s.window.basis, 'step');
+  assert.equal(s.window.targetConnections, 20_000);
+  assert.equal(s.connections, 20_000);
+  assert.equal(s.steadyRssBytes, 300 * MB + 20_000 * 4000);
+  assert.equal(s.addedBytesPerConn, 4000);
+  assert.equal(s.addedRssBytesPerConn, 4000);
+  assert.ok(Math.abs(s.latency.p99Ms! - 500) < 1, String(s.latency.p99Ms));
+  assert.equal(s.deliveredPct, 100);
+  // The capacity slope between the first and the highest stable step.
+  assert.equal(s.marginalBytesPerConn, 4000);
+  assert.equal(s.peakConnections, 30_000, 'the peak is still there, as the peak');
+});
+
+test('a capacity search whose first step fails has no capacity, and says why', () => {
+  const s = getSummary(capacityRun([{ verdict: 'unstable', p99Ms: 6750, missing: 20, held: 8_200 }]), 'r');
+  assert.equal(s.headline, 'no stable step (failed at 10k: delivered 80.0%, p99 6.75 s, held 8.2k of 10k)');
+  assert.equal(s.capacityConnections, null);
+  assert.equal(s.capacity!.stable, null);
+  assert.equal(s.marginalBytesPerConn, null);
+  assert.equal(s.window.targetConnections, 10_000, 'figures of the step that was held, for what they are');
+});
+
+test('a capacity search that never fails reaches its ceiling: capacity at least the last step', () => {
+  const s = getSummary(capacityRun([{ verdict: 'stable', p99Ms: 300 }, { verdict: 'stable', p99Ms: 400 }, { verdict: 'stable', p99Ms: 450 }]), 'r');
+  assert.equal(s.headline, 'capacity ≥ 30k (every step stable)');
+  assert.equal(s.capacity!.ceiling, true);
+  assert.equal(s.capacity!.failed, null);
+  assert.equal(s.capacityConnections, 30_000);
+});
+
+test('a step a few connections short names the shortfall only when it is the reason', () => {
+  const s = getSummary(capacityRun([{ verdict: 'stable', p99Ms: 300 }, { verdict: 'unstable', p99Ms: 2783, held: 19_997 }]), 'r');
+  assert.equal(s.headline, 'capacity 10k (failed at 20k: p99 2.78 s)');
+  const short = getSummary(capacityRun([{ verdict: 'stable', p99Ms: 300 }, { verdict: 'unstable', p99Ms: 500, held: 19_997 }]), 'r');
+  assert.equal(short.headline, 'capacity 10k (failed at 20k: held 19,997 of 20,000)');
+});
+
+test('deliveries per tick: every shard\'s judgement of a tick summed, the probes\' latency of it beside', () => {
+  const records: IngestRecord[] = [runRecord()];
+  for (let n = 1; n <= 3; n++) {
+    const scheduledMs = T0 + n * 2000;
+    records.push({ kind: 'tick', source: 'probe', n, scheduledMs, receivers: 10, expectedReceivers: 10, delivered: 10, late: 0, missing: 0, firstMs: scheduledMs + 2, lastMs: scheduledMs + 9, spreadMs: 7, latP50Ms: 4, latP99Ms: 9, latMaxMs: 9 });
+    records.push({ kind: 'tick', source: 'shard-0', n, scheduledMs, expectedReceivers: 500, delivered: n === 2 ? 497 : 500, late: n === 2 ? 5 : 0, missing: n === 2 ? 3 : 0 });
+    records.push({ kind: 'tick', source: 'shard-1', n, scheduledMs, expectedReceivers: 490, delivered: 490, late: 0, missing: 0 });
+  }
+  const series = tickSeries(getTimeline(store(records), 'r'));
+  assert.equal(series.basis, 'ticks');
+  assert.deepEqual(series.ticks.map((k) => [k.n, k.expected, k.delivered, k.late, k.missing]), [
+    [1, 1000, 1000, 0, 0],
+    [2, 1000, 997, 5, 3],
+    [3, 1000, 1000, 0, 0],
+  ]);
+  assert.deepEqual([series.ticks[0]!.latencyP99Ms, series.ticks[0]!.spreadMs, series.ticks[0]!.scheduledMs], [9, 7, T0 + 2000]);
+});
+
+test('older runs: per-tick deliveries rebuilt from the seconds their judgements fell in (a flat line, not 1000/0/1000)', () => {
+  // Ticks every 2 s from T0, judged 4 s after their schedule: tick n's judgement lands in the
+  // second stamped T0 + 2000n + 5000; the seconds between hold no judgement.
+  const records: IngestRecord[] = [runRecord({ scenario: { name: 'quick', connections: 1000, intervalMs: 2000, holdSec: 10, t0Ms: T0, judgeAfterMs: 4000, lateMs: 2000 } })];
+  for (let s = 1; s <= 12; s++) {
+    const judged = s >= 5 && (s - 5) % 2 === 0;
+    records.push(clientSample(T0 + s * 1000, 'shard-0', [], { expected: judged ? 1000 : 0, missing: judged && s === 7 ? 2 : 0, received: 500 }));
+  }
+  const t = getTimeline(store(records), 'r');
+  assert.deepEqual(t.clients.map((c) => c.expected).slice(3, 9), [0, 1000, 0, 1000, 0, 1000], 'per second, the line alternates');
+  const series = tickSeries(t);
+  assert.equal(series.basis, 'seconds');
+  assert.deepEqual(series.ticks.map((k) => [k.n, k.scheduledMs - T0, k.expected, k.delivered, k.missing]), [
+    [0, 0, 1000, 1000, 0],
+    [1, 2000, 1000, 998, 2],
+    [2, 4000, 1000, 1000, 0],
+    [3, 6000, 1000, 1000, 0],
+  ]);
+});
