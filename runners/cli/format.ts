@@ -1,26 +1,15 @@
 // Human-readable figures for the terminal; units always shown.
+import { formatValue } from '../../collector/metrics.ts';
 
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : value < 10 ? 2 : 1)} ${units[unit]}`;
-}
+// Bytes and milliseconds are formatted by the metric catalogue, as on the site.
+export const formatBytes = (bytes: number | null | undefined): string => formatValue('bytes', bytes);
 
 export function formatNumber(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined) return '–';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-export function formatMs(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`;
-}
+export const formatMs = (value: number | null | undefined): string => formatValue('ms', value);
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';

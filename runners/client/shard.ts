@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { newLatencyHistogram } from '../../collector/histogram.ts';
 import type { TickRecord } from '../../collector/records.ts';
 import { readTick, wireFor, type Wire } from './protocol.ts';
-import { DeliveryTracker, newConnState, type ConnState } from './tracker.ts';
+import { DeliveryTracker, newConnState, type ConnState, type TickJudgement } from './tracker.ts';
 import type { FromShard, ShardConfig, ToShard } from './types.ts';
 
 const send = (message: FromShard) => process.send?.(message);
@@ -159,6 +159,20 @@ function startRamp(): void {
   pump();
 }
 
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** A judged tick as the collector stores it: every shard's counts, the probes' arrivals. */
+function tickRecord(j: TickJudgement): TickRecord {
+  const t = j.tally;
+  return {
+    kind: 'tick', source: config.source, n: j.n, scheduledMs: j.scheduledMs,
+    expectedReceivers: j.expected, delivered: j.delivered, late: j.late, missing: j.missing,
+    ...(t ? { receivers: t.receivers } : {}),
+    ...(t && t.receivers > 0 ? { firstMs: Math.round(t.firstMs), lastMs: Math.round(t.lastMs), spreadMs: round3(t.lastMs - t.firstMs) } : {}),
+    ...(j.latency ? { latP50Ms: round3(j.latency.p50Ms), latP99Ms: round3(j.latency.p99Ms), latMaxMs: round3(j.latency.maxMs) } : {}),
+  };
+}
+
 /** On each tick's schedule, note who expects it; judge it judgeAfterMs later. */
 function startSchedule(): void {
   let n = Math.max(1, Math.ceil((wallNow() - config.t0Ms) / config.intervalMs));
@@ -170,14 +184,8 @@ function startSchedule(): void {
       const tick = n++;
       tracker.onSchedule(tick, due, subscribed);
       setTimeout(() => {
-        const tally = tracker.evaluate(tick, allStates);
-        if (tally && config.probe) {
-          ticks.push({
-            kind: 'tick', source: config.source, n: tally.n, scheduledMs: tally.scheduledMs,
-            receivers: tally.receivers, expectedReceivers: tally.expected,
-            ...(tally.receivers > 0 ? { firstMs: Math.round(tally.firstMs), lastMs: Math.round(tally.lastMs), spreadMs: Math.round((tally.lastMs - tally.firstMs) * 1000) / 1000 } : {}),
-          });
-        }
+        const judged = tracker.evaluate(tick, allStates);
+        if (judged) ticks.push(tickRecord(judged));
       }, config.judgeAfterMs);
       arm();
     }, Math.max(0, due - wallNow()));

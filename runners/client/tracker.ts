@@ -38,13 +38,33 @@ export interface TickTally {
 
 export type IntervalCounts = DeliveryCounts;
 
+/** A shard's judgement of one tick (every shard), with the probes' arrival figures of it. */
+export interface TickJudgement {
+  n: number;
+  scheduledMs: number;
+  expected: number;
+  delivered: number;
+  late: number;
+  missing: number;
+  /** Probes only. */
+  tally?: TickTally;
+  latency?: { p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+/** The q-quantile of sorted values (nearest rank, as hdr-histogram reports percentiles). */
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+
 export class DeliveryTracker {
   counts: IntervalCounts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };
   /** Probes only: delivery latency in µs from the tick's schedule, and per-tick arrival spread. */
   private readonly histogram: Histogram | undefined;
   private readonly ticks = new Map<number, TickTally>();
   private worstSpreadMs: number | null = null;
-  private readonly pending = new Map<number, number>(); // tick → connections that expected it
+  private readonly pending = new Map<number, { expected: number; scheduledMs: number }>(); // tick → who expects it
+  /** Late arrivals per tick, attributed to the tick they belong to (not the second they came in). */
+  private readonly lateByTick = new Map<number, number>();
+  /** Probes: each tick's delivery latencies in ms (one per probe connection). */
+  private readonly latencyByTick = new Map<number, number[]>();
 
   constructor(
     private readonly options: { lateMs: number; probe: boolean },
@@ -74,9 +94,15 @@ export class DeliveryTracker {
     }
     counts.received++;
     const latencyMs = nowMs - scheduledMs;
-    if (latencyMs > this.options.lateMs) counts.late++;
+    if (latencyMs > this.options.lateMs) {
+      counts.late++;
+      this.lateByTick.set(seq, (this.lateByTick.get(seq) ?? 0) + 1);
+    }
     if (this.histogram) {
       this.histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+      const latencies = this.latencyByTick.get(seq);
+      if (latencies) latencies.push(latencyMs);
+      else this.latencyByTick.set(seq, [latencyMs]);
       const tally = this.ticks.get(seq);
       if (tally) {
         tally.receivers++;
@@ -99,7 +125,7 @@ export class DeliveryTracker {
       if (c.firstTick === Infinity) c.firstTick = n;
       expected++;
     }
-    this.pending.set(n, expected);
+    this.pending.set(n, { expected, scheduledMs });
     if (this.histogram && !this.ticks.has(n)) {
       this.ticks.set(n, { n, scheduledMs, expected, firstMs: Infinity, lastMs: -Infinity, receivers: 0 });
     } else if (this.histogram) {
@@ -109,25 +135,42 @@ export class DeliveryTracker {
 
   /**
    * Judges tick n: connections that expected it and have it count as delivered, the rest (and
-   * those that closed since) as missing. Returns the probes' tally of the tick, if any.
+   * those that closed since) as missing. Returns the judgement, with the probes' tally if any.
    */
-  evaluate(n: number, connections: Iterable<ConnState>): TickTally | undefined {
-    const expected = this.pending.get(n);
-    if (expected === undefined) return undefined;
+  evaluate(n: number, connections: Iterable<ConnState>): TickJudgement | undefined {
+    const due = this.pending.get(n);
+    if (due === undefined) return undefined;
     this.pending.delete(n);
     let delivered = 0;
     for (const c of connections) if (c.firstTick <= n && wasReceived(c, n)) delivered++;
-    this.counts.expected += expected;
-    this.counts.missing += Math.max(0, expected - delivered);
+    // A connection may hold a tick it was not counted as expecting (subscribed just after the
+    // schedule): delivered never exceeds expected, so missing = expected − delivered.
+    delivered = Math.min(delivered, due.expected);
+    const missing = due.expected - delivered;
+    this.counts.expected += due.expected;
+    this.counts.missing += missing;
+    const late = this.lateByTick.get(n) ?? 0;
+    const latencies = this.latencyByTick.get(n)?.sort((a, b) => a - b);
+    this.lateByTick.delete(n);
+    this.latencyByTick.delete(n);
     const tally = this.ticks.get(n);
     this.ticks.delete(n);
     if (tally && tally.receivers > 1) {
       const spread = tally.lastMs - tally.firstMs;
       this.worstSpreadMs = this.worstSpreadMs === null ? spread : Math.max(this.worstSpreadMs, spread);
     }
-    // Forget tallies of ticks that were never scheduled here (arrived before we subscribed).
-    for (const k of this.ticks.keys()) if (k < n - WINDOW) this.ticks.delete(k);
-    return tally;
+    // Forget what belongs to ticks never scheduled here (arrived before we subscribed).
+    for (const map of [this.ticks, this.lateByTick, this.latencyByTick]) for (const k of map.keys()) if (k < n - WINDOW) map.delete(k);
+    return {
+      n,
+      scheduledMs: due.scheduledMs,
+      expected: due.expected,
+      delivered,
+      late,
+      missing,
+      ...(tally ? { tally } : {}),
+      ...(latencies?.length ? { latency: { p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1]! } } : {}),
+    };
   }
 
   /** This interval's figures; resets them for the next one. */

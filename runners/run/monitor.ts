@@ -2,6 +2,7 @@
 // status line, the window sums a verdict is made of, and the client-saturation rule.
 import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
+import { median } from '../../collector/stats.ts';
 
 export interface Window {
   fromMs: number;
@@ -28,6 +29,11 @@ export class RunMonitor {
   private rss: [number, number][] = [];
   private cpu: number[] = [];
   private openPerSecond = new Map<number, number>();
+  /** The idle phase (server up, no client) and the server's RSS totals seen in it. */
+  private idle: Window | undefined;
+  private idleRss: number[] = [];
+  private idleAnon: number[] = [];
+  private anon: number[] = [];
 
   constructor(private readonly saturation: { cpuPct: number; seconds: number }) {}
 
@@ -37,16 +43,34 @@ export class RunMonitor {
     this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
     this.hists = [];
     this.rss = [];
+    this.anon = [];
     this.cpu = [];
     this.openPerSecond = new Map();
+  }
+
+  /** Sums the server's memory over the idle phase, for the per-added-connection figure. */
+  setIdleWindow(window: Window): void {
+    this.idle = window;
+    this.idleRss = [];
+    this.idleAnon = [];
+  }
+
+  /** Medians of the server's RSS and anonymous totals in the idle phase (as collector/summary.ts). */
+  idleMedians(): { rssBytes: number | null; anonBytes: number | null } {
+    return { rssBytes: median(this.idleRss), anonBytes: median(this.idleAnon) };
   }
 
   observe(record: IngestRecord): EventRecord | undefined {
     if (record.kind === 'client') return this.observeClient(record);
     if (record.kind === 'server') {
       this.latestServer = record;
+      if (this.idle && record.t >= Math.floor(this.idle.fromMs / 1000) * 1000 && record.t <= this.idle.toMs) {
+        this.idleRss.push(record.rssBytes);
+        if (record.anonBytes !== undefined) this.idleAnon.push(record.anonBytes);
+      }
       if (this.inWindow(record.t)) {
         this.rss.push([record.t, record.rssBytes]);
+        if (record.anonBytes !== undefined) this.anon.push(record.anonBytes);
         this.cpu.push(record.cpuUserPct + record.cpuSysPct);
       }
     } else if (record.kind === 'tick' && (record.expectedReceivers ?? 0) > 0 && record.receivers === 0) {
@@ -131,17 +155,18 @@ export class RunMonitor {
   windowFigures() {
     const latency = percentilesOfEncoded(this.hists);
     // Seconds where not every shard reported yet undercount; the median of the rest is robust.
-    const opens = [...this.openPerSecond.values()].sort((a, b) => a - b);
-    const rss = this.rss.map((p) => p[1]).sort((a, b) => a - b);
+    const opens = [...this.openPerSecond.values()];
+    const rss = this.rss.map((p) => p[1]);
     return {
       expected: this.sums.expected,
       missing: this.sums.missing,
       received: this.sums.received,
       seconds: this.sums.seconds.size,
       latency,
-      heldConnections: opens.length ? opens[Math.floor(opens.length / 2)]! : 0,
+      heldConnections: median(opens) ?? 0,
       rss: this.rss,
-      serverRssMedianBytes: rss.length ? rss[Math.floor(rss.length / 2)]! : null,
+      serverRssMedianBytes: median(rss),
+      serverAnonMedianBytes: median(this.anon),
       serverCpuMeanPct: this.cpu.length ? this.cpu.reduce((a, b) => a + b, 0) / this.cpu.length : null,
     };
   }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { percentilesOfEncoded } from '../../collector/histogram.ts';
+import { addedPerConnection } from '../../collector/summary.ts';
 import type { EventRecord, IngestRecord, PhaseRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions } from '../backends/options.ts';
@@ -77,6 +78,9 @@ export interface RunOutcome {
     latencyP99Ms: number | null;
     serverRssBytes: number | null;
     bytesPerConn: number | null;
+    /** Median RSS over the idle phase, and (steady − idle) anonymous memory / connections (docs/METRICS.md). */
+    idleRssBytes: number | null;
+    addedBytesPerConn: number | null;
     serverCpuPct: number | null;
     maxShardCpuPct: number;
   };
@@ -128,7 +132,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
   const judgeAfterMs = scenario.lateMs + scenario.intervalMs;
   const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
   // Whole milliseconds: the time is recorded (phase ends are integers) as well as published.
-  const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + rampEstimateMs * 1.2 + 2000);
+  const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + scenario.idleSec * 1000 + rampEstimateMs * 1.2 + 2000);
   const serve = resolveServeOptions({
     port: 0,
     workers: scenario.workers || undefined,
@@ -223,6 +227,16 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       if (exit.role === 'primary' || liveWorkers.size === 0) serverDown = true;
     });
 
+    // The server listening with no client: the idle memory that per-added-connection figures
+    // subtract (docs/METRICS.md). Before the first connection, so nothing else is in it.
+    if (scenario.idleSec > 0) {
+      const idleStart = Date.now();
+      const idleSeq = phase({ name: 'idle', startedMs: idleStart });
+      monitor.setIdleWindow({ fromMs: idleStart, toMs: idleStart + scenario.idleSec * 1000 });
+      hooks.progress(`[${request.backend}] idle ${scenario.idleSec} s: sampling the server with no client`, true);
+      await sleep(scenario.idleSec * 1000, hooks.signal);
+      phase({ name: 'idle', startedMs: idleStart, endedMs: Date.now() }, idleSeq);
+    }
     fleet = new ClientFleet({
       host: target ? target.address : serve.host, port: running.port, protocol: request.backend === 'uws' ? 'raw' : 'socketio',
       connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
@@ -419,6 +433,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       latencyP99Ms: w?.latency.p99Ms ?? null,
       serverRssBytes: serverRss,
       bytesPerConn: serverRss !== null && held > 0 ? Math.round(serverRss / held) : null,
+      idleRssBytes: monitor.idleMedians().rssBytes,
+      addedBytesPerConn: addedPerConnection(w?.serverAnonMedianBytes ?? null, monitor.idleMedians().anonBytes, held),
       serverCpuPct: serverCpu,
       maxShardCpuPct: monitor.maxShardCpuPct,
     },

@@ -14,6 +14,10 @@ export interface ProcReading {
   pid: number;
   cpuSeconds: { user: number; system: number };
   rssBytes: number;
+  /** Proportional set size: undefined where the kernel has no smaps_rollup (before 4.14). */
+  pssBytes: number | undefined;
+  /** RssAnon: undefined before Linux 4.5. */
+  anonBytes: number | undefined;
 }
 
 /** One process's CPU times and RSS, or undefined when it is gone. */
@@ -24,10 +28,21 @@ export function readProcess(pid: number): ProcReading | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024 };
+    const anonKb = /^RssAnon:\s+(\d+) kB/m.exec(status)?.[1];
+    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024, pssBytes: readPss(pid), anonBytes: anonKb === undefined ? undefined : Number(anonKb) * 1024 };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * PSS from /proc/PID/smaps_rollup: each page shared by n processes counts 1/n to each, so the
+ * sum over a server's processes counts the Node binary and libraries once (RSS counts them once
+ * per process).
+ */
+export function readPss(pid: number): number | undefined {
+  const m = /^Pss:\s+(\d+) kB/m.exec(safeRead(`/proc/${pid}/smaps_rollup`) ?? '');
+  return m ? Number(m[1]) * 1024 : undefined;
 }
 
 export interface HostReading {

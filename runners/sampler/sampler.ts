@@ -73,6 +73,8 @@ export class Sampler {
         pid,
         role,
         rssBytes: reading.rssBytes,
+        ...(reading.pssBytes !== undefined ? { pssBytes: reading.pssBytes } : {}),
+        ...(reading.anonBytes !== undefined ? { anonBytes: reading.anonBytes } : {}),
         cpuUserPct: before ? pct(reading.cpuSeconds.user, before.reading.cpuSeconds.user) : 0,
         cpuSysPct: before ? pct(reading.cpuSeconds.system, before.reading.cpuSeconds.system) : 0,
       });
@@ -84,6 +86,9 @@ export class Sampler {
       source: this.options.source,
       t,
       rssBytes: procs.reduce((n, p) => n + p.rssBytes, 0),
+      // A total only when every process had one: a partial sum would read as a drop.
+      ...(procs.every((p) => p.pssBytes !== undefined) ? { pssBytes: procs.reduce((n, p) => n + p.pssBytes!, 0) } : {}),
+      ...(procs.every((p) => p.anonBytes !== undefined) ? { anonBytes: procs.reduce((n, p) => n + p.anonBytes!, 0) } : {}),
       cpuUserPct: Math.round(procs.reduce((n, p) => n + p.cpuUserPct, 0) * 10) / 10,
       cpuSysPct: Math.round(procs.reduce((n, p) => n + p.cpuSysPct, 0) * 10) / 10,
       ...(host.memAvailableBytes !== undefined ? { memAvailableBytes: host.memAvailableBytes } : {}),

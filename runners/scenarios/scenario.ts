@@ -28,6 +28,11 @@ export interface Scenario {
   saturationSec: number;
   /** Hold soak-length runs to a memory-slope verdict. */
   memorySlope: boolean;
+  /**
+   * Seconds the server is sampled listening with no client before the first connection: its
+   * idle memory, which "memory per added connection" subtracts. 0 skips it.
+   */
+  idleSec: number;
 }
 
 const base = {
@@ -40,6 +45,7 @@ const base = {
   saturationCpuPct: 85,
   saturationSec: 10,
   memorySlope: true,
+  idleSec: 4,
 } as const;
 
 export const PRESETS: Readonly<Record<string, Scenario>> = {
@@ -74,6 +80,7 @@ const KEYS: Record<keyof Scenario, Kind> = {
   saturationCpuPct: 'posint',
   saturationSec: 'posint',
   memorySlope: 'bool',
+  idleSec: 'int',
 };
 
 /** Checks a complete scenario; `where` prefixes messages (a file name, or "flags"). */

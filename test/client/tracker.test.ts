@@ -56,8 +56,11 @@ test('probes: latency from the schedule into a histogram, and per-tick spread', 
   tracker.onSchedule(7, 7000, [a, b]);
   tracker.onTick(a, 7, 7000, 7002.5);
   tracker.onTick(b, 7, 7000, 7012.5);
-  const tally = tracker.evaluate(7, [a, b])!;
-  assert.deepEqual({ receivers: tally.receivers, expected: tally.expected, spread: tally.lastMs - tally.firstMs }, { receivers: 2, expected: 2, spread: 10 });
+  const judged = tracker.evaluate(7, [a, b])!;
+  const tally = judged.tally!;
+  assert.deepEqual({ receivers: tally.receivers, expected: judged.expected, spread: tally.lastMs - tally.firstMs }, { receivers: 2, expected: 2, spread: 10 });
+  // The tick's own latency, from the probes' two deliveries of it.
+  assert.deepEqual(judged.latency, { p50Ms: 2.5, p99Ms: 12.5, maxMs: 12.5 });
   const taken = tracker.take();
   assert.equal(taken.spreadMaxMs, 10);
   assert.ok(taken.latHistUs && taken.lat);
@@ -69,4 +72,29 @@ test('readTick finds seq and schedule in both backends\' frames', () => {
   assert.deepEqual(readTick(payload), { seq: 42, scheduledMs: 1795859561120 });
   assert.deepEqual(readTick(`42["tick",${payload}]`), { seq: 42, scheduledMs: 1795859561120 });
   assert.equal(readTick('3'), undefined);
+});
+
+test('each tick is judged on its own: expected, delivered, late and missing belong to that tick', () => {
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
+  const conns = [newConnState(0), newConnState(0), newConnState(0)];
+  tracker.onSchedule(1, 2000, conns);
+  tracker.onSchedule(2, 4000, conns);
+  // Tick 1: two on time, one 2.5 s late (still before its judgement at 6 s); the third connection
+  // never gets tick 2. Tick 2's late arrival lands in the same second as tick 1's judgement.
+  tracker.onTick(conns[0]!, 1, 2000, 2005);
+  tracker.onTick(conns[1]!, 1, 2000, 2010);
+  tracker.onTick(conns[2]!, 1, 2000, 4500);
+  tracker.onTick(conns[0]!, 2, 4000, 4005);
+  tracker.onTick(conns[1]!, 2, 4000, 6100);
+  const one = tracker.evaluate(1, conns)!;
+  const two = tracker.evaluate(2, conns)!;
+  assert.deepEqual(
+    [one, two].map((j) => ({ n: j.n, scheduledMs: j.scheduledMs, expected: j.expected, delivered: j.delivered, late: j.late, missing: j.missing })),
+    [
+      { n: 1, scheduledMs: 2000, expected: 3, delivered: 3, late: 1, missing: 0 },
+      { n: 2, scheduledMs: 4000, expected: 3, delivered: 2, late: 1, missing: 1 },
+    ],
+  );
+  assert.equal(one.tally, undefined, 'a bulk shard has no probe tally');
+  assert.deepEqual(tracker.take().counts, { received: 5, expected: 6, duplicate: 0, outOfOrder: 0, dropped: 0, late: 2, missing: 1 });
 });

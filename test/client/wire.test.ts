@@ -100,10 +100,22 @@ for (const bulkClient of ['node', 'native'] as const) {
     assert.equal(sum('duplicate'), 0);
     assert.equal(sum('outOfOrder'), 0);
     if (probes > 0) {
-      const perTick = ticks.filter((t) => t.n <= judged);
+      // The probes' arrivals of each tick (only probe records carry receivers).
+      const perTick = ticks.filter((t) => t.n <= judged && t.receivers !== undefined);
       assert.equal(perTick.length, judged);
       for (const t of perTick) assert.equal(t.receivers, t.n % 10 === 0 ? 2 : 3, `tick ${t.n}: ${t.receivers} receivers`);
     }
+    // Every shard's judgement of each tick, summed: the dropped ticks are missing on that tick.
+    const judgedTicks = new Map<number, { expected: number; delivered: number; missing: number }>();
+    for (const t of ticks.filter((t) => t.delivered !== undefined)) {
+      const sum = judgedTicks.get(t.n) ?? { expected: 0, delivered: 0, missing: 0 };
+      sum.expected += t.expectedReceivers!;
+      sum.delivered += t.delivered!;
+      sum.missing += t.missing!;
+      judgedTicks.set(t.n, sum);
+    }
+    assert.equal(judgedTicks.size, judged);
+    for (const [n, sum] of judgedTicks) assert.deepEqual(sum, n % 10 === 0 ? { expected: 3, delivered: 2, missing: 1 } : { expected: 3, delivered: 3, missing: 0 }, `tick ${n}`);
   });
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
+import { tickSeries } from '../../collector/series.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
@@ -72,9 +73,19 @@ test('a short real run of each backend lands with server, client and probe sampl
     assert.ok(t.processes.some((p) => p.role === 'worker'));
     assert.deepEqual(t.clientSources, ['probe', 'shard-0']);
     assert.ok(t.ticks.length >= 6);
-    assert.deepEqual(t.phases.map((p) => [p.name, p.verdict]), [['ramp', null], ['hold', 'stable']]);
+    assert.deepEqual(t.phases.map((p) => [p.name, p.verdict]), [['idle', null], ['ramp', null], ['hold', 'stable']]);
     const s = getSummary(d, run.id);
     assert.equal(s.deliveredPct, 100);
+    // The idle server was sampled before the first connection, in RSS, PSS and anonymous memory.
+    const idle = t.phases[0]!;
+    assert.ok(idle.endedMs! <= t.phases[1]!.startedMs, 'idle before the ramp');
+    assert.ok(s.idle && s.idle.samples >= 3 && s.idle.pssBytes! > 0 && s.idle.anonBytes! > 0, JSON.stringify(s.idle));
+    assert.ok(t.server.every((p) => p.pssBytes! > 0 && p.anonBytes! > 0 && p.anonBytes! < p.rssBytes));
+    assert.equal(s.addedBytesPerConn, (s.steadyAnonBytes! - s.idle.anonBytes!) / s.connections!);
+    // Every shard judged every tick of the hold: per tick, expected and delivered are all connections.
+    const holdTicks = tickSeries(t).ticks.filter((k) => k.scheduledMs + 2 * 500 >= t.phases[2]!.startedMs && k.scheduledMs + 2 * 500 <= t.phases[2]!.endedMs!);
+    assert.ok(holdTicks.length >= 4);
+    for (const k of holdTicks) assert.deepEqual([k.expected, k.delivered, k.missing], [60, 60, 0], `tick ${k.n}`);
     assert.equal(s.peakConnections, 60);
     assert.ok(s.latency.count > 0 && s.latency.p99Ms! < 500);
     const outcome = outcomes.find((o: any) => o.runId === run.id);
@@ -90,8 +101,8 @@ test('--connect-first connects everyone, waits for the clock, then holds; every 
   assert.doesNotMatch(res.stderr, /refused/);
   const d = openDatabase(db, { readonly: true });
   const t = getTimeline(d, listRuns(d)[0]!.id);
-  assert.deepEqual(t.phases.map((p) => p.name), ['ramp', 'wait-for-clock', 'hold']);
-  const ramp = t.phases[0]!;
+  assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', 'wait-for-clock', 'hold']);
+  const ramp = t.phases[1]!;
   assert.ok(t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs >= ramp.endedMs!), 'no tick before everyone is connected');
   assert.equal(getSummary(d, t.run.id).deliveredPct, 100);
   d.close();
@@ -232,6 +243,11 @@ test('a capacity search holds each step and names the highest stable one', async
   assert.match(outcome.reason, /highest stable step: 60 connections \(the ceiling\)/);
   const d = openDatabase(db, { readonly: true });
   const phases = getTimeline(d, outcome.runId).phases;
-  assert.deepEqual(phases.map((p) => [p.name, p.step, p.targetConnections, p.verdict]), [['ramp', 0, 30, null], ['step', 0, 30, 'stable'], ['ramp', 1, 60, null], ['step', 1, 60, 'stable']]);
+  assert.deepEqual(phases.map((p) => [p.name, p.step, p.targetConnections, p.verdict]), [['idle', null, null, null], ['ramp', 0, 30, null], ['step', 0, 30, 'stable'], ['ramp', 1, 60, null], ['step', 1, 60, 'stable']]);
+  // Its headline is its capacity: every step held, so at least the last one.
+  const summary = getSummary(d, outcome.runId);
+  assert.equal(summary.headline, 'capacity ≥ 60 (every step stable)');
+  assert.equal(summary.capacityConnections, 60);
+  assert.equal(summary.window.targetConnections, 60);
   d.close();
 });

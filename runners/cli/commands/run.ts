@@ -356,7 +356,7 @@ function summaryTable(outcomes: RunOutcome[]): string {
   if (outcomes.length === 0) return 'no run finished\n';
   const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(3)}%`);
   return table(
-    ['BACKEND', 'VERDICT', 'CONNS', 'DELIVERED', 'MISSING', 'P50', 'P99', 'SERVER RSS', 'PER CONN', 'SERVER CPU', 'CLIENT CPU MAX', 'RUN'],
+    ['BACKEND', 'VERDICT', 'CONNS', 'DELIVERED', 'MISSING', 'P50', 'P99', 'SERVER RSS', 'IDLE RSS', 'PER ADDED CONN', 'SERVER CPU', 'CLIENT CPU MAX', 'RUN'],
     outcomes.map((o) => [
       o.backend,
       o.verdict,
@@ -366,7 +366,8 @@ function summaryTable(outcomes: RunOutcome[]): string {
       formatMs(o.figures.latencyP50Ms),
       formatMs(o.figures.latencyP99Ms),
       formatBytes(o.figures.serverRssBytes),
-      formatBytes(o.figures.bytesPerConn),
+      formatBytes(o.figures.idleRssBytes),
+      formatBytes(o.figures.addedBytesPerConn === null ? null : Math.round(o.figures.addedBytesPerConn)),
       o.figures.serverCpuPct === null ? '–' : `${o.figures.serverCpuPct.toFixed(0)}%`,
       `${o.figures.maxShardCpuPct.toFixed(0)}%`,
       o.runId,

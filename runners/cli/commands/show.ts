@@ -1,5 +1,6 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
 import { ConfigError } from '../../../collector/errors.ts';
+import { format, HEADLINE, headlineValue, type HeadlineKey } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
@@ -44,26 +45,36 @@ Examples:
 };
 
 function describe(run: RunInfo, s: RunSummary): string {
-  const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(v >= 99.9 ? 3 : 1)}%`);
+  const f = (key: HeadlineKey) => format(HEADLINE[key], headlineValue(s as never, key));
+  const where = s.capacity ? `capacity step of ${formatNumber(s.window.targetConnections)} connections` : s.window.basis;
   const lines = [
     ['run', `${run.id}  ${run.name}`],
     ['backend', [run.backend, run.backendVersion, run.backendBuild].filter(Boolean).join(' ')],
     ['scenario', `${run.scenario} ${JSON.stringify(run.scenarioParams)}`],
     ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${run.verdictReason ? ` (${run.verdictReason})` : ''}`],
+    ['result', s.headline],
     ['started', `${formatTime(run.startedMs)}, lasted ${formatDuration(s.durationMs)}`],
     ['host', [run.host, run.cpuModel, run.cores && `${run.cores} cores`, formatBytes(run.memTotalBytes), run.os, run.kernel, run.nodeVersion && `node ${run.nodeVersion}`].filter(Boolean).join(', ')],
     ['tls', [run.tlsVersion, run.tlsCipher].filter(Boolean).join(' ') || '–'],
-    ['window', `${s.window.basis} (${formatDuration(s.window.toMs - s.window.fromMs)})`],
-    ['connections', `peak ${formatNumber(s.peakConnections)} (server saw ${formatNumber(s.serverPeakConnections)})`],
-    ['memory', `steady ${formatBytes(s.steadyRssBytes)}, peak ${formatBytes(s.peakRssBytes)}, ${formatBytes(s.bytesPerConn)}/conn`],
-    ['server cpu', `avg ${formatNumber(s.cpuPctAvg, 1)}%, max ${formatNumber(s.cpuPctMax, 1)}% (100% = one core)`],
-    ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${pct(s.deliveredPct)}`],
+    ['window', `${where} (${formatDuration(s.window.toMs - s.window.fromMs)})`],
+    ['connections', `held ${f('connections')} (peak ${formatNumber(s.peakConnections)}; server saw ${formatNumber(s.serverPeakConnections)})`],
+    ['memory', `steady ${f('steadyRssBytes')} RSS${s.steadyPssBytes !== null ? `, ${f('steadyPssBytes')} PSS` : ''}${s.steadyAnonBytes !== null ? `, ${f('steadyAnonBytes')} anonymous` : ''}; peak ${formatBytes(s.peakRssBytes)} RSS`],
+    ['idle memory', s.idle ? `${f('idleRssBytes')} RSS${s.idlePssBytes !== null ? `, ${f('idlePssBytes')} PSS` : ''}${s.idleAnonBytes !== null ? `, ${f('idleAnonBytes')} anonymous` : ''} (${s.idle.samples} samples before the first connection)` : 'not recorded (the run predates the idle phase)'],
+    ['per connection', `${f('addedBytesPerConn')} per added connection (anonymous memory; ${f('addedRssBytesPerConn')} in RSS); ${f('bytesPerConn')} total RSS, idle included`],
+    ['server cpu', `${f('cpuPctAvg')} mean, ${f('cpuPctMax')} peak second (100% = one core)`],
+    ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${f('deliveredPct')}`],
     ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],
     ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries)`],
-    ['tick spread', `worst ${formatMs(s.worstSpreadMs)}`],
+    ['tick spread', `worst ${f('worstSpreadMs')}`],
     ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
     ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
   ];
+  if (s.capacity) {
+    for (const w of s.capacity.steps) {
+      lines.push([`step ${w.window.step}`, `${formatNumber(w.window.targetConnections)}: held ${formatNumber(w.connections)}, ${formatBytes(w.steadyRssBytes)}, ${format(HEADLINE.addedBytesPerConn, w.addedBytesPerConn)}/added conn, cpu ${format(HEADLINE.cpuPctAvg, w.cpuPctAvg)}, p99 ${formatMs(w.latency.p99Ms)}, delivered ${format(HEADLINE.deliveredPct, w.deliveredPct)}: ${w.verdict}`]);
+    }
+    if (s.marginalBytesPerConn !== null) lines.push(['capacity slope', `${f('marginalBytesPerConn')} per added connection (first to highest stable step)`]);
+  }
   if (run.notes) lines.push(['notes', run.notes]);
   return table(['', ''], lines).split('\n').slice(1).join('\n');
 }

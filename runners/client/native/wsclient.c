@@ -70,7 +70,10 @@ static long n_hs, cap_hs;
 static double worst_lag_ms;
 static struct { char msg[160]; long count; } errors[8];
 static int n_errors;
-static struct { int64_t n; double judge_at; long expected; } pending[256];
+static struct { int64_t n; double scheduled, judge_at; long expected, late; } pending[256];
+// Judged ticks since the last report, as JSON tick records (every shard judges every tick).
+static char ticks_json[12000];
+static size_t ticks_len;
 static int n_pending;
 
 static double now_ms(void) {
@@ -81,7 +84,7 @@ static double now_ms(void) {
 
 // ---- IPC: JSON lines both ways ----
 static void ipc_send(const char *fmt, ...) {
-  char line[8192];
+  char line[16384];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(line, sizeof line - 2, fmt, ap);
@@ -220,7 +223,11 @@ static void on_tick(conn *k, int64_t seq, double scheduled) {
     if (d <= 30) k->mask |= 1u << (d - 1);
   }
   c.received++;
-  if (now_ms() - scheduled > late_ms) c.late++;
+  if (now_ms() - scheduled > late_ms) {
+    c.late++;
+    // Counted against its own tick too, while that tick waits for its judgement.
+    for (int p = 0; p < n_pending; p++) if (pending[p].n == seq) { pending[p].late++; break; }
+  }
 }
 
 static int was_received(conn *k, int64_t n) {
@@ -444,15 +451,17 @@ static void report(void) {
     snprintf(hsj, sizeof hsj, "\"hsP50Ms\":%.3f,\"hsP99Ms\":%.3f,\"hsMaxMs\":%.3f,", hs[n_hs / 2], hs[(long)(n_hs * 0.99) < n_hs ? (long)(n_hs * 0.99) : n_hs - 1], hs[n_hs - 1]);
     n_hs = 0;
   }
-  ipc_send("{\"type\":\"sample\",\"ticks\":[],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
+  ipc_send("{\"type\":\"sample\",\"ticks\":[%s],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
            "\"received\":%ld,\"expected\":%ld,\"duplicate\":%ld,\"outOfOrder\":%ld,\"dropped\":%ld,\"late\":%ld,\"missing\":%ld,"
            "\"cpuPct\":%.1f,\"rssBytes\":%ld,\"loopDelayP99Ms\":%.2f}}",
-           source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
+           ticks_json, source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
            cpu_pct, resident * sysconf(_SC_PAGESIZE), worst_lag_ms);
   // Handshakes leave freed memory behind in malloc's arenas; give it back so RSS is what the
   // connections hold, not what the ramp once needed.
   if (c.opened > 0 || c.failed > 0) malloc_trim(0);
   memset(&c, 0, sizeof c);
+  ticks_len = 0;
+  ticks_json[0] = 0;
   worst_lag_ms = 0;
   for (int i = 0; i < n_errors; i++) {
     char escaped[200];
@@ -473,20 +482,37 @@ static void schedule_tick(int64_t n, double due) {
     if (k->first_tick == INT64_MAX) k->first_tick = n;
     expected++;
   }
-  if (n_pending < 256) { pending[n_pending].n = n; pending[n_pending].judge_at = due + judge_after_ms; pending[n_pending].expected = expected; n_pending++; }
+  if (n_pending < 256) {
+    pending[n_pending].n = n;
+    pending[n_pending].scheduled = due;
+    pending[n_pending].judge_at = due + judge_after_ms;
+    pending[n_pending].expected = expected;
+    pending[n_pending].late = 0;
+    n_pending++;
+  }
 }
 
 static void judge_due(double now) {
-  for (int p = 0; p < n_pending;) {
-    if (pending[p].judge_at > now) { p++; continue; }
+  for (;;) {
+    // Oldest due tick first: the collector takes each source's ticks in increasing order.
+    int p = -1;
+    for (int q = 0; q < n_pending; q++) if (pending[q].judge_at <= now && (p < 0 || pending[q].n < pending[p].n)) p = q;
+    if (p < 0) return;
     long delivered = 0;
     int64_t n = pending[p].n;
     for (long i = 0; i < n_conns; i++) {
       conn *k = conns[i];
       if (k->state != DEAD && k->first_tick <= n && was_received(k, n)) delivered++;
     }
-    c.expected += pending[p].expected;
-    if (pending[p].expected > delivered) c.missing += pending[p].expected - delivered;
+    long expected = pending[p].expected;
+    if (delivered > expected) delivered = expected;
+    c.expected += expected;
+    c.missing += expected - delivered;
+    if (ticks_len + 256 < sizeof ticks_json) {
+      ticks_len += snprintf(ticks_json + ticks_len, sizeof ticks_json - ticks_len,
+                            "%s{\"kind\":\"tick\",\"source\":\"%s\",\"n\":%lld,\"scheduledMs\":%lld,\"expectedReceivers\":%ld,\"delivered\":%ld,\"late\":%ld,\"missing\":%ld}",
+                            ticks_len ? "," : "", source, (long long)n, (long long)pending[p].scheduled, expected, delivered, pending[p].late, expected - delivered);
+    }
     pending[p] = pending[--n_pending];
   }
 }
