@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { heldWindows, type HeldWindow } from '../collector/held-windows.ts';
+import { compare, HEADLINE } from '../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo } from '../collector/query.ts';
+import type { WindowSummary } from '../collector/summary.ts';
 import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
 import { openDatabase, type Db } from '../collector/schema.ts';
 
@@ -48,7 +49,8 @@ function print100k(db: Db, label: string): void {
   console.log(`validity          ${(run.validity as { valid?: boolean } | null)?.valid === false ? 'INVALID' : 'valid'}`);
   console.log(`connections held  ${s.peakConnections?.toLocaleString('en-US')}`);
   console.log(`delivered         ${pct(s.deliveredPct, 3)} of ${s.expected.toLocaleString('en-US')} expected messages (missing ${s.missing}; delivered but later than ${run.scenarioParams.lateMs} ms: ${s.late}; dropped ${s.dropped})`);
-  console.log(`server memory     ${MB(s.steadyRssBytes)} steady, ${MB(s.peakRssBytes)} peak; ${KB(s.bytesPerConn)} per connection`);
+  console.log(`server memory     ${MB(s.steadyRssBytes)} steady (RSS), ${MB(s.peakRssBytes)} peak; ${KB(s.bytesPerConn)} per connection, idle included`);
+  console.log(`idle / added      ${s.idle ? `idle ${MB(s.idleRssBytes)} (RSS); ${KB(s.addedBytesPerConn)} per added connection` : 'idle memory not recorded (the run predates the idle phase)'}${s.steadyPssBytes !== null ? `; PSS ${MB(s.steadyPssBytes)} steady` : ''}`);
   console.log(`server CPU        ${pct(s.cpuPctAvg, 0)} average, ${pct(s.cpuPctMax, 0)} peak (100% = one core)`);
   console.log(`latency           p50 ${msec(s.latency.p50Ms)}, p99 ${msec(s.latency.p99Ms)}, max ${msec(s.latency.maxMs)}; worst tick spread ${msec(s.worstSpreadMs)}`);
   console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${pct(clientCpu, 0)} of a core on average, ${MB(clientsRss)}`);
@@ -61,50 +63,42 @@ function printPi4(db: Db, label: string): void {
   const sio = latest('socketio');
   console.log(`\n## Capacity under --profile pi4 (${label})`);
   if (!uws || !sio) return void console.log(`missing: ${[!uws && 'uws', !sio && 'socketio'].filter(Boolean).join(', ')} capacity run under pi4`);
-  const timelines = new Map([uws, sio].map((r) => [r.backend, getTimeline(db, r.id)]));
-  const windows = new Map([uws, sio].map((r) => [r.backend, heldWindows(timelines.get(r.backend)!)]));
-  const stableCapacity = (backend: string) => Math.max(0, ...windows.get(backend)!.filter((w) => w.verdict === 'stable').map((w) => w.connections));
+  const summaries = new Map([uws, sio].map((r) => [r.backend, getSummary(db, r.id)]));
+  const steps = (backend: string) => summaries.get(backend)!.capacity?.steps ?? [];
   for (const run of [uws, sio]) {
-    console.log(`\n${run.backend}: run ${run.id}; ${run.verdict}: ${run.verdictReason}`);
+    const summary = summaries.get(run.backend)!;
+    console.log(`\n${run.backend}: run ${run.id}; ${summary.headline}`);
     console.log(`machine: ${machine(run)}`);
+    console.log(`idle memory: ${summary.idle ? MB(summary.idleRssBytes) : 'not recorded (the run predates the idle phase)'}`);
     // The quota's throttling per step (recorded since the runner reads cpu.stat; older runs: n/a).
     const throttling = new Map(
-      timelines.get(run.backend)!.events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
+      getTimeline(db, run.id).events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
         const d = e.data as { connections: number; periods: number; throttled: number };
         return [d.connections, `${d.throttled}/${d.periods}`];
       }),
     );
-    console.log('step      held      memory       per conn    CPU    throttled  verdict');
-    for (const w of windows.get(run.backend)!) {
-      const target = w.step === null ? undefined : timelines.get(run.backend)!.phases.find((p) => p.name === 'step' && p.step === w.step)?.targetConnections;
-      console.log(`${w.phase.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.rssBytes).padStart(10)}  ${KB(w.rssBytes / w.connections).padStart(10)}  ${pct(w.cpuPct, 0).padStart(5)}  ${(throttling.get(target ?? -1) ?? 'n/a').padStart(9)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
+    console.log('step      held      memory       per conn    added/conn  CPU    throttled  verdict');
+    for (const w of steps(run.backend)) {
+      console.log(`${`step ${w.window.step}`.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.steadyRssBytes).padStart(10)}  ${KB(w.bytesPerConn).padStart(10)}  ${KB(w.addedBytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(5)}  ${(throttling.get(w.window.targetConnections ?? -1) ?? 'n/a').padStart(9)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
     }
   }
-  const capU = stableCapacity('uws');
-  const capS = stableCapacity('socketio');
-  console.log(`\nstable capacity    uws ${capU.toLocaleString('en-US')}, socketio ${capS.toLocaleString('en-US')}: ratio ${capS > 0 ? (capU / capS).toFixed(2) + 'x' : 'n/a (socketio held no step)'}`);
-  // Memory per connection at equal connections: the steps both backends held stable.
-  const byStep = (backend: string) => new Map(windows.get(backend)!.filter((w) => w.verdict === 'stable' && w.step !== null).map((w) => [w.step!, w]));
-  const u = byStep('uws');
-  const s = byStep('socketio');
-  for (const [step, sw] of s) {
+  const [su, ss] = [summaries.get('uws')!, summaries.get('socketio')!];
+  const named = (name: string, v: number | null) => ({ name, value: v });
+  console.log(`\nstable capacity    uws ${su.capacityConnections?.toLocaleString('en-US') ?? 'none'}, socketio ${ss.capacityConnections?.toLocaleString('en-US') ?? 'none'}: ${compare(HEADLINE.capacityConnections, named('uWS', su.capacityConnections), named('Socket.IO', ss.capacityConnections)).phrase}`);
+  // At equal connections: the steps both backends held stable.
+  const stableByStep = (backend: string) => new Map(steps(backend).filter((w) => w.verdict === 'stable').map((w) => [w.window.step!, w] as [number, WindowSummary]));
+  const u = stableByStep('uws');
+  for (const [step, sw] of stableByStep('socketio')) {
     const uw = u.get(step);
     if (!uw) continue;
-    const ratio = sw.rssBytes / sw.connections / (uw.rssBytes / uw.connections);
-    console.log(`memory per conn at ${String(sw.connections).padStart(6)} (step ${step})  socketio ${KB(sw.rssBytes / sw.connections)} / uws ${KB(uw.rssBytes / uw.connections)} = ${ratio.toFixed(1)}x`);
+    const ratio = sw.bytesPerConn! / uw.bytesPerConn!;
+    console.log(`memory per conn at ${String(sw.window.targetConnections).padStart(6)} (step ${step})  socketio ${KB(sw.bytesPerConn)} / uws ${KB(uw.bytesPerConn)} = ${ratio.toFixed(1)}x;  CPU ${pct(sw.cpuPctAvg, 0)} / ${pct(uw.cpuPctAvg, 0)} = ${(sw.cpuPctAvg! / uw.cpuPctAvg!).toFixed(1)}x`);
   }
   // What one more connection costs, without the processes' baseline: the slope between the
   // first step and the highest stable one.
-  const slope = (m: Map<number, HeldWindow>) => {
-    const ws = [...m.values()].sort((a, b) => a.connections - b.connections);
-    if (ws.length < 2) return null;
-    const [a, b] = [ws[0]!, ws[ws.length - 1]!];
-    return { bytes: (b.rssBytes - a.rssBytes) / (b.connections - a.connections), from: a.connections, to: b.connections };
-  };
-  const su = slope(u);
-  const ss = slope(s);
-  if (su && ss) {
-    console.log(`marginal memory per conn  uws ${KB(su.bytes)} (${su.from}→${su.to}), socketio ${KB(ss.bytes)} (${ss.from}→${ss.to}) = ${(ss.bytes / su.bytes).toFixed(1)}x`);
+  const first = (s: typeof su) => s.capacity?.steps.find((w) => w.verdict === 'stable');
+  if (su.marginalBytesPerConn !== null && ss.marginalBytesPerConn !== null) {
+    console.log(`marginal memory per conn  uws ${KB(su.marginalBytesPerConn)} (${first(su)?.connections}→${su.capacity?.stable?.connections}), socketio ${KB(ss.marginalBytesPerConn)} (${first(ss)?.connections}→${ss.capacity?.stable?.connections}) = ${(ss.marginalBytesPerConn / su.marginalBytesPerConn).toFixed(1)}x: ${compare(HEADLINE.marginalBytesPerConn, named('uWS', su.marginalBytesPerConn), named('Socket.IO', ss.marginalBytesPerConn)).phrase}`);
   } else {
     console.log('marginal memory per conn  needs two stable steps of each backend');
   }

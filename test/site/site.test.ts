@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { compare, formatValue, HEADLINE } from '../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
+import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { buildSite, serveSite } from '../../site/build.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -63,10 +65,14 @@ describe('report site', () => {
     await page.waitForSelector('wsb-chart[data-ready]');
     const figure = (key: string) => page.locator(`[data-figure="${key}"]`).textContent();
     assert.equal(await figure('peak-connections'), summary.peakConnections!.toLocaleString('en-US'));
-    assert.equal(await figure('delivered'), `${summary.deliveredPct!.toFixed(3)}%`);
+    assert.equal(await figure('deliveredPct'), `${summary.deliveredPct!.toFixed(3)}%`);
     assert.equal(await figure('missing'), String(summary.missing));
     const p99 = summary.latency.p99Ms!;
-    assert.equal(await figure('p99'), p99 >= 1000 ? `${(p99 / 1000).toFixed(2)} s` : `${p99.toFixed(p99 < 10 ? 2 : 0)} ms`);
+    assert.equal(await figure('latencyP99Ms'), p99 >= 1000 ? `${(p99 / 1000).toFixed(2)} s` : `${p99.toFixed(p99 < 10 ? 2 : 0)} ms`);
+    // Memory per added connection: the run sampled its idle server, so the figure is there.
+    assert.ok(summary.idle && summary.addedBytesPerConn !== null, 'the run recorded idle memory');
+    assert.equal(await figure('addedBytesPerConn'), formatValue('bytes', summary.addedBytesPerConn));
+    assert.equal(await page.getByTestId('memory-note').count(), 0);
     assert.equal(await page.getByTestId('verdict').textContent(), run.verdict);
     assert.equal(await page.getByTestId('validity').textContent(), 'valid measurement');
     assert.equal(await page.locator('wsb-chart canvas').count(), 6);
@@ -85,7 +91,7 @@ describe('report site', () => {
     const run = listRuns(d, { backend: 'uws' }).find((r) => !r.name.includes('<'))!;
     const t = getTimeline(d, run.id);
     d.close();
-    const second = (ms: number) => Math.floor((ms - run.startedMs) / 1000);
+    const second = (ms: number) => elapsedSecond(ms, run.startedMs);
     const last = Math.max(...t.server.map((s) => second(s.tMs)));
     const mid = Math.floor(last / 2);
     const connections = t.clients.filter((c) => second(c.tMs) === mid).reduce((n, c) => n + c.open, 0);
@@ -160,6 +166,9 @@ describe('report site', () => {
     const bad = tempDir('wsbench-bad-writeups-');
     fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: [no-such-run]\n---\nText.\n');
     await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: unknown run "no-such-run"/);
+    // A typo in a chart block fails the build too, naming the file and the valid names.
+    fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: []\n---\n```wsbench\nchart: rssByte\nruns: x\n```\n');
+    await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: chart block 1: unknown chart "rssByte" \(one of connections, serverConnections, rssBytes,/);
   });
 
   test('capacity, the pre-rendered comparison with Open Graph tags, and page weight', async () => {
@@ -171,6 +180,16 @@ describe('report site', () => {
     await page.goto(`${url}/compare/quick-uws-vs-socketio/`);
     await page.waitForSelector('wsb-pair[data-ready]');
     assert.equal(await page.locator('meta[property="og:title"]').getAttribute('content'), 'uWebSockets.js vs Socket.IO: quick');
+    // The comparison says who used less memory per added connection, by the factor the database gives.
+    const d = openDatabase(db, { readonly: true });
+    // The pair page sets the latest run of each backend side by side.
+    const [u, s] = ['uws', 'socketio'].map((backend) => getSummary(d, listRuns(d, { backend, scenario: 'quick' })[0]!.id));
+    d.close();
+    const expected = compare(HEADLINE.addedBytesPerConn, { name: 'uWS', value: u!.addedBytesPerConn }, { name: 'Socket.IO', value: s!.addedBytesPerConn });
+    const cell = page.locator('[data-testid=pair] tr[data-figure=addedBytesPerConn] td[data-ratio]');
+    assert.equal(await cell.textContent(), expected.phrase);
+    assert.equal(await cell.getAttribute('data-ratio'), expected.factor === null ? '' : String(expected.factor));
+    assert.ok((await page.getByTestId('verdicts').textContent())!.includes(expected.phrase));
     await page.close();
     // Every page's JavaScript, its imports followed, is at most 100 KB gzipped.
     const { gzipSync } = await import('node:zlib');

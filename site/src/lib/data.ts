@@ -1,8 +1,11 @@
 // What the site reads from the database, at build time only: runs, their summaries and
 // timelines (downsampled for display, peaks kept), checked before a page uses them.
+import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
-import { heldWindows } from '../../../collector/held-windows.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
+import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
+import { elapsedSecond } from '../../../collector/stats.ts';
+import type { WindowSummary } from '../../../collector/summary.ts';
 
 let db: Db | undefined;
 
@@ -37,59 +40,97 @@ export function timelineOf(id: string): Timeline {
   return t;
 }
 
-/** One point per bucket: the bucket's maximum for gauges that peak (memory, latency), so peaks survive. */
+/**
+ * A run's chartable series, keyed by the metric catalogue's SERIES keys: per-second series on
+ * `t` (seconds since the run started, on the one grid of collector/stats.ts), per-tick series on
+ * `tickT` (each tick's scheduled second). Downsampled to at most maxPoints per grid, keeping each
+ * bucket's worst value (the catalogue's `bucket`), so peaks and dips survive.
+ */
 export interface ChartSeries {
-  t: number[]; // seconds since the run started
+  t: number[];
+  tickT: number[];
   /** Seconds per point: 1 is full resolution. */
   bucketSeconds: number;
-  [metric: string]: (number | null)[] | number;
+  /** Ticks per point on tickT: 1 is every tick. */
+  bucketTicks: number;
+  /** Where the per-tick figures come from (collector/series.ts, TickSeries.basis). */
+  tickBasis: TickSeries['basis'];
+  [metric: string]: (number | null)[] | number | string;
 }
 
 /** Points per series for display; full resolution is a separate file, fetched on zoom. */
 export const MAX_POINTS = Number(process.env.WSBENCH_SITE_MAX_POINTS ?? 1200);
 
-/** The chartable series of a run, downsampled to at most maxPoints with maxima kept. */
+function downsample(rows: Map<number, Record<string, number | null>>, keys: string[], maxPoints: number) {
+  const times = [...rows.keys()].sort((a, b) => a - b);
+  const bucket = Math.max(1, Math.ceil(times.length / maxPoints));
+  const t: number[] = [];
+  const columns: Record<string, (number | null)[]> = Object.fromEntries(keys.map((k) => [k, []]));
+  for (let i = 0; i < times.length; i += bucket) {
+    const group = times.slice(i, i + bucket).map((x) => rows.get(x)!);
+    t.push(times[i]!);
+    for (const key of keys) {
+      const values = group.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+      const pick = SERIES[key]!.bucket === 'min' ? Math.min : Math.max;
+      columns[key]!.push(values.length ? pick(...values) : null);
+    }
+  }
+  return { t, bucket, columns };
+}
+
+const seriesCache = new Map<string, ChartSeries>();
+
+/** The chartable series of a run, downsampled to at most maxPoints per grid (once per build). */
 export function seriesOf(t: Timeline, maxPoints = MAX_POINTS): ChartSeries {
+  const key = `${t.run.id}|${maxPoints}`;
+  let series = seriesCache.get(key);
+  if (!series) seriesCache.set(key, (series = buildSeries(t, maxPoints)));
+  return series;
+}
+
+function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
   const start = t.run.startedMs;
-  const bySecond = new Map<number, Record<string, number | null>>();
+  const perSecond = new Map<number, Record<string, number | null>>();
   const at = (ms: number) => {
-    const second = Math.floor((ms - start) / 1000);
-    let row = bySecond.get(second);
-    if (!row) bySecond.set(second, (row = {}));
+    const second = elapsedSecond(ms, start);
+    let row = perSecond.get(second);
+    if (!row) perSecond.set(second, (row = {}));
     return row;
   };
-  for (const s of t.server) {
+  for (const s of serverPerSecond(t.server)) {
     const row = at(s.tMs);
-    row.rssBytes = (row.rssBytes ?? 0) + s.rssBytes;
-    row.cpuPct = (row.cpuPct ?? 0) + s.cpuPct;
-    if (s.connections !== null) row.serverConnections = (row.serverConnections ?? 0) + s.connections;
+    row.rssBytes = s.rssBytes;
+    row.pssBytes = s.pssBytes;
+    row.anonBytes = s.anonBytes;
+    row.cpuPct = s.cpuPct;
+    row.serverConnections = s.connections;
   }
   for (const c of t.clients) {
     const row = at(c.tMs);
     row.connections = c.open;
     row.received = c.received;
-    row.expected = c.expected;
-    row.missing = c.missing;
     row.latencyP50Ms = c.latency.p50Ms;
     row.latencyP99Ms = c.latency.p99Ms;
     row.spreadMs = c.spreadMaxMs;
     row.clientCpuPct = c.clientCpuPctMax;
   }
-  const seconds = [...bySecond.keys()].sort((a, b) => a - b);
-  const bucket = Math.max(1, Math.ceil(seconds.length / maxPoints));
-  const metrics = ['connections', 'serverConnections', 'rssBytes', 'cpuPct', 'received', 'expected', 'missing', 'latencyP50Ms', 'latencyP99Ms', 'spreadMs', 'clientCpuPct'];
-  const out: ChartSeries = { t: [], bucketSeconds: bucket };
-  const columns: Record<string, (number | null)[]> = {};
-  for (const m of metrics) out[m] = columns[m] = [];
-  for (let i = 0; i < seconds.length; i += bucket) {
-    const group = seconds.slice(i, i + bucket).map((s) => bySecond.get(s)!);
-    out.t.push(seconds[i]!);
-    for (const m of metrics) {
-      const values = group.map((r) => r[m]).filter((v): v is number => typeof v === 'number');
-      columns[m]!.push(values.length ? Math.max(...values) : null);
-    }
+  const ticks = tickSeries(t);
+  const perTick = new Map<number, Record<string, number | null>>();
+  for (const k of ticks.ticks) {
+    perTick.set(elapsedSecond(k.scheduledMs, start), {
+      tickExpected: k.expected,
+      tickDelivered: k.delivered,
+      tickMissing: k.missing,
+      tickLate: k.late,
+      tickLatencyP99Ms: k.latencyP99Ms,
+      tickSpreadMs: k.spreadMs,
+    });
   }
-  return out;
+  const secondKeys = SERIES_KEYS.filter((k) => SERIES[k]!.grid === 'second');
+  const tickKeys = SERIES_KEYS.filter((k) => SERIES[k]!.grid === 'tick');
+  const seconds = downsample(perSecond, secondKeys, maxPoints);
+  const tickColumns = downsample(perTick, tickKeys, maxPoints);
+  return { t: seconds.t, tickT: tickColumns.t, bucketSeconds: seconds.bucket, bucketTicks: tickColumns.bucket, tickBasis: ticks.basis, ...seconds.columns, ...tickColumns.columns };
 }
 
 export interface CapacityPoint {
@@ -99,6 +140,7 @@ export interface CapacityPoint {
   host: string;
   profile: string | null;
   phase: string;
+  targetConnections: number | null;
   connections: number;
   rssBytes: number;
   cpuPct: number;
@@ -108,18 +150,21 @@ export interface CapacityPoint {
 /** Memory and CPU against connections held, one point per hold window or capacity step. */
 export function capacityPoints(): CapacityPoint[] {
   const points: CapacityPoint[] = [];
-  for (const { run } of allRuns()) {
-    for (const w of heldWindows(timelineOf(run.id))) {
+  for (const { run, summary } of allRuns()) {
+    const windows: WindowSummary[] = summary.capacity ? summary.capacity.steps : summary.window.basis === 'hold' ? [summary] : [];
+    for (const w of windows) {
+      if (w.connections === null || w.steadyRssBytes === null) continue;
       points.push({
         runId: run.id,
         name: run.name,
         backend: run.backend,
         host: `${run.host} (${run.cores} cores)`,
         profile: profileOf(run),
-        phase: w.phase,
+        phase: w.window.basis === 'step' ? `step ${w.window.step}` : 'hold',
+        targetConnections: w.window.targetConnections,
         connections: w.connections,
-        rssBytes: w.rssBytes,
-        cpuPct: w.cpuPct,
+        rssBytes: w.steadyRssBytes,
+        cpuPct: w.cpuPctAvg ?? 0,
         verdict: w.verdict,
       });
     }

@@ -1,6 +1,7 @@
 // Browser side: loads runs' JSON files and overlays one metric of several runs on one chart.
 // Used by the compare page and by charts embedded in write-ups.
 import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip } from 'chart.js';
+import { axisScale, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { BACKEND_COLORS, EXTRA_COLORS } from '../consts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
@@ -42,20 +43,37 @@ export interface OverlayView {
   to?: number | null;
 }
 
+/** One run's points of a series: x in seconds (its own grid) or in connections held then. */
+function pointsOf(d: any, metric: string, norm: 'none' | 'perConn', byConnections: boolean, divisor: number) {
+  const series = d.series;
+  const tick = seriesDef(metric)!.grid === 'tick';
+  const xs: number[] = tick ? series.tickT : series.t;
+  // Connections at a second, for per-connection figures and for lining up by connections.
+  const connAt = new Map<number, number | null>(series.t.map((x: number, i: number) => [x, series.connections[i]]));
+  return xs
+    .map((x, i) => {
+      const v = series[metric][i] as number | null;
+      const conns = connAt.get(x) ?? null;
+      const y = v === null ? null : norm === 'perConn' ? (conns ? v / conns : null) : v;
+      return { x: byConnections ? conns : x, y: y === null ? null : y / divisor };
+    })
+    .filter((p) => p.x !== null);
+}
+
 export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, norm: 'none' | 'perConn', previous?: Chart, view: OverlayView = {}): Chart {
+  const def = seriesDef(metric);
+  if (!def) throw new Error(`unknown metric "${metric}" (one of ${SERIES_KEYS.join(', ')})`);
   const colors = colorsFor(data);
   const byConnections = view.align === 'connections';
   previous?.destroy();
+  const raw = data.map((d) => pointsOf(d, metric, norm, byConnections, 1));
+  const axis = axisScale(norm === 'perConn' ? { ...def, label: `${def.label} per connection` } : def, Math.max(0, ...raw.flat().map((p) => Math.abs(p.y ?? 0))));
   return new Chart(canvas, {
     type: 'line',
     data: {
       datasets: data.map((d, k) => ({
         label: `${d.run.name} (${d.run.backend})`,
-        data: d.series.t.map((x: number, i: number) => {
-          const v = d.series[metric][i];
-          const conns = d.series.connections[i];
-          return { x: byConnections ? conns : x, y: v === null ? null : norm === 'perConn' ? (conns ? v / conns : null) : v };
-        }).filter((p: { x: number | null }) => p.x !== null),
+        data: raw[k]!.map((p) => ({ x: p.x, y: p.y === null ? null : p.y / axis.divisor })),
         borderColor: colors[k],
         pointRadius: 0,
         borderWidth: 1.5,
@@ -72,6 +90,7 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
           ...(view.from !== null && view.from !== undefined ? { min: view.from } : {}),
           ...(view.to !== null && view.to !== undefined ? { max: view.to } : {}),
         },
+        y: { beginAtZero: true, title: { display: true, text: axis.title } },
       },
     },
   });

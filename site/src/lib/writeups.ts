@@ -1,7 +1,8 @@
-// Write-ups with every run they name checked against the database: front matter `runs` and the
-// runs of each embedded chart block. An unknown id fails the build, naming the file and the id.
+// Write-ups with every run they name checked against the database (front matter `runs` and the
+// runs of each embedded chart block) and every chart block checked against the metric catalogue.
+// An unknown id or metric fails the build, naming the file and what is valid.
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { CHART_BLOCK, parseChartBlock } from './chart-block';
+import { CHART_BLOCK, chartBlockProblems, parseChartBlock } from './chart-block';
 import { allRuns } from './data';
 
 export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> {
@@ -9,6 +10,10 @@ export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> 
   const entries = await getCollection('writeups');
   for (const entry of entries) {
     const file = entry.filePath ?? entry.id;
+    [...(entry.body ?? '').matchAll(CHART_BLOCK)].forEach((m, i) => {
+      const problems = chartBlockProblems(m[1]!);
+      if (problems.length) throw new Error(`${file}: chart block ${i + 1}: ${problems.join('; ')}`);
+    });
     const named = [...entry.data.runs, ...[...(entry.body ?? '').matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs)];
     for (const id of named) {
       if (!known.has(id)) throw new Error(`${file}: unknown run "${id}" (not in the database this site is built from; import it with \`wsbench import\`)`);

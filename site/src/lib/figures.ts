@@ -1,0 +1,94 @@
+// The headline figures pages show, read through the metric catalogue (collector/metrics.ts):
+// which figures a run's report, the home page and a comparison show, labelled and formatted in
+// one place, with what each one means at hand for a tooltip.
+import { compare, format, HEADLINE, headlineValue, type Comparison, type HeadlineKey } from '../../../collector/metrics.ts';
+import type { RunInfo } from '../../../collector/query.ts';
+import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
+
+export interface FigureRow {
+  key: HeadlineKey;
+  label: string;
+  value: string;
+  /** What the figure is and where it comes from. */
+  source: string;
+}
+
+/** A run report's headline figures, in the order a reader asks for them. */
+export const RUN_FIGURES: HeadlineKey[] = [
+  'connections', 'addedBytesPerConn', 'addedRssBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'steadyPssBytes', 'steadyAnonBytes', 'idleAnonBytes', 'bytesPerConn',
+  'cpuPctAvg', 'cpuPctMax', 'deliveredPct', 'missing', 'late', 'latencyP50Ms', 'latencyP99Ms', 'worstSpreadMs',
+];
+
+export function figureRows(summary: WindowSummary | RunSummary, keys: readonly HeadlineKey[]): FigureRow[] {
+  return keys.map((key) => ({ key, label: HEADLINE[key].label, value: format(HEADLINE[key], headlineValue(summary as never, key)), source: HEADLINE[key].source }));
+}
+
+/** How a run ended, for its badge: its verdict, or a capacity search's capacity. */
+export function badgeOf(run: RunInfo, summary: RunSummary): { text: string; cls: string } {
+  if (summary.capacity && (run.verdict === 'stable' || run.verdict === 'unstable')) {
+    return { text: summary.headline, cls: summary.capacity.stable ? 'capacity' : 'unstable' };
+  }
+  return { text: run.verdict ?? run.status, cls: run.verdict ?? run.status };
+}
+
+/** Why a per-added-connection figure is missing, when it is. */
+export function addedMemoryNote(summary: RunSummary): string | null {
+  if (summary.idle) return null;
+  return 'No idle memory was recorded for this run (it predates the idle phase), so memory per added connection is unknown; the total per connection includes every process\'s baseline.';
+}
+
+export interface PairRow {
+  key: HeadlineKey;
+  label: string;
+  a: string;
+  b: string;
+  comparison: Comparison;
+  /** Which windows the figures come from, when not the runs' headline windows. */
+  where?: string;
+  /** One of the few sentences that open the page. */
+  lead?: boolean;
+}
+
+const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string; s: object }, where?: string): PairRow => {
+  const va = headlineValue(a.s as never, key);
+  const vb = headlineValue(b.s as never, key);
+  return { key, label: HEADLINE[key].label, a: format(HEADLINE[key], va), b: format(HEADLINE[key], vb), comparison: compare(HEADLINE[key], { name: a.name, value: va }, { name: b.name, value: vb }), ...(where ? { where } : {}) };
+};
+
+/**
+ * The rows of a two-run comparison. Two capacity searches compare their capacities, then memory
+ * and CPU at equal connections (the highest step both held stable) and the capacity slope, never
+ * two failed peaks; other runs compare their hold windows.
+ */
+export function pairRows(a: { name: string; summary: RunSummary }, b: { name: string; summary: RunSummary }): PairRow[] {
+  const A = { name: a.name, s: a.summary };
+  const B = { name: b.name, s: b.summary };
+  if (a.summary.capacity && b.summary.capacity) {
+    const rows = [{ ...row('capacityConnections', A, B), lead: true }, { ...row('marginalBytesPerConn', A, B), lead: true }];
+    const equal = highestCommonStableStep(a.summary.capacity.steps, b.summary.capacity.steps);
+    if (equal) {
+      const at = `at ${equal.a.window.targetConnections?.toLocaleString('en-US')} connections`;
+      const where = `${at}, the highest step both held stable`;
+      const EA = { name: a.name, s: equal.a };
+      const EB = { name: b.name, s: equal.b };
+      for (const key of ['steadyRssBytes', 'addedBytesPerConn', 'bytesPerConn', 'cpuPctAvg', 'latencyP99Ms'] as const) {
+        const r = row(key, EA, EB, where);
+        if (key === 'addedBytesPerConn' && r.comparison.factor === null) continue;
+        const lead = key === 'steadyRssBytes' || key === 'cpuPctAvg';
+        rows.push(lead ? { ...r, lead, comparison: { ...r.comparison, phrase: `${r.comparison.phrase} ${at}` } } : r);
+      }
+    }
+    return rows;
+  }
+  // Memory per added connection leads; without an idle phase, the total per connection stands in.
+  const memory = a.summary.addedBytesPerConn !== null && b.summary.addedBytesPerConn !== null ? 'addedBytesPerConn' : 'bytesPerConn';
+  const leads = new Set<HeadlineKey>([memory, 'cpuPctAvg', 'latencyP99Ms']);
+  return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => ({ ...row(key, A, B), ...(leads.has(key) ? { lead: true } : {}) }));
+}
+
+function highestCommonStableStep(a: WindowSummary[], b: WindowSummary[]): { a: WindowSummary; b: WindowSummary } | null {
+  const target = (w: WindowSummary) => w.window.targetConnections;
+  const stableB = new Map(b.filter((w) => w.verdict === 'stable').map((w) => [target(w), w]));
+  const common = a.filter((w) => w.verdict === 'stable' && stableB.has(target(w))).sort((x, y) => (target(y) ?? 0) - (target(x) ?? 0))[0];
+  return common ? { a: common, b: stableB.get(target(common))! } : null;
+}
