@@ -216,7 +216,8 @@ export function compare(metric: MetricDef, a: { name: string; value: number | nu
   }
   const factor = Math.max(va, vb) / Math.min(va, vb);
   const x = `${fixed(factor, factor < 10 ? 1 : 1)}x`;
-  if (factor < EVEN) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (within ${x})` };
+  if (va === vb) return { winner: null, factor, phrase: `${a.name} and ${b.name} ${metric.verb} the same ${metric.noun}: ${format(metric, va)}` };
+  if (factor < EVEN) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (${x} apart)` };
   if (metric.better === null) {
     const [hi, lo] = va > vb ? [a.name, b.name] : [b.name, a.name];
     return { winner: null, factor, phrase: `${hi} ${metric.verb} ${x} the ${metric.noun} of ${lo}` };

@@ -48,7 +48,8 @@ test('comparisons say who did better, by how much, in words', () => {
   assert.deepEqual([held.winner, held.phrase], ['uWS', 'uWS held 2.0x the connections of Socket.IO']);
   // Within 5%: even, no winner.
   assert.equal(compare(HEADLINE.cpuPctAvg, uws(40), sio(41)).winner, null);
-  assert.match(compare(HEADLINE.cpuPctAvg, uws(40), sio(41)).phrase, /were even on CPU/);
+  assert.equal(compare(HEADLINE.cpuPctAvg, uws(40), sio(41)).phrase, 'uWS and Socket.IO were even on CPU (1.0x apart)');
+  assert.equal(compare(HEADLINE.connections, uws(1000), sio(1000)).phrase, 'uWS and Socket.IO held the same connections: 1,000');
   // Percentages compare by difference, not by a ratio of 99.9 to 100.
   const delivered = compare(HEADLINE.deliveredPct, uws(100), sio(79.555));
   assert.deepEqual([delivered.winner, delivered.factor, delivered.phrase], ['uWS', null, 'uWS delivered 100.000% against 79.6% for Socket.IO']);

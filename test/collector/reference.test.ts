@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { listRuns } from '../../collector/query.ts';
+import { getSummary, listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { chartBlockProblems, parseChartBlock } from '../../site/src/lib/chart-block.ts';
+import { pairRows } from '../../site/src/lib/figures.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 test('reference runs import once, with their machine and status recorded', () => {
@@ -23,6 +24,25 @@ test('reference runs import once, with their machine and status recorded', () =>
     assert.match(run.notes ?? '', /Not a Raspberry Pi result/, `${run.id}: its notes say what it is`);
   }
   db.close();
+});
+
+test('the shipped capacity runs are headlined by their capacity, and their comparison matches the write-up', () => {
+  const db = openDatabase(path.join(tempDir(), 'ref.db'));
+  importReferenceRuns(db);
+  const capacity = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
+  const [uws, sio] = [capacity('uws'), capacity('socketio')];
+  db.close();
+  assert.equal(uws.headline, 'capacity 60k (failed at 70k: p99 2.78 s)');
+  assert.equal(uws.capacityConnections, 60_000);
+  assert.equal(uws.capacity!.failed!.window.targetConnections, 70_000);
+  assert.equal(uws.window.targetConnections, 60_000, 'headline figures are the stable step\'s, not the failed peak\'s');
+  assert.equal(sio.headline, 'capacity 30k (failed at 40k: delivered 79.6%, p99 6.75 s, held 32.8k of 40k)');
+  // The write-up: 2.0x the connections, 4.7x the memory at 30k (the highest step both held), 12.3x per added connection by the slope.
+  const rows = new Map(pairRows({ name: 'uWS', summary: uws }, { name: 'Socket.IO', summary: sio }).map((r) => [`${r.key}${r.where ? ' (equal)' : ''}`, r]));
+  assert.equal(rows.get('capacityConnections')!.comparison.phrase, 'uWS held 2.0x the connections of Socket.IO');
+  assert.equal(rows.get('marginalBytesPerConn')!.comparison.phrase, 'uWS used 12.3x less memory per added connection (slope) than Socket.IO');
+  assert.equal(rows.get('bytesPerConn (equal)')!.comparison.factor!.toFixed(1), '4.7');
+  assert.equal(rows.get('steadyRssBytes (equal)')!.where, 'at 30,000 connections, the highest step both held stable');
 });
 
 test('a missing reference folder imports nothing', () => {

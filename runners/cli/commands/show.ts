@@ -60,7 +60,7 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['connections', `held ${f('connections')} (peak ${formatNumber(s.peakConnections)}; server saw ${formatNumber(s.serverPeakConnections)})`],
     ['memory', `steady ${f('steadyRssBytes')} RSS${s.steadyPssBytes !== null ? `, ${f('steadyPssBytes')} PSS` : ''}${s.steadyAnonBytes !== null ? `, ${f('steadyAnonBytes')} anonymous` : ''}; peak ${formatBytes(s.peakRssBytes)} RSS`],
     ['idle memory', s.idle ? `${f('idleRssBytes')} RSS${s.idlePssBytes !== null ? `, ${f('idlePssBytes')} PSS` : ''}${s.idleAnonBytes !== null ? `, ${f('idleAnonBytes')} anonymous` : ''} (${s.idle.samples} samples before the first connection)` : 'not recorded (the run predates the idle phase)'],
-    ['per connection', `${f('addedBytesPerConn')} per added connection (anonymous memory; ${f('addedRssBytesPerConn')} in RSS); ${f('bytesPerConn')} total RSS, idle included`],
+    ['per connection', `${s.addedBytesPerConn === null ? 'per added connection unknown (no idle memory)' : `${f('addedBytesPerConn')} per added connection (anonymous memory; ${f('addedRssBytesPerConn')} in RSS)`}; ${f('bytesPerConn')} total RSS, idle included`],
     ['server cpu', `${f('cpuPctAvg')} mean, ${f('cpuPctMax')} peak second (100% = one core)`],
     ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${f('deliveredPct')}`],
     ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],

@@ -64,7 +64,7 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
   const A = { name: a.name, s: a.summary };
   const B = { name: b.name, s: b.summary };
   if (a.summary.capacity && b.summary.capacity) {
-    const rows = [{ ...row('capacityConnections', A, B), lead: true }, { ...row('marginalBytesPerConn', A, B), lead: true }];
+    const rows: PairRow[] = [{ ...row('capacityConnections', A, B), lead: true }, { ...row('marginalBytesPerConn', A, B), lead: true }];
     const equal = highestCommonStableStep(a.summary.capacity.steps, b.summary.capacity.steps);
     if (equal) {
       const at = `at ${equal.a.window.targetConnections?.toLocaleString('en-US')} connections`;
