@@ -1,7 +1,7 @@
 // Prints every figure of the reference write-up (data/writeups/100k-on-two-cores.md) from runs:
 // by default the reference runs shipped in data/reference; with --measure, new runs of the same
 // commands on this machine (about an hour), printed beside the shipped ones.
-// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4]
+// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4|quick]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,8 +14,8 @@ import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
 import { openDatabase, type Db } from '../collector/schema.ts';
 
 const { values } = parseArgs({ options: { measure: { type: 'boolean' }, only: { type: 'string' } } });
-if (values.only !== undefined && values.only !== '100k' && values.only !== 'pi4') {
-  console.error(`bench:reference: --only must be 100k or pi4, got "${values.only}"`);
+if (values.only !== undefined && !['100k', 'pi4', 'quick'].includes(values.only)) {
+  console.error(`bench:reference: --only must be 100k, pi4 or quick, got "${values.only}"`);
   process.exit(2);
 }
 
@@ -23,6 +23,7 @@ if (values.only !== undefined && values.only !== '100k' && values.only !== 'pi4'
 const COMMANDS = {
   '100k': ['run', '--backend', 'uws', '--scenario', 'seed-100k'],
   pi4: ['run', '--backend', 'uws,socketio', '--scenario', 'capacity', '--profile', 'pi4'],
+  quick: ['run', '--backend', 'uws,socketio', '--scenario', 'quick'],
 } as const;
 
 const MB = (b: number | null) => (b === null ? 'n/a' : `${(b / 1e6).toFixed(1)} MB`);
@@ -104,9 +105,28 @@ function printPi4(db: Db, label: string): void {
   }
 }
 
+/** The quick pair (what `npm start` runs): memory per added connection, measured directly. */
+function printQuick(db: Db, label: string): void {
+  const runs = listRuns(db).filter((r) => r.scenario === 'quick' && profileOf(r) === null);
+  const [uws, sio] = ['uws', 'socketio'].map((b) => runs.find((r) => r.backend === b));
+  console.log(`\n## Quick pair, 1,000 connections (${label})`);
+  if (!uws || !sio) return void console.log(`missing: ${[!uws && 'uws', !sio && 'socketio'].filter(Boolean).join(', ')} quick run`);
+  const [su, ss] = [getSummary(db, uws.id), getSummary(db, sio.id)];
+  for (const [run, s] of [[uws, su], [sio, ss]] as const) {
+    console.log(`${run.backend.padEnd(9)} run ${run.id}; ${s.headline}`);
+    console.log(`          idle ${MB(s.idleRssBytes)} RSS / ${MB(s.idleAnonBytes)} anonymous; steady ${MB(s.steadyRssBytes)} RSS / ${MB(s.steadyAnonBytes)} anonymous / ${MB(s.steadyPssBytes)} PSS`);
+    console.log(`          per added connection ${KB(s.addedBytesPerConn)} (anonymous), ${KB(s.addedRssBytesPerConn)} (RSS); total per connection ${KB(s.bytesPerConn)} (RSS, idle included)`);
+  }
+  const named = (name: string, v: number | null) => ({ name, value: v });
+  console.log(`per added connection  ${compare(HEADLINE.addedBytesPerConn, named('uWS', su.addedBytesPerConn), named('Socket.IO', ss.addedBytesPerConn)).phrase}`);
+  console.log(`in RSS                ${compare(HEADLINE.addedRssBytesPerConn, named('uWS', su.addedRssBytesPerConn), named('Socket.IO', ss.addedRssBytesPerConn)).phrase}`);
+  console.log(`idle included         ${compare(HEADLINE.bytesPerConn, named('uWS', su.bytesPerConn), named('Socket.IO', ss.bytesPerConn)).phrase}`);
+}
+
 function figures(db: Db, label: string): void {
-  if (values.only !== 'pi4') print100k(db, label);
-  if (values.only !== '100k') printPi4(db, label);
+  if (!values.only || values.only === '100k') print100k(db, label);
+  if (!values.only || values.only === 'pi4') printPi4(db, label);
+  if (!values.only || values.only === 'quick') printQuick(db, label);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-reference-'));
