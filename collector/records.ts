@@ -118,6 +118,16 @@ export interface ClientSample extends DeliveryCounts {
   loopDelayP99Ms?: number;
 }
 
+/** One tick's judgement (docs/METRICS.md, "Per tick"): by one shard, or summed over shards. */
+export interface TickCounts {
+  n: number;
+  scheduledMs: number;
+  expected: number;
+  delivered: number;
+  late: number;
+  missing: number;
+}
+
 /**
  * One shard's view of one tick. Every shard sends its judgement of the tick (expectedReceivers,
  * delivered, late, missing); the probes add arrival times and the latency of that tick.

@@ -2,6 +2,7 @@
 // and deliveries per tick. Ticks come every intervalMs (2 s by default), so per-second delivery
 // counts alternate between a whole broadcast and nothing; per tick, a steady run is a flat line.
 import type { ServerPoint, Timeline } from './query.ts';
+import type { TickCounts } from './records.ts';
 import { addOf, bySecond, maxOf } from './stats.ts';
 
 /** The server's processes (and samplers, one per host) summed over one second. */
@@ -38,13 +39,7 @@ export function serverPerSecond(points: readonly ServerPoint[]): ServerSecond[] 
 }
 
 /** Deliveries of one tick, summed over every shard that judged it. */
-export interface TickDelivery {
-  n: number;
-  scheduledMs: number;
-  expected: number;
-  delivered: number;
-  late: number;
-  missing: number;
+export interface TickDelivery extends TickCounts {
   /** From the probes' deliveries of this tick (null where no probe reported one). */
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;

@@ -3,7 +3,7 @@
 // duplicates and out-of-order arrivals apart. A tick is judged once per connection, a fixed
 // time after its schedule: delivered or missing, so delivered% is exact per tick.
 import { encodeHistogram, newLatencyHistogram, type Histogram } from '../../collector/histogram.ts';
-import type { DeliveryCounts } from '../../collector/records.ts';
+import type { DeliveryCounts, TickCounts } from '../../collector/records.ts';
 
 export interface ConnState {
   lastSeq: number;
@@ -39,13 +39,7 @@ export interface TickTally {
 export type IntervalCounts = DeliveryCounts;
 
 /** A shard's judgement of one tick (every shard), with the probes' arrival figures of it. */
-export interface TickJudgement {
-  n: number;
-  scheduledMs: number;
-  expected: number;
-  delivered: number;
-  late: number;
-  missing: number;
+export interface TickJudgement extends TickCounts {
   /** Probes only. */
   tally?: TickTally;
   latency?: { p50Ms: number; p99Ms: number; maxMs: number };
