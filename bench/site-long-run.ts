@@ -62,6 +62,23 @@ const perSeekMs = await page.evaluate(async (end) => {
   return (performance.now() - startedAt) / 200;
 }, seconds);
 console.log(`replay: ${perSeekMs.toFixed(1)} ms per cursor move and frame, 200 moves across the run (16.7 ms = 60 fps)`);
+// A run report's charts, from navigation to the last chart drawn (goal: under 1 s).
+const reportStart = performance.now();
+await page.goto(`http://127.0.0.1:${port}/runs/long/`);
+await page.waitForFunction(() => document.querySelectorAll('wsb-chart').length > 0 && document.querySelectorAll('wsb-chart:not([data-ready])').length === 0);
+console.log(`run report: ${await page.locator('wsb-chart').count()} charts drawn in ${(performance.now() - reportStart).toFixed(0)} ms`);
+// What each kind of page ships: its JavaScript, imports followed, gzipped (budget 100 KB).
+const { gzipSync } = await import('node:zlib');
+for (const html of ['index.html', 'runs/long/index.html', 'runs/long/replay/index.html', 'compare/index.html', 'capacity/index.html']) {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !fs.existsSync(file)) return;
+    seen.add(file);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+\.js)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
+  };
+  for (const m of fs.readFileSync(path.join(out, html), 'utf8').matchAll(/<script[^>]*src="\/([^"]+)"/g)) visit(path.join(out, m[1]!));
+  console.log(`page weight ${html.padEnd(28)} ${([...seen].reduce((n, f) => n + gzipSync(fs.readFileSync(f)).length, 0) / 1024).toFixed(1)} KB of gzipped JavaScript`);
+}
 await browser.close();
 server.close();
 fs.rmSync(dir, { recursive: true, force: true });

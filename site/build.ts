@@ -52,7 +52,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.xml': 'application/xml', '.txt': 'text/plain',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.xml': 'application/xml', '.txt': 'text/plain', '.csv': 'text/csv; charset=utf-8',
 };
 
 /** A static server for a built site, for previewing it the way any static host would serve it. */
@@ -69,7 +69,10 @@ export function serveSite(dir: string, port: number, host = '127.0.0.1', base = 
     }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      // The site's own 404 page, as static hosts serve it.
+      const notFound = path.join(root, '404.html');
+      if (fs.existsSync(notFound)) fs.createReadStream(notFound).pipe(res.writeHead(404, { 'content-type': TYPES['.html']! }));
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });

@@ -9,6 +9,8 @@ const writeups = defineCollection({
     description: z.string(),
     pubDate: z.coerce.date(),
     runs: z.array(z.string()).default([]),
+    /** Two run ids whose comparison opens the write-up (and headlines its card on the home page). */
+    verdict: z.tuple([z.string(), z.string()]).optional(),
   }),
 });
 

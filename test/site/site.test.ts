@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { compare, formatValue, HEADLINE } from '../../collector/metrics.ts';
+import { compare, formatValue, HEADLINE, SERIES_KEYS } from '../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
@@ -175,7 +175,7 @@ describe('report site', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/capacity/`);
     await page.waitForSelector('wsb-capacity[data-ready]');
-    assert.deepEqual(await page.locator('[data-testid=capacity] tbody tr td:first-child').allTextContents(), ['socketio', 'uws']);
+    assert.deepEqual(await page.locator('[data-testid=capacity] tbody tr td:first-child').allTextContents(), ['Socket.IO', 'uWS']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'capacity.png'), fullPage: true });
     await page.goto(`${url}/compare/quick-uws-vs-socketio/`);
     await page.waitForSelector('wsb-pair[data-ready]');
@@ -189,7 +189,10 @@ describe('report site', () => {
     const cell = page.locator('[data-testid=pair] tr[data-figure=addedBytesPerConn] td[data-ratio]');
     assert.equal(await cell.textContent(), expected.phrase);
     assert.equal(await cell.getAttribute('data-ratio'), expected.factor === null ? '' : String(expected.factor));
-    assert.ok((await page.getByTestId('verdicts').textContent())!.includes(expected.phrase));
+    // The verdict card opens the page with the same sentence and factor.
+    const lead = page.locator('[data-testid=verdict-card] li[data-figure=addedBytesPerConn]');
+    assert.equal((await lead.textContent())!.trim(), expected.phrase);
+    assert.equal(await lead.getAttribute('data-factor'), expected.factor === null ? '' : String(expected.factor));
     await page.close();
     // Every page's JavaScript, its imports followed, is at most 100 KB gzipped.
     const { gzipSync } = await import('node:zlib');
@@ -230,5 +233,99 @@ describe('report site', () => {
     assert.equal(dialogs, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'home-and-hostile-name.png'), fullPage: true });
     await page.close();
+  });
+
+  test('every page kind at 1366x900 and 390x844: no sideways scroll, no console error, every chart axis titled, no serious accessibility violation', async () => {
+    const d = openDatabase(db, { readonly: true });
+    const run = listRuns(d, { backend: 'socketio' })[0]!;
+    d.close();
+    const pages: [string, string, string][] = [
+      ['home', '/', 'h1'],
+      ['run', `/runs/${run.id}/`, 'wsb-chart[data-ready]'],
+      ['replay', `/runs/${run.id}/replay/?t=5`, 'wsb-replay[data-ready]'],
+      ['compare', `/compare/?runs=${run.id},${listRuns(openDatabase(db, { readonly: true }), { backend: 'uws' })[0]!.id}`, 'wsb-compare[data-ready*=","]'],
+      ['pair', '/compare/quick-uws-vs-socketio/', 'wsb-pair[data-ready]'],
+      ['capacity', '/capacity/', 'wsb-capacity[data-ready]'],
+      ['writeup', '/writeups/first-look/', 'wsb-writeup[data-ready="1"]'],
+      ['404', '/no/such/page/', 'h1'],
+    ];
+    const axe = path.resolve('node_modules/axe-core/axe.min.js');
+    for (const [width, height] of [[1366, 900], [390, 844]] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(String(e)));
+      for (const [kind, url_, ready] of pages) {
+        errors.length = 0;
+        const response = await page.goto(`${url}${url_}`);
+        assert.equal(response!.status(), kind === '404' ? 404 : 200, `${kind}: status`);
+        await page.waitForSelector(ready);
+        await page.waitForTimeout(200);
+        // The 404 page's own status is the one error a browser logs for it.
+        const real = errors.filter((e) => !(kind === '404' && /status of 404/.test(e)));
+        assert.deepEqual(real, [], `${kind} at ${width}px: console errors`);
+        const { doc, view } = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+        assert.ok(doc <= view, `${kind} at ${width}px scrolls sideways: ${doc} > ${view}`);
+        assert.equal(await page.locator('h1').count(), 1, `${kind}: one h1`);
+        const axes = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => [(c as HTMLCanvasElement).dataset.axisX ?? '', (c as HTMLCanvasElement).dataset.axisY ?? '', c.getAttribute('aria-label') ?? '']));
+        // Titled axes, and a label in words: no metric key such as "rssBytes" in it.
+        for (const [x, y, label] of axes) assert.ok(x && y && label && !SERIES_KEYS.filter((k) => /[A-Z]/.test(k)).some((k) => label.includes(k)), `${kind}: a chart without axis titles or words (${x} | ${y} | ${label})`);
+        await page.addScriptTag({ path: axe });
+        const violations = await page.evaluate(async () => {
+          const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        });
+        assert.deepEqual(violations, [], `${kind} at ${width}px: accessibility`);
+        await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-${width}.png`), fullPage: true });
+      }
+      await page.close();
+    }
+  });
+
+  test('a compare link naming unknown runs or values says so, and shows the rest', async () => {
+    const d = openDatabase(db, { readonly: true });
+    const [a, b] = listRuns(d).slice(-2).map((r) => r.id);
+    d.close();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${url}/compare/?runs=${a},no-such-run,${b}&metric=bogus&norm=sideways&from=x&vs=${b}`);
+    await page.waitForSelector('wsb-compare[data-ready*=","]');
+    const notice = (await page.locator('[data-role=notice]').textContent())!;
+    assert.match(notice, /does not hold \(no-such-run\)/);
+    assert.match(notice, /unknown metric "bogus"/);
+    assert.match(notice, /unknown norm "sideways"/);
+    assert.match(notice, /"from" is not a number/);
+    assert.equal(await page.inputValue('[data-role=metric]'), 'rssBytes');
+    assert.equal(await page.inputValue('[data-role=vs]'), b, 'the baseline chosen in the link');
+    assert.equal(await page.locator('[data-role=choices] input:checked').count(), 2);
+    // Each run against the baseline in a cell of its own, better or worse marked.
+    assert.ok((await page.locator('[data-role=figures] .vs').count()) > 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('basics: a favicon, the feed announced with absolute links when the URL is known, and each run downloadable', async () => {
+    const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    assert.match(html, /<link rel="icon" href="\/favicon\.svg"/);
+    assert.match(html, /<link rel="alternate" type="application\/rss\+xml"/);
+    assert.ok(fs.existsSync(path.join(out, 'favicon.svg')));
+    const d = openDatabase(db, { readonly: true });
+    const run = listRuns(d)[0]!;
+    const t = getTimeline(d, run.id);
+    d.close();
+    const exported = JSON.parse(fs.readFileSync(path.join(out, 'data', 'runs', `${run.id}.export.json`), 'utf8'));
+    assert.equal(exported.format, 'wsbench-run');
+    assert.equal(exported.run.id, run.id);
+    const csv = fs.readFileSync(path.join(out, 'data', 'runs', `${run.id}.csv`), 'utf8').trim().split('\n');
+    assert.match(csv[0]!, /^second,connections \(connections\),/);
+    // One row per second that has a sample, server's or clients'.
+    assert.equal(csv.length - 1, new Set([...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs)].map((ms) => elapsedSecond(ms, run.startedMs))).size);
+    // With --url, the feed's links are absolute.
+    const withUrl = tempDir('wsbench-site-url-');
+    const built = await buildSite({ db, outDir: path.join(withUrl, 'dist'), writeupsDir: writeups, quiet: true, siteUrl: 'https://bench.example/' });
+    const feed = fs.readFileSync(path.join(built, 'feed.xml'), 'utf8');
+    assert.match(feed, /<link>https:\/\/bench\.example\/writeups\/first-look\/<\/link>/);
+    assert.match(fs.readFileSync(path.join(built, 'index.html'), 'utf8'), /<link rel="alternate" type="application\/rss\+xml" title="[^"]*" href="https:\/\/bench\.example\/feed\.xml"/);
   });
 });

@@ -46,6 +46,7 @@ Examples:
     if (action === 'build') {
       const db = dbPath(values.db);
       openDatabase(db, { readonly: true }).close(); // a missing or broken database fails here, by name
+      if (!values.url) process.stderr.write('wsbench site: warning: no --url, so the feed\'s links and the Open Graph URLs are relative, which most feed readers and link previews reject; pass --url https://your.host/path/\n');
       const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url, referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
       process.stdout.write(`${dir}\n`);
       return EXIT.ok;

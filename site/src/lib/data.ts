@@ -3,6 +3,7 @@
 import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
+import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
 import type { WindowSummary } from '../../../collector/summary.ts';
@@ -32,6 +33,20 @@ const timelines = new Map<string, Timeline>();
 export function allRuns(): RunCard[] {
   cards ??= listRuns(database()).map((run) => ({ run, summary: getSummary(database(), run.id) }));
   return cards;
+}
+
+/** The run as `wsbench export` writes it: what "download this run" serves, importable elsewhere. */
+export function exportOf(id: string): RunExport {
+  return exportRun(database(), id);
+}
+
+/** The per-second series at full resolution as CSV, one column per catalogue series, units in the header. */
+export function csvOf(t: Timeline): string {
+  const series = seriesOf(t, Infinity);
+  const keys = SERIES_KEYS.filter((k) => SERIES[k]!.grid === 'second');
+  const header = ['second', ...keys.map((k) => `${k} (${SERIES[k]!.unit})`)];
+  const rows = series.t.map((second, i) => [second, ...keys.map((k) => (series[k] as (number | null)[])[i] ?? '')].join(','));
+  return [header.join(','), ...rows].join('\n') + '\n';
 }
 
 export function timelineOf(id: string): Timeline {
@@ -131,6 +146,47 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
   const seconds = downsample(perSecond, secondKeys, maxPoints);
   const tickColumns = downsample(perTick, tickKeys, maxPoints);
   return { t: seconds.t, tickT: tickColumns.t, bucketSeconds: seconds.bucket, bucketTicks: tickColumns.bucket, tickBasis: ticks.basis, ...seconds.columns, ...tickColumns.columns };
+}
+
+export interface Comparison {
+  /** URL segment: "<scenario>[-<profile>]-<a>-vs-<b>". */
+  slug: string;
+  scenario: string;
+  profile: string | null;
+  a: RunCard;
+  b: RunCard;
+}
+
+/** Backends in the order their pairs are named: the seed's two first, then by name. */
+const rank = (backend: string) => (['uws', 'socketio'].indexOf(backend) + 3) % 3;
+const backendOrder = (x: string, y: string) => rank(x) - rank(y) || x.localeCompare(y);
+
+/**
+ * The comparisons worth a page of their own: for each scenario and hardware profile, the latest
+ * run of each backend set against the latest of every other (runs under different limits are
+ * never set side by side). Newest first.
+ */
+export function comparisons(): Comparison[] {
+  const latest = new Map<string, Map<string, RunCard>>();
+  for (const card of allRuns()) {
+    if (card.run.status === 'running') continue;
+    const key = `${card.run.scenario}\u0000${profileOf(card.run) ?? ''}`;
+    const byBackend = latest.get(key) ?? new Map<string, RunCard>();
+    if (!byBackend.has(card.run.backend)) byBackend.set(card.run.backend, card); // newest first
+    latest.set(key, byBackend);
+  }
+  const out: Comparison[] = [];
+  for (const [key, byBackend] of latest) {
+    const [scenario, profile] = key.split('\u0000') as [string, string];
+    const backends = [...byBackend.keys()].sort(backendOrder);
+    for (let i = 0; i < backends.length; i++) {
+      for (let j = i + 1; j < backends.length; j++) {
+        const [a, b] = [byBackend.get(backends[i]!)!, byBackend.get(backends[j]!)!];
+        out.push({ slug: `${scenario}${profile ? `-${profile}` : ''}-${a.run.backend}-vs-${b.run.backend}`, scenario, profile: profile || null, a, b });
+      }
+    }
+  }
+  return out.sort((x, y) => Math.max(y.a.run.startedMs, y.b.run.startedMs) - Math.max(x.a.run.startedMs, x.b.run.startedMs));
 }
 
 export interface CapacityPoint {

@@ -42,6 +42,8 @@ export interface PairRow {
   label: string;
   a: string;
   b: string;
+  va: number | null;
+  vb: number | null;
   comparison: Comparison;
   /** Which windows the figures come from, when not the runs' headline windows. */
   where?: string;
@@ -52,7 +54,7 @@ export interface PairRow {
 const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string; s: object }, where?: string): PairRow => {
   const va = headlineValue(a.s as never, key);
   const vb = headlineValue(b.s as never, key);
-  return { key, label: HEADLINE[key].label, a: format(HEADLINE[key], va), b: format(HEADLINE[key], vb), comparison: compare(HEADLINE[key], { name: a.name, value: va }, { name: b.name, value: vb }), ...(where ? { where } : {}) };
+  return { key, label: HEADLINE[key].label, a: format(HEADLINE[key], va), b: format(HEADLINE[key], vb), va, vb, comparison: compare(HEADLINE[key], { name: a.name, value: va }, { name: b.name, value: vb }), ...(where ? { where } : {}) };
 };
 
 /**

@@ -1,10 +1,8 @@
 // Browser side: loads runs' JSON files and overlays one metric of several runs on one chart.
 // Used by the compare page and by charts embedded in write-ups.
-import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip } from 'chart.js';
 import { axisScale, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
-import { BACKEND_COLORS, EXTRA_COLORS } from '../consts';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+import { BACKEND_COLORS, EXTRA_COLORS, labelOf } from '../consts';
+import { bandDatasets, Chart, crosshair, DASHES, timeChartOptions, track } from './charts';
 
 const cache = new Map<string, Promise<any>>();
 
@@ -60,7 +58,17 @@ function pointsOf(d: any, metric: string, norm: 'none' | 'perConn', byConnection
     .filter((p) => p.x !== null);
 }
 
+/** A chart sizes itself to a box of its own, so it follows the window both ways. */
+function boxed(canvas: HTMLCanvasElement): void {
+  if (canvas.parentElement?.classList.contains('canvas-box')) return;
+  const box = document.createElement('div');
+  box.className = 'canvas-box';
+  canvas.replaceWith(box);
+  box.append(canvas);
+}
+
 export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, norm: 'none' | 'perConn', previous?: Chart, view: OverlayView = {}): Chart {
+  boxed(canvas);
   const def = seriesDef(metric);
   if (!def) throw new Error(`unknown metric "${metric}" (one of ${SERIES_KEYS.join(', ')})`);
   const colors = colorsFor(data);
@@ -68,30 +76,33 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
   previous?.destroy();
   const raw = data.map((d) => pointsOf(d, metric, norm, byConnections, 1));
   const axis = axisScale(norm === 'perConn' ? { ...def, label: `${def.label} per connection` } : def, Math.max(0, ...raw.flat().map((p) => Math.abs(p.y ?? 0))));
-  return new Chart(canvas, {
-    type: 'line',
-    data: {
-      datasets: data.map((d, k) => ({
-        label: `${d.run.name} (${d.run.backend})`,
-        data: raw[k]!.map((p) => ({ x: p.x, y: p.y === null ? null : p.y / axis.divisor })),
-        borderColor: colors[k],
-        pointRadius: 0,
-        borderWidth: 1.5,
-        spanGaps: true,
-      })),
-    },
-    options: {
-      animation: false,
-      parsing: false,
-      scales: {
-        x: {
-          type: 'linear',
-          title: { display: true, text: byConnections ? 'connections held' : 'seconds since the run started' },
-          ...(view.from !== null && view.from !== undefined ? { min: view.from } : {}),
-          ...(view.to !== null && view.to !== undefined ? { max: view.to } : {}),
-        },
-        y: { beginAtZero: true, title: { display: true, text: axis.title } },
+  const base = timeChartOptions() as any;
+  return track(
+    new Chart(canvas, {
+      type: 'line',
+      data: {
+        datasets: data.flatMap((d, k) => {
+          const label = `${d.run.name} (${labelOf(d.run.backend)})`;
+          const points = raw[k]!.map((p) => ({ x: p.x as number, y: p.y === null ? null : p.y / axis.divisor }));
+          // Over time, more points than pixels read as noise: a median line in a min–max band.
+          const band = byConnections ? null : bandDatasets(label, colors[k]!, points, Math.max(60, Math.floor((canvas.parentElement?.clientWidth ?? 600) / 2)));
+          return band ?? [{ label, data: points, borderColor: colors[k], backgroundColor: colors[k], borderDash: DASHES[Math.floor(k / 2) % DASHES.length], pointRadius: 0, borderWidth: 1.5, spanGaps: true }];
+        }),
       },
-    },
-  });
+      plugins: [crosshair],
+      options: {
+        ...base,
+        scales: {
+          x: {
+            type: 'linear',
+            title: { display: true, text: byConnections ? 'connections held' : 'seconds since the run started' },
+            ...(view.from !== null && view.from !== undefined ? { min: view.from } : {}),
+            ...(view.to !== null && view.to !== undefined ? { max: view.to } : {}),
+          },
+          y: { beginAtZero: true, title: { display: true, text: axis.title } },
+        },
+      },
+    }),
+    byConnections ? 'connections' : 'seconds',
+  );
 }

@@ -14,7 +14,7 @@ export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> 
       const problems = chartBlockProblems(m[1]!);
       if (problems.length) throw new Error(`${file}: chart block ${i + 1}: ${problems.join('; ')}`);
     });
-    const named = [...entry.data.runs, ...[...(entry.body ?? '').matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs)];
+    const named = [...entry.data.runs, ...(entry.data.verdict ?? []), ...[...(entry.body ?? '').matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs)];
     for (const id of named) {
       if (!known.has(id)) throw new Error(`${file}: unknown run "${id}" (not in the database this site is built from; import it with \`wsbench import\`)`);
     }

@@ -1,17 +1,23 @@
-// Each run's setup, summary and chartable timeline as a static JSON file the browser fetches.
+// Each run's setup, summary and chartable timeline as a static JSON file the browser fetches:
+// series on the seconds-since-start grid, phases and events on the same axis, events with the
+// severity they are drawn with.
 import type { APIRoute, GetStaticPaths } from 'astro';
+import { eventSeverity } from '../../../../../collector/events.ts';
+import { secondOf } from '../../../../../collector/stats.ts';
 import { allRuns, seriesOf, timelineOf } from '../../../lib/data';
 
 export const getStaticPaths: GetStaticPaths = () => allRuns().map(({ run, summary }) => ({ params: { id: run.id }, props: { summary } }));
 
 export const GET: APIRoute = ({ params, props }) => {
   const timeline = timelineOf(params.id!);
+  const zero = secondOf(timeline.run.startedMs);
+  const at = (ms: number) => Math.round((ms - zero) / 100) / 10;
   const body = {
     run: timeline.run,
     summary: props.summary,
     series: seriesOf(timeline),
-    events: timeline.events.map((e) => ({ t: Math.floor((e.tMs - timeline.run.startedMs) / 1000), kind: e.kind, message: e.message })),
-    phases: timeline.phases,
+    events: timeline.events.map((e) => ({ t: Math.floor(at(e.tMs)), kind: e.kind, message: e.message, severity: eventSeverity(e.kind, e.data) })),
+    phases: timeline.phases.map((p) => ({ name: p.name, step: p.step, targetConnections: p.targetConnections, from: at(p.startedMs), to: p.endedMs === null ? null : at(p.endedMs), verdict: p.verdict })),
   };
   return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 };
