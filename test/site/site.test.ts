@@ -119,6 +119,7 @@ describe('report site', () => {
     await page.goto(`${url}/compare/`);
     const boxes = page.locator('[data-role=choices] input');
     assert.equal(await boxes.count(), 3);
+    for (const box of await boxes.all()) await box.uncheck();
     await boxes.nth(1).check();
     await boxes.nth(2).check();
     await page.selectOption('[data-role=metric]', 'cpuPct');
@@ -280,6 +281,23 @@ describe('report site', () => {
       }
       await page.close();
     }
+  });
+
+  test('charts follow the window both ways, and the compare page opens on the newest comparison', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${url}/compare/`);
+    await page.waitForSelector('wsb-compare[data-ready*=","]');
+    assert.equal(await page.locator('[data-role=choices] input:checked').count(), 2, 'no runs in the link: the newest pair is shown');
+    const width = () => page.locator('[data-role=chart]').evaluate((c) => c.getBoundingClientRect().width);
+    const wide = await width();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const narrow = await width();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.waitForTimeout(300);
+    assert.ok(narrow < 390 && wide > 1000, `chart ${wide} px wide, then ${narrow} px`);
+    assert.equal(await width(), wide, 'and back to its first width');
+    await page.close();
   });
 
   test('a compare link naming unknown runs or values says so, and shows the rest', async () => {
