@@ -3,6 +3,8 @@
 
 export type IngestErrorCode =
   | 'bad-json'
+  | 'bad-encoding'
+  | 'too-deep'
   | 'bad-header'
   | 'bad-record'
   | 'unknown-run'
@@ -19,6 +21,8 @@ export type IngestErrorCode =
 
 const statusOf: Record<IngestErrorCode, number> = {
   'bad-json': 400,
+  'bad-encoding': 400,
+  'too-deep': 400,
   'bad-header': 400,
   'bad-record': 400,
   'unknown-run': 404,

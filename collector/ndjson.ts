@@ -26,10 +26,30 @@ export function parseBatch(text: string): Batch {
   return { header, records };
 }
 
+/** Deepest nesting a record may have: the deepest real one (a run's scenario) is 4 levels. */
+export const MAX_DEPTH = 32;
+
 function parseLine(line: string, lineNumber: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(line);
+    value = JSON.parse(line);
   } catch (err) {
     throw new IngestError('bad-json', `invalid JSON (${(err as Error).message})`, lineNumber);
   }
+  // Before anything recurses into it (validation messages, JSON.stringify in the writers): a
+  // value nested 10,000 deep would overflow their stack and answer 500, which a sender retries.
+  if (depthOver(value, MAX_DEPTH)) throw new IngestError('too-deep', `nested deeper than ${MAX_DEPTH} levels`, lineNumber);
+  return value;
+}
+
+/** Whether a parsed JSON value nests deeper than `limit`, walked without recursion. */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }

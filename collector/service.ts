@@ -47,6 +47,32 @@ export function validateServiceOptions(options: ServiceOptions): void {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, refused (400, naming the line) if any byte sequence is not UTF-8: a lenient
+ * decode would store U+FFFD in place of what the sender meant.
+ */
+export function decodeStrictly(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= body.length; i++) {
+      if (i < body.length && body[i] !== 0x0a) continue;
+      try {
+        utf8.decode(body.subarray(start, i));
+      } catch {
+        throw new IngestError('bad-encoding', 'not valid UTF-8', line);
+      }
+      line++;
+      start = i + 1;
+    }
+    throw new IngestError('bad-encoding', 'not valid UTF-8');
+  }
+}
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -63,7 +89,10 @@ export class CollectorService {
 
   constructor(db: Db, options: ServiceOptions = {}) {
     validateServiceOptions(options);
-    this.options = { ...SERVICE_DEFAULTS, ...options };
+    // An option given as undefined (an absent CLI flag) keeps its default: spread alone would
+    // erase it, and leave the service with no body or rate limit at all.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ServiceOptions;
+    this.options = { ...SERVICE_DEFAULTS, ...given };
     this.ingestor = new Ingestor(db);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
@@ -119,7 +148,7 @@ export class CollectorService {
     if (!/^application\/(x-)?ndjson\b/.test(type)) {
       throw new IngestError('bad-content-type', `content-type must be application/x-ndjson, got "${type}"`);
     }
-    const body = await this.readBody(req);
+    const body = decodeStrictly(await this.readBody(req));
     const batch = parseBatch(body);
     const result = this.ingestor.ingest(batch.header, batch.records, digestOf(body));
     this.stats.batches++;
@@ -151,7 +180,7 @@ export class CollectorService {
     bucket.tokens -= 1;
   }
 
-  private readBody(req: http.IncomingMessage): Promise<string> {
+  private readBody(req: http.IncomingMessage): Promise<Buffer> {
     const limit = this.options.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > limit) {
@@ -169,7 +198,7 @@ export class CollectorService {
         }
         chunks.push(chunk);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
   }

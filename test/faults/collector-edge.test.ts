@@ -1,0 +1,104 @@
+// The collector's edge, as a hostile client meets it: the real `wsbench collector` started with
+// its default flags refuses a huge body (even one only declared), answers a burst with 429,
+// refuses deep nesting and invalid UTF-8 with a 4xx naming the line, and stores nothing of a
+// refused batch.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { openDatabase } from '../../collector/schema.ts';
+import { runRecord, snapshot, tempDir } from '../helpers/fixtures.ts';
+
+const bin = path.resolve('bin/wsbench.js');
+let child: ChildProcess;
+let url: string;
+let db: string;
+
+before(async () => {
+  db = path.join(tempDir(), 'edge.db');
+  // No --max-body, no --max-rate: the defaults must hold.
+  child = spawn(process.execPath, [bin, 'collector', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
+  });
+});
+after(() => child?.kill('SIGKILL'));
+
+const post = (body: string | Buffer, id = 'b') =>
+  fetch(`${url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: typeof body === 'string' ? body : new Uint8Array(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any, id }));
+const line = (v: unknown) => JSON.stringify(v) + '\n';
+const tables = () => {
+  const d = openDatabase(db, { readonly: true });
+  try {
+    return snapshot(d);
+  } finally {
+    d.close();
+  }
+};
+
+test('with default flags, a body over 16 MB is refused with 413', async () => {
+  const big = line({ batch: 'big.0', run: 'big' }) + line({ ...runRecord(), notes: 'x'.repeat(60_000) }).repeat(300);
+  assert.ok(Buffer.byteLength(big) > 16 * 1024 * 1024);
+  const res = await post(big);
+  assert.equal(res.status, 413);
+  assert.equal(res.body.error.code, 'body-too-large');
+});
+
+test('a request declaring a 100 GB body is answered 413 at once, and its connection closed', async () => {
+  const port = Number(new URL(url).port);
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  socket.write('POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000000000\r\n\r\n{"batch":');
+  let reply = '';
+  socket.on('data', (d) => (reply += d));
+  const closed = await Promise.race([new Promise((r) => socket.once('close', () => r(true))), new Promise((r) => setTimeout(() => r(false), 3000))]);
+  socket.destroy();
+  assert.match(reply, /^HTTP\/1\.1 413 /);
+  assert.ok(closed, 'the connection is closed, not held');
+});
+
+test('600 batches at once from one sender: the burst beyond the default rate is answered 429 with Retry-After', async () => {
+  const results = await Promise.all(
+    Array.from({ length: 600 }, (_, i) =>
+      fetch(`${url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: line({ batch: `burst.${i}`, run: 'burst' }) + line(runRecord()) }).then((r) => [r.status, r.headers.get('retry-after')] as const),
+    ),
+  );
+  const limited = results.filter(([s]) => s === 429);
+  assert.ok(limited.length > 0, `no 429 among ${results.length}`);
+  assert.ok(limited.every(([, retry]) => retry === '1'));
+});
+
+test('a record nested 10,000 deep is refused with 400 naming its line, and nothing is stored', async () => {
+  // Written as text: JSON.stringify itself overflows the stack on such a value.
+  const deep = '{"d":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+  const before = tables();
+  for (const field of ['data', 't', 'message']) {
+    const body = line({ batch: `deep.${field}`, run: 'deep' }) + line(runRecord()) + `{"kind":"event","t":1,"source":"x","type":"warning","message":"m","${field}":${deep}}\n`;
+    const res = await post(body);
+    assert.equal(res.status, 400, JSON.stringify(res.body).slice(0, 200));
+    assert.deepEqual(res.body.error, { code: 'too-deep', message: 'line 3: nested deeper than 32 levels', line: 3 });
+  }
+  assert.equal(tables(), before);
+});
+
+test('invalid UTF-8 is refused with 400 naming its line, never stored as U+FFFD', async () => {
+  const before = tables();
+  const body = Buffer.concat([Buffer.from(line({ batch: 'utf.0', run: 'utf' }) + line(runRecord())), Buffer.from('{"kind":"event","t":1,"source":"x","type":"warning","message":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+  const res = await post(body);
+  assert.equal(res.status, 400);
+  assert.deepEqual(res.body.error, { code: 'bad-encoding', message: 'line 3: not valid UTF-8', line: 3 });
+  assert.equal(tables(), before);
+});
+
+test('after all that, a valid batch is stored', async () => {
+  await new Promise((r) => setTimeout(r, 2500)); // let the rate limit's bucket refill
+  const res = await post(line({ batch: 'ok.0', run: 'ok' }) + line(runRecord()));
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.records, 1);
+});
