@@ -44,15 +44,18 @@ export class Ingestor {
       batchPut: db.prepare('INSERT INTO batches (id, run_id, digest, records, received_ms) VALUES (?, ?, ?, ?, ?)'),
       runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
       runPut: db.prepare(`INSERT INTO runs (id, name, scenario, scenario_json, backend, backend_version, backend_build,
-        host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms)
+        host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms,
+        runner_host, runner_pid, heartbeat_ms)
         VALUES (@id, @name, @scenario, @scenario_json, @backend, @backend_version, @backend_build, @host, @cpu_model,
-        @cores, @mem_total_bytes, @os, @kernel, @node_version, @limits_json, @env_json, @status, @notes, @started_ms)`),
+        @cores, @mem_total_bytes, @os, @kernel, @node_version, @limits_json, @env_json, @status, @notes, @started_ms,
+        @runner_host, @runner_pid, @heartbeat_ms)`),
       runUpdate: db.prepare(`UPDATE runs SET
         status = coalesce(@status, status), verdict = coalesce(@verdict, verdict),
         verdict_reason = coalesce(@verdict_reason, verdict_reason), ended_ms = coalesce(@ended_ms, ended_ms),
         tls_version = coalesce(@tls_version, tls_version), tls_cipher = coalesce(@tls_cipher, tls_cipher),
         backend_version = coalesce(@backend_version, backend_version), backend_build = coalesce(@backend_build, backend_build),
-        notes = coalesce(@notes, notes), validity_json = coalesce(@validity_json, validity_json)
+        notes = coalesce(@notes, notes), validity_json = coalesce(@validity_json, validity_json),
+        heartbeat_ms = coalesce(@heartbeat_ms, heartbeat_ms)
         WHERE id = @id`),
       serverPut: db.prepare(`INSERT INTO server_samples (run_id, source, t_ms, rss_bytes, cpu_user_pct, cpu_sys_pct,
         mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published, pss_bytes, anon_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
@@ -132,6 +135,9 @@ export class Ingestor {
       status: r.status ?? 'running',
       notes: str(r.notes),
       started_ms: r.startedMs,
+      runner_host: r.runner?.host ?? null,
+      runner_pid: r.runner?.pid ?? null,
+      heartbeat_ms: r.runner ? r.startedMs : null,
     });
   }
 
@@ -195,6 +201,7 @@ export class Ingestor {
       backend_build: str(r.backendBuild),
       notes: str(r.notes),
       validity_json: r.validity === undefined ? null : JSON.stringify(r.validity),
+      heartbeat_ms: num(r.heartbeatMs),
     });
   }
 

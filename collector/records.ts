@@ -33,6 +33,8 @@ export interface RunRecord {
   startedMs: number;
   status?: RunStatus;
   notes?: string;
+  /** The process driving the run, so a later command can tell it is gone (collector/abandoned.ts). */
+  runner?: { host: string; pid: number };
 }
 
 /** Later facts about the run: negotiated TLS, status, verdict, end. */
@@ -48,6 +50,8 @@ export interface RunUpdateRecord {
   backendBuild?: string;
   notes?: string;
   validity?: Record<string, unknown>;
+  /** The runner is alive at this time (sent every few seconds while the run lasts). */
+  heartbeatMs?: number;
 }
 
 export interface ProcessSample {
@@ -210,6 +214,7 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('startedMs', 'uint', true),
     f('status', 'str', false, RUN_STATUSES),
     f('notes', 'str'),
+    f('runner', 'obj'),
   ],
   'run-update': [
     f('status', 'str', false, RUN_STATUSES),
@@ -222,6 +227,7 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('backendBuild', 'str'),
     f('notes', 'str'),
     f('validity', 'obj'),
+    f('heartbeatMs', 'uint'),
   ],
   server: [
     f('source', 'str', true),
@@ -354,6 +360,12 @@ export function validateRecord(value: unknown, line: number): IngestRecord {
     }
     if (typeof backend.name !== 'string' || backend.name === '') {
       throw new IngestError('bad-record', '"run" record: field "backend.name" must be a non-empty string', line);
+    }
+  }
+  if (kind === 'run' && obj.runner !== undefined) {
+    const runner = obj.runner as Record<string, unknown>;
+    if (typeof runner.host !== 'string' || runner.host === '' || runner.host.length > 255 || !Number.isSafeInteger(runner.pid) || (runner.pid as number) <= 0) {
+      throw new IngestError('bad-record', '"run" record: field "runner" must be {"host": a non-empty string, "pid": a positive integer}', line);
     }
   }
   if (kind === 'server' && obj.procs) {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { abandonedRuns, markAbandonedRuns } from './abandoned.ts';
 import { DatabaseError } from './errors.ts';
 
 export type Db = Database.Database;
@@ -155,7 +156,8 @@ export const migrations: readonly string[] = [
   // 3: PSS and anonymous memory beside RSS (pages shared by a server's processes counted once;
   // code pages mapped on first use left out of what a connection costs), and every shard's
   // judgement of each tick (expected, delivered, late, missing) with the probes' latency of that
-  // tick, so deliveries can be charted per tick instead of per second.
+  // tick, so deliveries can be charted per tick instead of per second; and the runner's host, pid
+  // and heartbeat, so a run whose runner died is not left "running" forever.
   `
   ALTER TABLE server_samples ADD COLUMN pss_bytes INTEGER;
   ALTER TABLE server_samples ADD COLUMN anon_bytes INTEGER;
@@ -167,6 +169,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE ticks ADD COLUMN lat_p50_ms REAL;
   ALTER TABLE ticks ADD COLUMN lat_p99_ms REAL;
   ALTER TABLE ticks ADD COLUMN lat_max_ms REAL;
+  ALTER TABLE runs ADD COLUMN runner_host TEXT;
+  ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
+  ALTER TABLE runs ADD COLUMN heartbeat_ms INTEGER;
   `,
 ];
 
@@ -203,6 +208,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, file, readonly, options.upTo ?? SCHEMA_VERSION);
+    if ((options.upTo ?? SCHEMA_VERSION) === SCHEMA_VERSION) reapAbandoned(db, file, readonly);
     return db;
   } catch (err) {
     db.close();
@@ -212,6 +218,30 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       throw new DatabaseError('not-a-database', `${file}: not a SQLite database (${message})`);
     }
     throw new DatabaseError('migration-failed', `${file}: ${message}`);
+  }
+}
+
+/**
+ * Every command that opens a database first marks the runs whose runner is gone as aborted
+ * (collector/abandoned.ts). A read-only open does it through a short writable handle, and gives
+ * up quietly where the file cannot be written: reading must still work.
+ */
+function reapAbandoned(db: Db, file: string, readonly: boolean): void {
+  if (!readonly) {
+    markAbandonedRuns(db);
+    return;
+  }
+  if (file === ':memory:' || abandonedRuns(db).length === 0) return;
+  try {
+    const writable = new Database(file, { fileMustExist: true });
+    try {
+      writable.pragma('busy_timeout = 5000');
+      markAbandonedRuns(writable);
+    } finally {
+      writable.close();
+    }
+  } catch {
+    // A read-only file or directory: the runs stay as they are.
   }
 }
 

@@ -40,6 +40,7 @@ export class RunMonitor {
   /** Starts summing a new window; records outside it are still watched, not summed. */
   setWindow(window: Window): void {
     this.window = window;
+    this.silentInWindow.clear();
     this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
     this.hists = [];
     this.rss = [];
@@ -129,6 +130,25 @@ export class RunMonitor {
   /** Shards whose event loop has not managed to send a sample for `silentMs`. */
   silentShards(nowMs: number, silentMs = 3000): string[] {
     return [...this.lastSampleAt].filter(([, at]) => nowMs - at > silentMs).map(([source, at]) => `${source} sent no sample for ${Math.round((nowMs - at) / 1000)} s`);
+  }
+
+  /** Shards found silent while a window was held, each once: they make the window client-bound. */
+  readonly silentInWindow = new Map<string, string>();
+
+  /**
+   * Called every second while a window is held: a shard that stops reporting (stopped, starved,
+   * swapped out) for `silentMs` is caught while it is silent, not only if it still is when the
+   * window ends. Returns the shards newly found silent.
+   */
+  watchSilence(nowMs: number, silentMs = 3000): string[] {
+    const found: string[] = [];
+    for (const [source, at] of this.lastSampleAt) {
+      if (nowMs - at <= silentMs || this.silentInWindow.has(source)) continue;
+      const message = `${source} sent no sample for ${Math.round((nowMs - at) / 1000)} s`;
+      this.silentInWindow.set(source, message);
+      found.push(message);
+    }
+    return found;
   }
 
   /**

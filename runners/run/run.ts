@@ -162,8 +162,12 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     env: { ...describeHost(request.limits), ...remote.env() },
     startedMs,
     status: 'running',
+    // Who drives the run, and a heartbeat below: a later command can tell this runner is gone.
+    runner: { host: os.hostname(), pid: process.pid },
     ...(request.notes ? { notes: request.notes } : {}),
   });
+  const heartbeat = setInterval(() => push({ kind: 'run-update', heartbeatMs: Date.now() }), 5000);
+  heartbeat.unref();
 
   let seq = 0;
   const phase = (p: Omit<PhaseRecord, 'kind' | 'seq'>, reuse?: number): number => {
@@ -312,6 +316,9 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       const holdSeq = phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
       while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && Date.now() < window.toMs + 1500) {
         await sleep(1000, hooks.signal);
+        // A shard silent for 3 s at any moment of the window: the load generator, not the
+        // server, was the limit then (docs/METRICS.md, "Client-bound").
+        for (const message of monitor.watchSilence(Date.now())) event('client-saturated', message);
         hooks.progress(holdLine(request.backend, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
       }
       const aborted = hooks.signal.aborted || harnessFailures.length > 0;
@@ -325,9 +332,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
         event('cpu-throttling', `${stepName}${scenario.steps ? ` ${i}` : ''} at ${target} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${periods ? ((throttled / periods) * 100).toFixed(1) : '0'}%), ${(ms / 1000).toFixed(1)} s in all`, { connections: target, periods, throttled, throttledMs: ms });
       }
       lastWindow = monitor.windowFigures();
-      const silent = monitor.silentShards(Date.now());
-      for (const message of silent) event('client-saturated', message);
-      const boundBy = [...monitor.saturatedWithin(window), ...silent];
+      for (const message of monitor.watchSilence(Date.now())) event('client-saturated', message);
+      const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentInWindow.values()];
       clientBound.push(...boundBy);
       const { verdict, reason } = judge({
         targetConnections: target,
@@ -351,6 +357,7 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     harnessFailures.push((err as Error).message);
     event('error', (err as Error).message);
   } finally {
+    clearInterval(heartbeat);
     sampler?.stop();
     if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
     await fleet?.stop();

@@ -10,48 +10,10 @@ import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { tickSeries } from '../../collector/series.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
+import { peek, startRun, until } from '../helpers/run-process.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const SHORT = ['--connections', '60', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1'];
-
-function startRun(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdout.on('data', (d) => (stdout += d));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exit, output: () => ({ stdout, stderr }) };
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Reads the run's database while the run writes it (WAL lets a reader in). */
-function peek<T>(db: string, read: (d: ReturnType<typeof openDatabase>) => T | undefined): T | undefined {
-  if (!fs.existsSync(db)) return undefined;
-  let d: ReturnType<typeof openDatabase>;
-  try {
-    // The run may have created the file but not yet its schema: not readable yet, ask again.
-    d = openDatabase(db, { readonly: true });
-  } catch {
-    return undefined;
-  }
-  try {
-    return read(d);
-  } catch {
-    return undefined;
-  } finally {
-    d.close();
-  }
-}
 
 test('a short real run of each backend lands with server, client and probe samples, verdict and cipher', async () => {
   const db = path.join(tempDir(), 'runs.db');
