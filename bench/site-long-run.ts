@@ -10,7 +10,7 @@ import { encodeHistogram, newLatencyHistogram } from '../collector/histogram.ts'
 import { Ingestor } from '../collector/ingest.ts';
 import type { IngestRecord } from '../collector/records.ts';
 import { openDatabase } from '../collector/schema.ts';
-import { buildSite, serveSite } from '../site/build.ts';
+import { buildSite, pageJavaScriptBytes, serveSite } from '../site/build.ts';
 
 const { values } = parseArgs({ options: { hours: { type: 'string', default: '10' } } });
 const seconds = Math.round(Number(values.hours) * 3600);
@@ -68,16 +68,8 @@ await page.goto(`http://127.0.0.1:${port}/runs/long/`);
 await page.waitForFunction(() => document.querySelectorAll('wsb-chart').length > 0 && document.querySelectorAll('wsb-chart:not([data-ready])').length === 0);
 console.log(`run report: ${await page.locator('wsb-chart').count()} charts drawn in ${(performance.now() - reportStart).toFixed(0)} ms`);
 // What each kind of page ships: its JavaScript, imports followed, gzipped (budget 100 KB).
-const { gzipSync } = await import('node:zlib');
 for (const html of ['index.html', 'runs/long/index.html', 'runs/long/replay/index.html', 'compare/index.html', 'capacity/index.html']) {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file) || !fs.existsSync(file)) return;
-    seen.add(file);
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+\.js)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
-  };
-  for (const m of fs.readFileSync(path.join(out, html), 'utf8').matchAll(/<script[^>]*src="\/([^"]+)"/g)) visit(path.join(out, m[1]!));
-  console.log(`page weight ${html.padEnd(28)} ${([...seen].reduce((n, f) => n + gzipSync(fs.readFileSync(f)).length, 0) / 1024).toFixed(1)} KB of gzipped JavaScript`);
+  console.log(`page weight ${html.padEnd(28)} ${(pageJavaScriptBytes(out, html) / 1024).toFixed(1)} KB of gzipped JavaScript`);
 }
 await browser.close();
 server.close();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { importReferenceRuns } from '../collector/reference.ts';
 import { openDatabase } from '../collector/schema.ts';
 
@@ -48,6 +49,21 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   fs.rmSync(path.join(outDir, 'chunks'), { recursive: true, force: true });
   for (const file of fs.readdirSync(outDir)) if (/^manifest_.*\.mjs$/.test(file)) fs.rmSync(path.join(outDir, file));
   return outDir;
+}
+
+/**
+ * The JavaScript a built page ships, its imports followed, gzipped: the page-weight budget that
+ * the tests hold and `npm run bench:site` prints.
+ */
+export function pageJavaScriptBytes(outDir: string, htmlFile: string): number {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !fs.existsSync(file)) return;
+    seen.add(file);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+\.js)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
+  };
+  for (const m of fs.readFileSync(path.join(outDir, htmlFile), 'utf8').matchAll(/<script[^>]*src="\/([^"]+)"/g)) visit(path.join(outDir, m[1]!));
+  return [...seen].reduce((n, f) => n + gzipSync(fs.readFileSync(f)).length, 0);
 }
 
 const TYPES: Record<string, string> = {

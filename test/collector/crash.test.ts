@@ -1,31 +1,15 @@
 // The collector killed with SIGKILL mid-stream: every acknowledged batch survives, and what the
 // sender buffered while it was down arrives once it is back, with nothing stored twice.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { openDatabase } from '../../collector/schema.ts';
 import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import { startCollectorCli } from '../helpers/cli.ts';
 import { clientSample, runRecord, T0, tempDir } from '../helpers/fixtures.ts';
 
-const bin = path.resolve('bin/wsbench.js');
-
-async function startCollector(db: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'collector', '--db', db, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
+const startCollector = startCollectorCli;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,30 +3,21 @@
 // refuses deep nesting and invalid UTF-8 with a 4xx naming the line, and stores nothing of a
 // refused batch.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openDatabase } from '../../collector/schema.ts';
+import { startCollectorCli } from '../helpers/cli.ts';
 import { runRecord, snapshot, tempDir } from '../helpers/fixtures.ts';
 
-const bin = path.resolve('bin/wsbench.js');
 let child: ChildProcess;
 let url: string;
 let db: string;
 
 before(async () => {
   db = path.join(tempDir(), 'edge.db');
-  // No --max-body, no --max-rate: the defaults must hold.
-  child = spawn(process.execPath, [bin, 'collector', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
-  });
+  ({ child, url } = await startCollectorCli(db));
 });
 after(() => child?.kill('SIGKILL'));
 

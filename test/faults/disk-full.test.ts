@@ -2,16 +2,16 @@
 // collector answers 5xx without corrupting the database, the sender keeps what it could not
 // deliver, and once space returns every sample arrives, each exactly once.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../collector/schema.ts';
 import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import { startCollectorCli } from '../helpers/cli.ts';
 import { clientSample, runRecord, T0, tempDir } from '../helpers/fixtures.ts';
 
-const bin = path.resolve('bin/wsbench.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function mountTmpfs(dir: string, size: string): string | null {
@@ -32,17 +32,8 @@ test('disk full under the database: 5xx, no corruption, the sender buffers, noth
   const filler = path.join(dir, 'filler');
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, [bin, 'collector', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-      });
-      child!.once('exit', (code) => reject(new Error(`collector exited ${code}: ${stderr}`)));
-    });
+    let url: string;
+    ({ child, url } = await startCollectorCli(db));
     const statuses: number[] = [];
     const transport = new HttpTransport(url, { timeoutMs: 2000 });
     const sender = new BatchSender({ transport, run: 'full', flushIntervalMs: 20, maxBatchRecords: 50 });

@@ -4,31 +4,23 @@
 // duplicate. A fixed seed and case count in CI; WSBENCH_FUZZ_RUNS=N for more, WSBENCH_FUZZ_SEED to
 // replay a failure.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { openDatabase } from '../../collector/schema.ts';
+import { startCollectorCli } from '../helpers/cli.ts';
 import { clientSample, runRecord, serverSample, snapshot, T0, tempDir } from '../helpers/fixtures.ts';
 
 const RUNS = Number(process.env.WSBENCH_FUZZ_RUNS ?? 120);
 const SEED = Number(process.env.WSBENCH_FUZZ_SEED ?? 20261128);
-const bin = path.resolve('bin/wsbench.js');
 let child: ChildProcess;
 let url: string;
 let db: string;
 
 before(async () => {
   db = path.join(tempDir(), 'fuzz.db');
-  child = spawn(process.execPath, [bin, 'collector', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
-  });
+  ({ child, url } = await startCollectorCli(db));
   // The run every generated batch writes to.
   const res = await send(Buffer.from(line({ batch: 'seed.0', run: 'fuzz' }) + line(runRecord())));
   assert.equal(res.status, 200);

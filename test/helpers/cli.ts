@@ -1,5 +1,5 @@
 // Runs the real `wsbench` command in a child process and collects what it printed.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const BIN = path.resolve('bin/wsbench.js');
@@ -27,4 +27,20 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `wsbench collector --db DB --port PORT` in a child process, once it prints the URL it serves. */
+export async function startCollectorCli(db: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`collector exited ${code}: ${stderr}`)));
+  });
+  return { child, url };
 }

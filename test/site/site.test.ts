@@ -12,7 +12,7 @@ import { compare, formatValue, HEADLINE, SERIES_KEYS } from '../../collector/met
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
-import { buildSite, serveSite } from '../../site/build.ts';
+import { buildSite, pageJavaScriptBytes, serveSite } from '../../site/build.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
@@ -196,17 +196,9 @@ describe('report site', () => {
     assert.equal(await lead.getAttribute('data-factor'), expected.factor === null ? '' : String(expected.factor));
     await page.close();
     // Every page's JavaScript, its imports followed, is at most 100 KB gzipped.
-    const { gzipSync } = await import('node:zlib');
     const pages = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.html'));
     for (const html of pages) {
-      const seen = new Set<string>();
-      const visit = (file: string) => {
-        if (seen.has(file) || !fs.existsSync(file)) return;
-        seen.add(file);
-        for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+\.js)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
-      };
-      for (const m of fs.readFileSync(path.join(out, html), 'utf8').matchAll(/<script[^>]*src="\/([^"]+)"/g)) visit(path.join(out, m[1]!));
-      const bytes = [...seen].reduce((n, f) => n + gzipSync(fs.readFileSync(f)).length, 0);
+      const bytes = pageJavaScriptBytes(out, html);
       assert.ok(bytes <= 100 * 1024, `${html}: ${bytes} bytes of gzipped JavaScript`);
       if (/^runs\/[^/]+\/index\.html$/.test(html)) assert.ok(bytes > 10_000, `${html}: its chart.js was not found (${bytes} bytes)`);
     }
