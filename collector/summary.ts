@@ -183,8 +183,7 @@ export function summarizeWindow(
 }
 
 /** One summary per hold phase or capacity step that ended, in order. */
-export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[] = [], perSecond = serverPerSecond(t.server)): WindowSummary[] {
-  const idle = idleMemory(t, perSecond);
+export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[] = [], perSecond = serverPerSecond(t.server), idle = idleMemory(t, perSecond)): WindowSummary[] {
   return t.phases
     .filter((p) => isWindowPhase(p) && p.endedMs !== null)
     .map((p) =>
@@ -269,7 +268,7 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
   let capacity: CapacityHeadline | null = null;
   let headlineWindow: WindowSummary;
   if (isCapacity) {
-    capacity = capacityHeadline(heldWindows(t, histograms, perSecond), intervalMs);
+    capacity = capacityHeadline(heldWindows(t, histograms, perSecond, idle), intervalMs);
     headlineWindow = capacity.stable ?? capacity.steps[0] ?? wholeRun();
   } else {
     const holds = t.phases.filter(isWindowPhase);

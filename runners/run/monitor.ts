@@ -127,11 +127,6 @@ export class RunMonitor {
     return undefined;
   }
 
-  /** Shards whose event loop has not managed to send a sample for `silentMs`. */
-  silentShards(nowMs: number, silentMs = 3000): string[] {
-    return [...this.lastSampleAt].filter(([, at]) => nowMs - at > silentMs).map(([source, at]) => `${source} sent no sample for ${Math.round((nowMs - at) / 1000)} s`);
-  }
-
   /** Shards found silent while a window was held, each once: they make the window client-bound. */
   readonly silentInWindow = new Map<string, string>();
 
