@@ -1,13 +1,14 @@
 // Faults injected into a live run, each with what must hold afterwards: the server stopped for
 // three intervals is the server's failure; a load-generator shard stopped is the load
 // generator's (client-bound), never blamed on the server; a runner killed with SIGKILL leaves
-// nothing running, and the next command marks its run aborted.
+// nothing running, and the next command marks its run aborted; a server that accepts TLS and
+// never answers the upgrade is named in the run's errors, and the run ends by itself.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ABANDONED_REASON } from '../../collector/abandoned.ts';
-import { getSummary, listRuns } from '../../collector/query.ts';
+import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
@@ -83,4 +84,25 @@ test('the runner killed with SIGKILL: its server and clients exit, and the next 
   assert.equal(r.verdict, 'aborted');
   assert.equal(r.verdictReason, ABANDONED_REASON);
   assert.ok(r.endedMs >= r.startedMs);
+});
+
+test('a backend that accepts TLS and never answers the upgrade: named in the run\'s errors, and the run ends by itself', async () => {
+  const db = path.join(tempDir(), 'stall.db');
+  const started = Date.now();
+  const res = await runCli(['run', '--backend', 'stall', '--connections', '20', '--rate', '100', '--hold', '2', '--interval-ms', '500', '--workers', '1', '--db', db], {
+    timeoutMs: 120_000,
+    env: { WSBENCH_EXTRA_BACKENDS: path.resolve('test/helpers/stall-backend.ts') },
+  });
+  assert.equal(res.code, 3, res.stderr);
+  assert.ok(Date.now() - started < 90_000, 'the run ended by itself');
+  const d = openDatabase(db, { readonly: true });
+  const [r] = listRuns(d);
+  const events = getTimeline(d, r!.id).events;
+  d.close();
+  assert.equal(r!.tlsVersion, 'TLSv1.3', 'the TLS handshake itself succeeded');
+  assert.equal(r!.verdict, 'unstable');
+  assert.match(r!.verdictReason!, /held 0 of 20 connections/);
+  const errors = events.filter((e) => e.kind === 'connect-error').map((e) => e.message);
+  assert.ok(errors.some((m) => /no answer to the WebSocket upgrade within 30 s/.test(m)), `bulk shard errors: ${errors.join(' | ')}`);
+  assert.ok(events.some((e) => e.kind === 'warning' && /ramp stopped at 0 of 20/.test(e.message)));
 });

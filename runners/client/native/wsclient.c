@@ -517,6 +517,18 @@ static void judge_due(double now) {
   }
 }
 
+// A server that accepts the connection and never finishes the handshake (no TLS, or no answer
+// to the upgrade) would hold a connection in flight for ever and stall the ramp: give up after
+// this long and say at which stage, as the TypeScript client does.
+#define HANDSHAKE_TIMEOUT_MS 30000
+static void expire_handshakes(double now) {
+  for (long i = 0; i < n_conns; i++) {
+    conn *k = conns[i];
+    if (k->state == OPEN || k->state == DEAD || now - k->started_ms < HANDSHAKE_TIMEOUT_MS) continue;
+    kill_conn(k, k->state == TCP_CONNECTING ? "no TCP connection within 30 s" : k->state == TLS_HANDSHAKE ? "no TLS handshake within 30 s" : "no answer to the WebSocket upgrade within 30 s (TLS was done)");
+  }
+}
+
 static void handle_ipc_line(char *line) {
   if (strstr(line, "\"type\":\"start\"")) {
     json_str(line, "source", source, sizeof source);
@@ -582,7 +594,11 @@ int main(void) {
       while (budget >= 1 && started < target && in_flight < max_in_flight) { start_conn(); budget--; }
       while (now >= t0_ms + next_n * interval_ms) { schedule_tick(next_n, t0_ms + next_n * interval_ms); next_n++; }
       judge_due(now);
-      if (now >= next_report) { report(); next_report = (double)((int64_t)(now / 1000) + 1) * 1000 + 5; }
+      if (now >= next_report) {
+        report();
+        next_report = (double)((int64_t)(now / 1000) + 1) * 1000 + 5;
+        expire_handshakes(now);
+      }
     }
     double wake = now + 10;
     if (running) {

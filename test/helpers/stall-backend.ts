@@ -1,0 +1,41 @@
+// A misbehaving backend for fault tests, loaded into a real run through WSBENCH_EXTRA_BACKENDS:
+// it completes the TLS 1.3 handshake and then never answers the WebSocket upgrade.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import type { Backend, BackendInfo, BackendName, RunningBackend } from '../../runners/backends/types.ts';
+
+const info: BackendInfo = { name: 'stall' as BackendName, version: 'test', build: 'accepts TLS 1.3, never answers the WebSocket upgrade' };
+
+const stallBackend: Backend = {
+  name: 'stall' as BackendName,
+  describe: () => info,
+  async start(options): Promise<RunningBackend> {
+    const sockets = new Set<tls.TLSSocket>();
+    const server = tls.createServer({ cert: fs.readFileSync(options.certFile), key: fs.readFileSync(options.keyFile), minVersion: 'TLSv1.3' }, (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.resume(); // reads the upgrade request, and says nothing
+    });
+    await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+    const port = (server.address() as AddressInfo).port;
+    let stopped = false;
+    return {
+      info,
+      url: `wss://${options.host}:${port}`,
+      port,
+      status: async () => ({ backend: info, processes: [], workers: [], total: { connections: sockets.size, published: 0, backpressureBytes: 0 } }),
+      pids: () => [],
+      onExit: () => undefined,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  },
+};
+
+export default stallBackend;
