@@ -53,7 +53,9 @@ const ECDSA_WITH_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 export function selfSignedCertificate(commonName = 'wsbench'): { certPem: string; keyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive INTEGER
+  // A positive INTEGER whose first byte is not zero: DER forbids a leading zero byte before a
+  // byte below 0x80, and OpenSSL 3 refuses such a certificate ("illegal padding").
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const name = seq(set(seq(oid('2.5.4.3'), utf8(commonName))));
   const now = Date.now();
   const altNames = seq(
