@@ -68,7 +68,7 @@ describe('report site', () => {
     assert.equal(await figure('deliveredPct'), `${summary.deliveredPct!.toFixed(3)}%`);
     assert.equal(await figure('missing'), String(summary.missing));
     const p99 = summary.latency.p99Ms!;
-    assert.equal(await figure('latencyP99Ms'), p99 >= 1000 ? `${(p99 / 1000).toFixed(2)} s` : `${p99.toFixed(p99 < 10 ? 2 : 0)} ms`);
+    assert.equal(await figure('latencyP99Ms'), formatValue('ms', p99));
     // Memory per added connection: the run sampled its idle server, so the figure is there.
     assert.ok(summary.idle && summary.addedBytesPerConn !== null, 'the run recorded idle memory');
     assert.equal(await figure('addedBytesPerConn'), formatValue('bytes', summary.addedBytesPerConn));
