@@ -99,7 +99,8 @@ export function seriesDef(key: string): SeriesDef | undefined {
 // ---- formatting: every number with its unit, in human scale -----------------------------------
 
 const fixed = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const sig = (x: number) => fixed(x, Math.abs(x) < 10 ? 2 : Math.abs(x) < 100 ? 1 : 1);
+/** Two decimals below 10, one above: 4.24 KB, 52.3 KB, 763.6 MB. */
+const sig = (x: number) => fixed(x, Math.abs(x) < 10 ? 2 : 1);
 
 export function formatBytes(v: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -209,13 +210,15 @@ export function compare(metric: MetricDef, a: { name: string; value: number | nu
     if (va === vb) return { winner: null, factor: null, phrase: `${a.name} and ${b.name} ${metric.verb} the same: ${format(metric, va)}` };
     const aBetter = metric.better === null ? null : metric.better === 'higher' ? va > vb : va < vb;
     const [w, l, vw, vl] = aBetter === false ? [b.name, a.name, vb, va] : [a.name, b.name, va, vb];
-    return { winner: aBetter === null ? null : w, factor: null, phrase: `${w} ${metric.verb} ${format(metric, vw)} ${metric.noun === 'messages delivered' ? '' : `${metric.noun} `}against ${format(metric, vl)} for ${l}`.replace('  ', ' ') };
+    // A percentage reads by itself ("delivered 100.000%"); a count needs its noun ("had 3 missing messages").
+    const noun = metric.unit === 'percent' ? '' : ` ${metric.noun}`;
+    return { winner: aBetter === null ? null : w, factor: null, phrase: `${w} ${metric.verb} ${format(metric, vw)}${noun} against ${format(metric, vl)} for ${l}` };
   }
   if (va <= 0 || vb <= 0) {
     return { winner: null, factor: null, phrase: `${metric.label}: ${a.name} ${format(metric, va)}, ${b.name} ${format(metric, vb)} (no ratio of values ≤ 0)` };
   }
   const factor = Math.max(va, vb) / Math.min(va, vb);
-  const x = `${fixed(factor, factor < 10 ? 1 : 1)}x`;
+  const x = `${fixed(factor, 1)}x`;
   if (va === vb) return { winner: null, factor, phrase: `${a.name} and ${b.name} ${metric.verb} the same ${metric.noun}: ${format(metric, va)}` };
   if (factor < EVEN) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (${x} apart)` };
   if (metric.better === null) {
