@@ -111,11 +111,17 @@ export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTa
           proxy,
           [
             "import net from 'node:net';",
+            "import { performance } from 'node:perf_hooks';",
             'const [host, port, ms] = process.argv.slice(2);',
             'const s = net.connect(Number(port), host);',
-            'process.stdin.on("data", (b) => setTimeout(() => s.write(b), Number(ms)));',
-            'process.stdin.on("end", () => setTimeout(() => s.end(), Number(ms)));',
-            's.on("data", (b) => setTimeout(() => process.stdout.write(b), Number(ms)));',
+            // One queue per direction, in order; each chunk leaves once its full delay has passed by
+            // the monotonic clock (setTimeout alone can fire a fraction of a millisecond early).
+            'const queue = () => { const q = []; let timer = null; const drain = () => { timer = null; while (q.length && q[0].due <= performance.now()) q.shift().f(); if (q.length) timer = setTimeout(drain, Math.max(1, Math.ceil(q[0].due - performance.now()))); }; return (f) => { q.push({ due: performance.now() + Number(ms), f }); if (!timer) timer = setTimeout(drain, Number(ms)); }; };',
+            'const up = queue();',
+            'const down = queue();',
+            'process.stdin.on("data", (b) => up(() => s.write(b)));',
+            'process.stdin.on("end", () => up(() => s.end()));',
+            's.on("data", (b) => down(() => process.stdout.write(b)));',
             's.on("close", () => process.exit(0));',
           ].join('\n'),
         );
