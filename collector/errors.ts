@@ -1,5 +1,7 @@
 // Error values of the collector: one class per domain, each with a stable `code` that tests and
 // the CLI read, and (for ingestion) the HTTP status the service answers with.
+import { CodedError } from '../common/errors.ts';
+
 
 export type IngestErrorCode =
   | 'bad-json'
@@ -39,16 +41,13 @@ const statusOf: Record<IngestErrorCode, number> = {
 };
 
 /** A batch (or request) the collector refuses; nothing of it was written. */
-export class IngestError extends Error {
-  readonly code: IngestErrorCode;
+export class IngestError extends CodedError<IngestErrorCode> {
   readonly status: number;
   /** 1-based NDJSON line the problem is on, when there is one. */
   readonly line: number | undefined;
 
   constructor(code: IngestErrorCode, message: string, line?: number) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
-    this.name = 'IngestError';
-    this.code = code;
+    super(code, line === undefined ? message : `line ${line}: ${message}`);
     this.status = statusOf[code];
     this.line = line;
   }
@@ -63,26 +62,5 @@ export type DatabaseErrorCode =
   | 'bad-export'
   | 'import-conflict';
 
-/** An error with a stable `code` that tests and the CLI read; one subclass per domain. */
-export class CodedError<Code extends string> extends Error {
-  readonly code: Code;
-
-  constructor(code: Code, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
 /** A database that cannot be opened, read or merged into as asked. */
 export class DatabaseError extends CodedError<DatabaseErrorCode> {}
-
-/** A bad flag, option or scenario value; the message names the option. */
-export class ConfigError extends Error {
-  readonly code = 'bad-option';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}

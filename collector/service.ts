@@ -4,7 +4,8 @@
 import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, IngestError } from './errors.ts';
+import { IngestError } from './errors.ts';
+import { ConfigError } from '../common/errors.ts';
 import { Ingestor, digestOf } from './ingest.ts';
 import { parseBatch } from './ndjson.ts';
 import type { Db } from './schema.ts';

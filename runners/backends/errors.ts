@@ -1,5 +1,5 @@
 // Errors of the backends under test, with a stable code the CLI and tests read.
-import { CodedError } from '../../collector/errors.ts';
+import { CodedError } from '../../common/errors.ts';
 
 export type BackendErrorCode = 'unavailable' | 'start-failed' | 'port-in-use' | 'crashed' | 'timeout' | 'target';
 

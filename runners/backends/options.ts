@@ -1,6 +1,6 @@
 // Defaults and validation of the options every backend is started with.
 import os from 'node:os';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 import { resolveTls } from './tls.ts';
 import type { ServeOptions } from './types.ts';
 

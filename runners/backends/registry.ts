@@ -2,7 +2,7 @@
 // at start-up rather than halfway through a run.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 import { socketioBackend } from './socketio.ts';
 import type { Backend, BackendName } from './types.ts';
 import { uwsBackend } from './uws.ts';

@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 
 export interface TlsFiles {
   certFile: string;

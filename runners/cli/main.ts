@@ -1,7 +1,8 @@
 // The `wsbench` command: parses the subcommand, dispatches, and turns errors into one clear line
 // on stderr with an exit code (2 for bad usage, 1 for anything else).
 import { readFileSync } from 'node:fs';
-import { ConfigError, DatabaseError, IngestError } from '../../collector/errors.ts';
+import { DatabaseError, IngestError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 import { BackendError } from '../backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { collectorCommand } from './commands/collector.ts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, 'native', 'wsclient.c');

@@ -1,7 +1,7 @@
 // A host reached with the system's own `ssh`, so the user's keys, agent and ~/.ssh/config apply
 // as they do everywhere else. BatchMode: a run never stops in the middle for a password prompt.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 import { BackendError } from '../backends/errors.ts';
 
 export interface SshTarget {

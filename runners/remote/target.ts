@@ -2,7 +2,7 @@
 // it is and allows, check that against the plan, pick the uWS build that fits, then copy the
 // bundle. Nothing is started on the target here.
 import dns from 'node:dns/promises';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 import type { BackendName } from '../backends/types.ts';
 import { autoWorkers } from '../run/environment.ts';
 import { buildRemoteBundle, shipBundle, type RemoteBundle } from './bundle.ts';

@@ -3,7 +3,7 @@
 // placed before they start serving, so a cluster's workers inherit the cgroup from their primary.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 
 export interface ResourceLimits {
   memoryBytes?: number;

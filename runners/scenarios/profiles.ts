@@ -1,6 +1,6 @@
 // Hardware profiles a run can impose on the server under test on this machine. A profile is
 // recorded with the run and never makes it a result of the hardware it imitates.
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 
 export interface Profile {
   name: string;

@@ -1,7 +1,7 @@
 // Named scenarios as plain data, and the one validation every scenario goes through, whether it
 // comes from a preset, flags or a scenario file: problems are named by key.
 import fs from 'node:fs';
-import { ConfigError } from '../../collector/errors.ts';
+import { ConfigError } from '../../common/errors.ts';
 
 export interface Scenario {
   name: string;

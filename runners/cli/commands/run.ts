@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
-import { ConfigError } from '../../../collector/errors.ts';
+import { ConfigError } from '../../../common/errors.ts';
 import { CollectorService } from '../../../collector/service.ts';
 import { Ingestor } from '../../../collector/ingest.ts';
 import type { Verdict } from '../../../collector/records.ts';

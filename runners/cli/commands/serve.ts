@@ -4,7 +4,7 @@ import { BackendError } from '../../backends/errors.ts';
 import { resolveServeOptions, SERVE_DEFAULTS } from '../../backends/options.ts';
 import { getBackend } from '../../backends/registry.ts';
 import type { ProcessExit } from '../../backends/types.ts';
-import { ConfigError } from '../../../collector/errors.ts';
+import { ConfigError } from '../../../common/errors.ts';
 import { numberFlag, parse } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
 

@@ -1,5 +1,5 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
-import { ConfigError } from '../../../collector/errors.ts';
+import { ConfigError } from '../../../common/errors.ts';
 import { format, HEADLINE, headlineValue, type HeadlineKey } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';

@@ -1,6 +1,6 @@
 // `wsbench site build|preview`: the static report site from a database.
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../../../collector/errors.ts';
+import { ConfigError } from '../../../common/errors.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { REFERENCE_DIR } from '../../../collector/reference.ts';
 import { buildSite, serveSite } from '../../../site/build.ts';

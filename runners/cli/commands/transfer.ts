@@ -1,6 +1,6 @@
 // `wsbench export RUN` and `wsbench import FILE`: hand a run to someone else, losslessly.
 import fs from 'node:fs';
-import { ConfigError } from '../../../collector/errors.ts';
+import { ConfigError } from '../../../common/errors.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { exportRun, importRun, parseExport, serializeExport } from '../../../collector/transfer.ts';
 import { dbOption, parse } from '../args.ts';
