@@ -3,8 +3,7 @@
 // Usage: npm run bench:client -- [--connections 2000] [--interval-ms 500] [--seconds 10] [--only TEXT]
 import { parseArgs } from 'node:util';
 import { resolveServeOptions } from '../runners/backends/options.ts';
-import { getBackend } from '../runners/backends/registry.ts';
-import type { BackendName } from '../runners/backends/types.ts';
+import { getBackend, type BackendName } from '../runners/backends/registry.ts';
 import { ClientFleet } from '../runners/client/fleet.ts';
 import { readProcess } from '../runners/sampler/proc.ts';
 
@@ -43,7 +42,7 @@ for (const kind of kinds.filter((k) => !values.only || k.label.includes(values.o
   const backend = await getBackend(kind.backend).start(options);
   const serverPids = backend.pids().map((p) => p.pid);
   const fleet = new ClientFleet({
-    host: '127.0.0.1', port: backend.port, protocol: kind.backend === 'uws' ? 'raw' : 'socketio', connections: N, probes: kind.probe ? N : 0,
+    host: '127.0.0.1', port: backend.port, protocol: getBackend(kind.backend).protocol, connections: N, probes: kind.probe ? N : 0,
     perShard: 20_000, perAddress: 5000, connectRatePerSec: 1000, maxInFlightPerShard: 100, intervalMs, t0Ms: options.t0Ms,
     lateMs: intervalMs, judgeAfterMs: 2 * intervalMs, topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: kind.client,
   });

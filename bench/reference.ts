@@ -1,7 +1,7 @@
-// Prints every figure of the reference write-up (data/writeups/100k-on-two-cores.md) from runs:
-// by default the reference runs shipped in data/reference; with --measure, new runs of the same
-// commands on this machine (about an hour), printed beside the shipped ones.
-// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4|quick]
+// Prints every figure of the reference write-ups (data/writeups/) from runs: by default the
+// reference runs shipped in data/reference; with --measure, new runs of the same commands on this
+// machine (about an hour and a half), printed beside the shipped ones.
+// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4|quick|backends]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,8 +14,8 @@ import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
 import { openDatabase, type Db } from '../collector/schema.ts';
 
 const { values } = parseArgs({ options: { measure: { type: 'boolean' }, only: { type: 'string' } } });
-if (values.only !== undefined && !['100k', 'pi4', 'quick'].includes(values.only)) {
-  console.error(`bench:reference: --only must be 100k, pi4 or quick, got "${values.only}"`);
+if (values.only !== undefined && !['100k', 'pi4', 'quick', 'backends'].includes(values.only)) {
+  console.error(`bench:reference: --only must be 100k, pi4, quick or backends, got "${values.only}"`);
   process.exit(2);
 }
 
@@ -24,7 +24,11 @@ const COMMANDS = {
   '100k': ['run', '--backend', 'uws', '--scenario', 'seed-100k'],
   pi4: ['run', '--backend', 'uws,socketio', '--scenario', 'capacity', '--profile', 'pi4'],
   quick: ['run', '--backend', 'uws,socketio', '--scenario', 'quick'],
+  backends: ['run', '--backend', 'uws,socketio,ws,socketio-uws', '--scenario-file', 'data/scenarios/backends-20k.json'],
 } as const;
+
+/** The four backends of "Where Socket.IO's cost comes from", in the write-up's order. */
+const FOUR = ['uws', 'ws', 'socketio-uws', 'socketio'] as const;
 
 const MB = (b: number | null) => (b === null ? 'n/a' : `${(b / 1e6).toFixed(1)} MB`);
 const KB = (b: number | null) => (b === null ? 'n/a' : `${(b / 1e3).toFixed(2)} KB`);
@@ -123,10 +127,51 @@ function printQuick(db: Db, label: string): void {
   console.log(`idle included         ${compare(HEADLINE.bytesPerConn, named('uWS', su.bytesPerConn), named('Socket.IO', ss.bytesPerConn)).phrase}`);
 }
 
+/**
+ * The four backends at equal connections (each step held 120 s): memory per added connection
+ * and CPU per 1,000 messages a second, and the two ratios that split Socket.IO's cost into its
+ * protocol (same transport, with and without Socket.IO) and its transport (same protocol, on
+ * ws or on uWS).
+ */
+function printBackends(db: Db, label: string): void {
+  const runs = listRuns(db).filter((r) => r.scenario === 'backends-20k' && profileOf(r) === null);
+  console.log(`\n## Four backends at equal connections (${label})`);
+  const found = FOUR.map((b) => runs.find((r) => r.backend === b));
+  const missing = FOUR.filter((_, i) => !found[i]);
+  if (missing.length) return void console.log(`missing: ${missing.join(', ')} backends-20k run`);
+  const steps = new Map(found.map((run) => [run!.backend, getSummary(db, run!.id).capacity?.steps ?? []]));
+  console.log(`machine: ${machine(found[0]!)}`);
+  for (const run of found) console.log(`${run!.backend.padEnd(13)} run ${run!.id}; ${run!.verdict}: ${run!.verdictReason}`);
+  const cpuPer1k = (w: WindowSummary | undefined) => (w?.cpuPctAvg != null && w.msgsPerSecReceived ? w.cpuPctAvg / (w.msgsPerSecReceived / 1000) : null);
+  for (const connections of [10_000, 20_000]) {
+    const at = new Map(FOUR.map((b) => [b, steps.get(b)!.find((w) => w.window.targetConnections === connections)]));
+    console.log(`\nat ${connections.toLocaleString('en-US')} connections   added/conn   total/conn     CPU   msgs/s   CPU per 1k msg/s   p99      delivered  verdict`);
+    for (const b of FOUR) {
+      const w = at.get(b);
+      if (!w) {
+        console.log(`${b.padEnd(13)} (not held)`);
+        continue;
+      }
+      console.log(`${b.padEnd(13)} ${KB(w.addedBytesPerConn).padStart(19)}  ${KB(w.bytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(6)}  ${String(Math.round(w.msgsPerSecReceived ?? 0)).padStart(7)}  ${(cpuPer1k(w) === null ? 'n/a' : `${cpuPer1k(w)!.toFixed(2)}%`).padStart(17)}  ${msec(w.latency.p99Ms).padStart(7)}  ${pct(w.deliveredPct, 3).padStart(9)}  ${w.verdict}`);
+    }
+    const ratio = (a: (typeof FOUR)[number], b: (typeof FOUR)[number], f: (w: WindowSummary) => number | null) => {
+      const [x, y] = [at.get(a), at.get(b)];
+      const [vx, vy] = [x ? f(x) : null, y ? f(y) : null];
+      return vx !== null && vy !== null && vy > 0 ? `${(vx / vy).toFixed(1)}x` : 'n/a';
+    };
+    const mem = (w: WindowSummary) => w.addedBytesPerConn;
+    console.log(`Socket.IO's protocol, on ws:   socketio / ws                  memory ${ratio('socketio', 'ws', mem)}, CPU per msg ${ratio('socketio', 'ws', cpuPer1k)}`);
+    console.log(`Socket.IO's protocol, on uWS:  socketio-uws / uws             memory ${ratio('socketio-uws', 'uws', mem)}, CPU per msg ${ratio('socketio-uws', 'uws', cpuPer1k)}`);
+    console.log(`the transport, under Socket.IO: socketio / socketio-uws       memory ${ratio('socketio', 'socketio-uws', mem)}, CPU per msg ${ratio('socketio', 'socketio-uws', cpuPer1k)}`);
+    console.log(`the transport, plain frames:   ws / uws                       memory ${ratio('ws', 'uws', mem)}, CPU per msg ${ratio('ws', 'uws', cpuPer1k)}`);
+  }
+}
+
 function figures(db: Db, label: string): void {
   if (!values.only || values.only === '100k') print100k(db, label);
   if (!values.only || values.only === 'pi4') printPi4(db, label);
   if (!values.only || values.only === 'quick') printQuick(db, label);
+  if (!values.only || values.only === 'backends') printBackends(db, label);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-reference-'));

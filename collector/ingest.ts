@@ -44,9 +44,10 @@ export class Ingestor {
       batchPut: db.prepare('INSERT INTO batches (id, run_id, digest, records, received_ms) VALUES (?, ?, ?, ?, ?)'),
       runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
       runPut: db.prepare(`INSERT INTO runs (id, name, scenario, scenario_json, backend, backend_version, backend_build,
-        host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms,
+        backend_label, backend_title, backend_color, backend_protocol, host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms,
         runner_host, runner_pid, heartbeat_ms)
-        VALUES (@id, @name, @scenario, @scenario_json, @backend, @backend_version, @backend_build, @host, @cpu_model,
+        VALUES (@id, @name, @scenario, @scenario_json, @backend, @backend_version, @backend_build,
+        @backend_label, @backend_title, @backend_color, @backend_protocol, @host, @cpu_model,
         @cores, @mem_total_bytes, @os, @kernel, @node_version, @limits_json, @env_json, @status, @notes, @started_ms,
         @runner_host, @runner_pid, @heartbeat_ms)`),
       runUpdate: db.prepare(`UPDATE runs SET
@@ -123,6 +124,10 @@ export class Ingestor {
       backend: r.backend.name,
       backend_version: str(r.backend.version),
       backend_build: str(r.backend.build),
+      backend_label: str(r.backend.label),
+      backend_title: str(r.backend.title),
+      backend_color: str(r.backend.color),
+      backend_protocol: str(r.backend.protocol),
       host: str(r.env.host),
       cpu_model: str(r.env.cpuModel),
       cores: num(r.env.cores),

@@ -19,6 +19,10 @@ export interface RunInfo {
   backend: string;
   backendVersion: string | null;
   backendBuild: string | null;
+  /** How the backend is shown, as its runner recorded it (null for runs from before schema 4). */
+  backendLabel: string | null;
+  backendTitle: string | null;
+  backendColor: string | null;
   host: string | null;
   cpuModel: string | null;
   cores: number | null;
@@ -47,6 +51,9 @@ interface RunRow {
   backend: string;
   backend_version: string | null;
   backend_build: string | null;
+  backend_label: string | null;
+  backend_title: string | null;
+  backend_color: string | null;
   host: string | null;
   cpu_model: string | null;
   cores: number | null;
@@ -76,6 +83,9 @@ function toRunInfo(r: RunRow): RunInfo {
     backend: r.backend,
     backendVersion: r.backend_version,
     backendBuild: r.backend_build,
+    backendLabel: r.backend_label,
+    backendTitle: r.backend_title,
+    backendColor: r.backend_color,
     host: r.host,
     cpuModel: r.cpu_model,
     cores: r.cores,

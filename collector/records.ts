@@ -19,7 +19,7 @@ export interface RunRecord {
   kind: 'run';
   name: string;
   scenario: { name: string } & Record<string, unknown>;
-  backend: { name: string; version?: string; build?: string };
+  backend: { name: string; version?: string; build?: string; label?: string; title?: string; color?: string; protocol?: string };
   env: {
     host?: string;
     cpuModel?: string;
@@ -341,6 +341,20 @@ function checkFields(obj: Record<string, unknown>, spec: readonly Field[], what:
   }
 }
 
+/** The backend's label, title and colour end up in pages: short plain strings and a #rrggbb colour only. */
+function checkBackendLook(backend: Record<string, unknown>, line: number): void {
+  for (const key of ['label', 'title', 'protocol'] as const) {
+    const v = backend[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '' || v.length > 64)) {
+      throw new IngestError('bad-record', `"run" record: field "backend.${key}" must be a string of 1-64 characters`, line);
+    }
+  }
+  const color = backend.color;
+  if (color !== undefined && (typeof color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(color))) {
+    throw new IngestError('bad-record', `"run" record: field "backend.color" must be a colour like "#0072B2", got ${JSON.stringify(color)?.slice(0, 40)}`, line);
+  }
+}
+
 /** Checks one parsed NDJSON value; returns it typed or throws IngestError naming the problem. */
 export function validateRecord(value: unknown, line: number): IngestRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -361,6 +375,7 @@ export function validateRecord(value: unknown, line: number): IngestRecord {
     if (typeof backend.name !== 'string' || backend.name === '') {
       throw new IngestError('bad-record', '"run" record: field "backend.name" must be a non-empty string', line);
     }
+    checkBackendLook(backend, line);
   }
   if (kind === 'run' && obj.runner !== undefined) {
     const runner = obj.runner as Record<string, unknown>;

@@ -173,6 +173,14 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
   ALTER TABLE runs ADD COLUMN heartbeat_ms INTEGER;
   `,
+  // 4: how the run's backend is shown (label, full title, colour) and the wire its clients spoke,
+  // recorded by the runner from the backend's own entry, so the site needs no list of backends.
+  `
+  ALTER TABLE runs ADD COLUMN backend_label TEXT;
+  ALTER TABLE runs ADD COLUMN backend_title TEXT;
+  ALTER TABLE runs ADD COLUMN backend_color TEXT;
+  ALTER TABLE runs ADD COLUMN backend_protocol TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -4,8 +4,6 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { importReferenceRuns } from '../collector/reference.ts';
-import { openDatabase } from '../collector/schema.ts';
 
 export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
@@ -16,23 +14,14 @@ export interface SiteBuildOptions {
   siteUrl?: string;
   /** Folder of Markdown write-ups (default data/writeups). */
   writeupsDir?: string;
-  /** Reference exports merged into the database first (data/reference for the CLI; none if unset). */
-  referenceDir?: string;
   quiet?: boolean;
 }
 
-/** Runs Astro's build with the database and paths passed through the environment it reads. */
+/**
+ * Runs Astro's build with the database and paths passed through the environment it reads. The
+ * build only reads the database: the commands that call it merge reference runs first.
+ */
 export async function buildSite(options: SiteBuildOptions): Promise<string> {
-  if (options.referenceDir) {
-    const db = openDatabase(options.db);
-    try {
-      const results = importReferenceRuns(db, options.referenceDir);
-      const added = results.filter((r) => r.action !== 'unchanged').length;
-      if (!options.quiet || added > 0) process.stderr.write(`wsbench site: ${results.length} reference runs from ${options.referenceDir}${added ? ` (${added} added to ${options.db})` : ''}\n`);
-    } finally {
-      db.close();
-    }
-  }
   const outDir = path.resolve(options.outDir);
   process.env.WSBENCH_DB = path.resolve(options.db);
   process.env.WSBENCH_SITE_OUT = outDir;

@@ -1,119 +1,81 @@
-// The Socket.IO backend's processes: a cluster primary that forks one worker per CPU (Node 20's
-// net has no reusePort, so the cluster module shares the port) and relays the cluster adapter's
-// messages; workers serve Socket.IO 4 over https with long-polling disabled, as in the seed.
-// Worker 0 runs the ticker and emits to per-topic rooms; the cluster adapter carries each emit
-// to the other workers' clients, the way a Socket.IO deployment broadcasts.
-import cluster, { type Worker } from 'node:cluster';
+// The Socket.IO backends' processes: a cluster primary that forks one worker per CPU and relays
+// the cluster adapter's messages; workers serve Socket.IO 4 with long-polling disabled, as in
+// the seed. Worker 0 runs the ticker and emits to per-topic rooms; the cluster adapter carries
+// each emit to the other workers' clients, the way a Socket.IO deployment broadcasts.
+// Two transports under the same Socket.IO: Node's https with `ws` (backend "socketio": Node 20's
+// net has no reusePort, so the cluster module shares the port), or a uWebSockets.js SSLApp
+// (backend "socketio-uws", io.attachApp: each worker listens itself, uSockets sets SO_REUSEPORT),
+// chosen by whether the controller sent the uWS binary it proved loads.
 import fs from 'node:fs';
 import https from 'node:https';
 import { createAdapter, setupPrimary } from '@socket.io/cluster-adapter';
 import { Server } from 'socket.io';
+import { runCluster, type ClusterServer, type StartMessage } from './cluster.ts';
 import { Ticker, tickMessage } from './ticker.ts';
+import { tls12BlockingCiphers } from './tls.ts';
 import { expand, DEFAULT_PATTERN, patternProblem, topicOf } from './topics.ts';
-import type { FromServer, ProcessExit, ToServer, WorkerStatus } from './types.ts';
+import { loadBinary } from './uws-loader.ts';
 
-type StartMessage = Extract<ToServer, { type: 'start' }>;
-/** Messages between primary and workers carry this tag; the cluster adapter has its own. */
-type Internal =
-  | { wsbench: 'hello' }
-  | { wsbench: 'start'; start: StartMessage }
-  | { wsbench: 'ready' }
-  | { wsbench: 'fatal'; message: string }
-  | { wsbench: 'status'; id: number }
-  | { wsbench: 'status-reply'; id: number; status: WorkerStatus }
-  | { wsbench: 'stop' };
+runCluster('socketio', serve, setupPrimary);
 
-const send = (message: FromServer) => process.send?.(message);
-// Ctrl-C in a terminal reaches the whole process group; the controller decides when to stop.
-process.on('SIGINT', () => {});
-
-if (cluster.isPrimary) runPrimary();
-else runWorker();
-
-function runPrimary(): void {
-  process.on('disconnect', () => process.exit(0));
-  process.once('message', (start: StartMessage) => {
-    setupPrimary();
-    const workers: Worker[] = [];
-    const index = new Map<number, number>(); // cluster worker id → our worker number
-    let stopping = false;
-    let ready = 0;
-    for (let i = 0; i < start.options.workers; i++) {
-      const worker = cluster.fork();
-      index.set(worker.id, i);
-      workers.push(worker);
-    }
-    const pending = new Map<number, WorkerStatus[]>();
-    cluster.on('message', (worker, message: Internal) => {
-      if (message?.wsbench === 'hello') {
-        worker.send({ wsbench: 'start', start: { ...start, worker: index.get(worker.id)! } } satisfies Internal);
-      } else if (message?.wsbench === 'ready' && ++ready === workers.length) {
-        send({ type: 'ready', pids: [{ pid: process.pid, role: 'primary' }, ...workers.map((w) => ({ pid: w.process.pid!, role: 'worker' as const }))] });
-      } else if (message?.wsbench === 'fatal') {
-        send({ type: 'fatal', message: message.message });
-        for (const w of workers) w.kill();
-        process.exit(1);
-      } else if (message?.wsbench === 'status-reply') {
-        const got = pending.get(message.id);
-        if (!got) return;
-        got.push(message.status);
-        if (got.length === live().length) {
-          pending.delete(message.id);
-          send({ type: 'status', id: message.id, workers: got });
-        }
-      }
-    });
-    const live = () => workers.filter((w) => !w.isDead());
-    cluster.on('exit', (worker, code, signal) => {
-      if (stopping) {
-        if (live().length === 0) process.exit(0);
-        return;
-      }
-      const exit: ProcessExit = { pid: worker.process.pid!, role: 'worker', worker: index.get(worker.id) ?? null, code, signal, atMs: Date.now() };
-      send({ type: 'exit', exit });
-    });
-    process.on('message', (message: ToServer) => {
-      if (message.type === 'status') {
-        const targets = live();
-        if (targets.length === 0) return send({ type: 'status', id: message.id, workers: [] });
-        pending.set(message.id, []);
-        for (const w of targets) w.send({ wsbench: 'status', id: message.id } satisfies Internal);
-      } else if (message.type === 'stop') {
-        stopping = true;
-        if (live().length === 0) process.exit(0);
-        for (const w of live()) w.send({ wsbench: 'stop' } satisfies Internal);
-      }
-    });
-  });
-  send({ type: 'hello' });
+/** A Socket.IO server on its transport, not yet listening. */
+interface Attached {
+  io: Server;
+  listen(ready: () => void, fail: (message: string) => void): void;
+  close(): void;
+  /** Bytes queued for one client's socket. */
+  buffered(socket: { conn: unknown }): number;
 }
 
-function runWorker(): void {
-  const tell = (message: Internal) => process.send?.(message);
-  process.on('message', (message: Internal) => {
-    if (message?.wsbench !== 'start') return;
-    try {
-      serve(message.start, tell);
-    } catch (err) {
-      tell({ wsbench: 'fatal', message: `socketio worker: ${(err as Error).message}` });
-    }
-  });
-  tell({ wsbench: 'hello' });
+function ioOptions(options: StartMessage['options']) {
+  return { transports: ['websocket' as const], serveClient: false, perMessageDeflate: options.compression ? { threshold: 0 } : false, adapter: createAdapter() };
 }
 
-function serve({ options, worker }: StartMessage, tell: (message: Internal) => void): void {
-  const topics = options.symbols.map(topicOf);
+function attachHttps(options: StartMessage['options']): Attached {
   const server = https.createServer({
     key: fs.readFileSync(options.keyFile),
     cert: fs.readFileSync(options.certFile),
     minVersion: 'TLSv1.3', // TLS 1.3 only, as in the seed
   });
-  const io = new Server(server, {
-    transports: ['websocket'],
-    serveClient: false,
-    perMessageDeflate: options.compression ? { threshold: 0 } : false,
-    adapter: createAdapter(),
-  });
+  const io = new Server(server, ioOptions(options));
+  return {
+    io,
+    listen(ready, fail) {
+      server.once('error', (err: NodeJS.ErrnoException) => fail(err.message));
+      server.listen(options.port, options.host, ready);
+    },
+    close: () => io.close(),
+    buffered: (socket) => (socket.conn as any).transport?.socket?.bufferedAmount ?? 0,
+  };
+}
+
+function attachUws(options: StartMessage['options'], native: string): Attached {
+  const uws = loadBinary(native);
+  const app = uws.SSLApp({ key_file_name: options.keyFile, cert_file_name: options.certFile, ssl_ciphers: tls12BlockingCiphers(options.certFile) });
+  const io = new Server(ioOptions(options));
+  io.attachApp(app, { compression: options.compression ? uws.SHARED_COMPRESSOR : uws.DISABLED } as any);
+  let token: unknown;
+  return {
+    io,
+    listen(ready, fail) {
+      app.listen(options.host, options.port, (t: unknown) => {
+        if (!t) return fail(`cannot listen on ${options.host}:${options.port} (in use, or not an address of this machine)`);
+        token = t;
+        ready();
+      });
+    },
+    close() {
+      if (token) uws.us_listen_socket_close(token);
+      io.close();
+    },
+    buffered: (socket) => (socket.conn as any).transport?.socket?.getBufferedAmount?.() ?? 0,
+  };
+}
+
+function serve({ options, worker, native }: StartMessage): ClusterServer {
+  const topics = options.symbols.map(topicOf);
+  const attached = native ? attachUws(options, native) : attachHttps(options);
+  const { io } = attached;
 
   // Count every message written to a socket, whether this worker emitted it or the adapter
   // brought it from worker 0: the adapter delivers both through apply().
@@ -145,35 +107,21 @@ function serve({ options, worker }: StartMessage, tell: (message: Internal) => v
         })
       : undefined;
 
-  server.once('error', (err: NodeJS.ErrnoException) => tell({ wsbench: 'fatal', message: `socketio worker ${worker}: ${err.message}` }));
-  server.listen(options.port, options.host, () => {
-    ticker?.start();
-    tell({ wsbench: 'ready' });
-  });
-
-  process.on('message', (message: Internal) => {
-    if (message?.wsbench === 'status') {
+  return {
+    listen(ready, fail) {
+      attached.listen(() => {
+        ticker?.start();
+        ready();
+      }, fail);
+    },
+    status() {
       let backpressureBytes = 0;
-      for (const socket of io.sockets.sockets.values()) {
-        backpressureBytes += (socket.conn as any).transport?.socket?.bufferedAmount ?? 0;
-      }
-      tell({
-        wsbench: 'status-reply',
-        id: message.id,
-        status: {
-          worker,
-          pid: process.pid,
-          connections: io.sockets.sockets.size,
-          published,
-          backpressureBytes,
-          lastTick: ticker?.last?.n ?? null,
-          lastPublishLagMs: ticker?.last?.publishLagMs ?? null,
-        },
-      });
-    } else if (message?.wsbench === 'stop') {
+      for (const socket of io.sockets.sockets.values()) backpressureBytes += attached.buffered(socket);
+      return { connections: io.sockets.sockets.size, published, backpressureBytes, lastTick: ticker?.last?.n ?? null, lastPublishLagMs: ticker?.last?.publishLagMs ?? null };
+    },
+    stop() {
       ticker?.stop();
-      io.close();
-      setTimeout(() => process.exit(0), 100);
-    }
-  });
+      attached.close();
+    },
+  };
 }

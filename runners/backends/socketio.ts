@@ -8,10 +8,18 @@ import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } f
 
 export const socketioBackend: Backend = {
   name: 'socketio',
+  label: 'Socket.IO',
+  title: 'Socket.IO',
+  color: '#D55E00',
+  protocol: 'socketio',
+  serverEntries: ['runners/backends/socketio-server.ts'],
+  needsUws: false,
+  defaultWorkers: (cores) => cores,
+  estimatedBytesPerConn: 60_000,
 
   describe(): BackendInfo {
     return {
-      name: 'socketio',
+      name: this.name,
       version: versionOf('socket.io'),
       build: `socket.io@${versionOf('socket.io')} engine.io@${versionOf('engine.io')} ws@${versionOf('ws')} @socket.io/cluster-adapter@${versionOf('@socket.io/cluster-adapter')}, transports: websocket`,
     };

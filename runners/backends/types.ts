@@ -1,7 +1,11 @@
 // The one small interface every backend under test implements, and the messages its server
-// processes exchange with the process that controls them.
+// processes exchange with the process that controls them. A backend is one complete entry:
+// everything the runner, the remote bundle, the CLI and the site need to know about it is here,
+// so adding one is a file in this folder (plus its server entry) and a line in the registry.
+import type { ProtocolName } from '../client/protocol.ts';
 
-export type BackendName = 'uws' | 'socketio';
+/** A registered backend's name; the built-in ones are listed in registry.ts (BackendName). */
+export type BackendId = string;
 
 /** Everything a server process needs; plain data, sent over IPC to each worker. */
 export interface ServeOptions {
@@ -22,7 +26,7 @@ export interface ServeOptions {
 
 /** What the backend is, exactly: recorded with every run. */
 export interface BackendInfo {
-  name: BackendName;
+  name: BackendId;
   version: string;
   /** For uWS the package and binary that loaded; for Socket.IO the engine and adapter. */
   build: string;
@@ -80,9 +84,32 @@ export interface StartHooks {
   place?(pid: number): void;
 }
 
-export interface Backend {
-  readonly name: BackendName;
-  /** Resolves the exact build that would serve, or throws BackendError saying why none can. */
+/** How a backend is shown to readers; recorded with every run, so the site needs no list of its own. */
+export interface BackendLook {
+  /** Short, for legends and table headers: "uWS". */
+  label: string;
+  /** Full, for titles: "uWebSockets.js". */
+  title: string;
+  /** #rrggbb; kept on every page (the built-in ones are Okabe-Ito, safe for colour-blind readers). */
+  color: string;
+}
+
+export interface Backend extends BackendLook {
+  readonly name: BackendId;
+  /** What its clients speak: plain WebSocket frames, or Socket.IO's packets over a WebSocket. */
+  readonly protocol: ProtocolName;
+  /** Server process entry files (project-relative), bundled for a target. */
+  readonly serverEntries: readonly string[];
+  /** Needs a native uWebSockets.js binary: chosen for a target's platform and copied with the bundle. */
+  readonly needsUws: boolean;
+  /** Server processes when none are asked for, given the cores available (the seed: all of them). */
+  defaultWorkers(cores: number): number;
+  /**
+   * Server memory per connection for the preflight's estimate, a rough upper figure from this
+   * project's reference runs (not a result): a run that would not fit in memory refuses early.
+   */
+  readonly estimatedBytesPerConn: number;
+  /** Resolves the exact build that would serve (version and build string), or throws BackendError saying why none can. */
   describe(): BackendInfo;
   start(options: ServeOptions, hooks?: StartHooks): Promise<RunningBackend>;
 }

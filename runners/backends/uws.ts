@@ -7,17 +7,25 @@ import { loadUws } from './uws-loader.ts';
 
 export const uwsBackend: Backend = {
   name: 'uws',
+  label: 'uWS',
+  title: 'uWebSockets.js',
+  color: '#0072B2',
+  protocol: 'raw',
+  serverEntries: ['runners/backends/uws-worker.ts'],
+  needsUws: true,
+  defaultWorkers: (cores) => cores,
+  estimatedBytesPerConn: 10_000,
 
   describe(): BackendInfo {
     const loaded = loadUws();
-    return { name: 'uws', version: loaded.version, build: loaded.build };
+    return { name: this.name, version: loaded.version, build: loaded.build };
   },
 
   async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
     const loaded = loadUws();
     const port = await reservePort(options.host, options.port);
     const entry = await compiledEntry('runners/backends/uws-worker.ts');
-    const group = new ServerGroup({ name: 'uws', version: loaded.version, build: loaded.build }, options.host, port);
+    const group = new ServerGroup({ name: this.name, version: loaded.version, build: loaded.build }, options.host, port);
     try {
       for (let worker = 0; worker < options.workers; worker++) {
         await group.spawn(entry, { type: 'start', options: { ...options, port }, worker, native: loaded.binary }, 'worker', hooks.place);

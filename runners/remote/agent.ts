@@ -10,13 +10,13 @@ import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions, type ServeInput } from '../backends/options.ts';
 import { getBackend } from '../backends/registry.ts';
-import type { BackendName, RunningBackend } from '../backends/types.ts';
+import type { BackendId, RunningBackend } from '../backends/types.ts';
 import { Sampler } from '../sampler/sampler.ts';
 import { collectorSender, sendLine, serveRequests } from './agent-io.ts';
 
 export type ToAgent =
   | { type: 'clock'; id: number }
-  | { type: 'start'; backend: BackendName; serve: ServeInput; runId: string; collector: { url: string; token: string | undefined } }
+  | { type: 'start'; backend: BackendId; serve: ServeInput; runId: string; collector: { url: string; token: string | undefined } }
   | { type: 'status'; id: number }
   | { type: 'stop' };
 
@@ -63,7 +63,7 @@ async function start(message: Extract<ToAgent, { type: 'start' }>): Promise<void
 
 function stop(): Promise<void> {
   stopping ??= (async () => {
-    sampler?.stop();
+    await sampler?.stop();
     if (sampler && backend) await sampler.sample().catch(() => undefined);
     await backend?.stop().catch(() => undefined);
     const stats = sender ? await sender.close(10_000).catch(() => undefined) : undefined;

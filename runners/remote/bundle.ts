@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { serverEntries } from '../backends/registry.ts';
 import { BUILD_CACHE_DIR, bundleName, PROJECT_ROOT } from '../process/compile.ts';
 import { BUNDLED_VERSIONS_FILE, packageVersion } from '../process/packages.ts';
 import type { SshHost } from './ssh.ts';
@@ -16,8 +17,8 @@ const root = PROJECT_ROOT;
 export const AGENT_ENTRY = 'runners/remote/agent.ts';
 export const CLIENT_AGENT_ENTRY = 'runners/remote/client-agent.ts';
 const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter', 'hdr-histogram-js'];
-// Server side (agent, uWS worker, Socket.IO server) and client side (client agent, TypeScript shard).
-const ENTRIES = [AGENT_ENTRY, 'runners/backends/uws-worker.ts', 'runners/backends/socketio-server.ts', CLIENT_AGENT_ENTRY, 'runners/client/shard.ts'];
+// Server side (the agent and every backend's server processes) and client side (client agent, TypeScript shard).
+const entries = () => [AGENT_ENTRY, ...serverEntries(), CLIENT_AGENT_ENTRY, 'runners/client/shard.ts'];
 
 // Bundled CommonJS packages (socket.io, ws) call require() for Node's own modules.
 const BANNER = "import { createRequire as __wsbenchRequire } from 'node:module'; const require = __wsbenchRequire(import.meta.url);";
@@ -33,7 +34,7 @@ export interface RemoteBundle {
 export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBundle> {
   const staging = path.join(BUILD_CACHE_DIR, `remote-${process.pid}-${Date.now()}`);
   fs.mkdirSync(staging, { recursive: true });
-  for (const entry of ENTRIES) {
+  for (const entry of entries()) {
     await build({
       entryPoints: [path.join(root, entry)],
       outfile: path.join(staging, bundleName(entry)),

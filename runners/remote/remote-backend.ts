@@ -5,7 +5,7 @@
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import { BackendError } from '../backends/errors.ts';
 import type { ServeInput } from '../backends/options.ts';
-import type { BackendInfo, BackendName, BackendStatus, ProcessExit, ProcessRole, RunningBackend } from '../backends/types.ts';
+import type { BackendInfo, BackendId, BackendStatus, ProcessExit, ProcessRole, RunningBackend } from '../backends/types.ts';
 import { bundleName } from '../process/compile.ts';
 import type { FromAgent, ToAgent } from './agent.ts';
 import { AGENT_ENTRY, remoteDir, type RemoteBundle } from './bundle.ts';
@@ -32,7 +32,7 @@ export class AgentLink {
     return this.link.clock((id) => ({ type: 'clock', id }), rounds);
   }
 
-  async start(backend: BackendName, serve: ServeInput, runId: string, collector: { url: string; token: string | undefined }): Promise<RemoteBackend> {
+  async start(backend: BackendId, serve: ServeInput, runId: string, collector: { url: string; token: string | undefined }): Promise<RemoteBackend> {
     const reply = await this.link.ask({ type: 'start', backend, serve, runId, collector }, 'ready', 120_000);
     if (reply.type !== 'ready') throw new BackendError('start-failed', `${backend} did not start on ${this.ssh.target.host}: ${reply.type === 'fatal' ? reply.message : reply.type}`);
     return new RemoteBackend(this, reply.info, reply.port, reply.pids, this.ssh.target.host);

@@ -3,7 +3,7 @@
 // bundle. Nothing is started on the target here.
 import dns from 'node:dns/promises';
 import { ConfigError } from '../../common/errors.ts';
-import type { BackendName } from '../backends/types.ts';
+import type { Backend } from '../backends/types.ts';
 import { autoWorkers } from '../run/environment.ts';
 import { buildRemoteBundle, shipBundle, type RemoteBundle } from './bundle.ts';
 import { checkClientHost, checkTarget, probeTarget, type TargetFacts } from './probe.ts';
@@ -30,7 +30,7 @@ export interface PreparedTarget {
 export async function prepareTarget(options: {
   url: string;
   sshConfig?: string;
-  backends: BackendName[];
+  backends: readonly Backend[];
   connections: number;
   workers: number | undefined;
   progress: (line: string) => void;
@@ -43,7 +43,7 @@ export async function prepareTarget(options: {
   const workers = options.workers ?? autoWorkers({ openFilesSoft: facts.openFilesHard, openFilesHard: facts.openFilesHard, ephemeralPorts: null, somaxconn: null, tcpMaxSynBacklog: null, memAvailableBytes: null, cgroup: 'none' }, options.connections, floor).workers;
   const errors = checkTarget(facts, { connections: options.connections, workers }).filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new ConfigError(`the target cannot run this:\n${errors.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`);
-  const uws = options.backends.includes('uws') ? chooseUwsBuild(facts) : null;
+  const uws = options.backends.some((b) => b.needsUws) ? chooseUwsBuild(facts) : null;
   if (uws) options.progress(`target ${facts.host}: uWS from ${uws.packageName}@${uws.version} (${uws.file.split('/').pop()})`);
   const bundle = await buildRemoteBundle(uws);
   await shipBundle(ssh, bundle, options.progress);

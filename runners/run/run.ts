@@ -1,29 +1,34 @@
-// One run of one backend, end to end: record the setup, start the backend and its sampler, ramp
-// the clients, hold, judge, stop, and stream everything to the collector as it happens. An
-// interrupted run is stored as aborted with everything sampled so far.
+// One run of one backend, end to end, in named phases: prepare (refuse early), record the setup,
+// start the server and its sampler, sample it idle, start the clients, then for each step ramp
+// and hold-and-judge, stop everything, and finalize the verdict. Everything streams to the
+// collector as it happens; an interrupted run is stored as aborted with all it sampled.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import { addedPerConnection } from '../../collector/summary.ts';
-import type { EventRecord, IngestRecord, PhaseRecord, Verdict } from '../../collector/records.ts';
+import type { RunRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions } from '../backends/options.ts';
 import { getBackend } from '../backends/registry.ts';
 import { SEED_CIPHER } from '../backends/tls.ts';
 import { topicOf } from '../backends/topics.ts';
-import type { BackendName, ProcessExit, RunningBackend } from '../backends/types.ts';
+import type { Backend, BackendId, BackendInfo, ProcessExit, ServeOptions } from '../backends/types.ts';
 import { ClientFleet } from '../client/fleet.ts';
-import { Sampler } from '../sampler/sampler.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
+import { CgroupJail } from './cgroup.ts';
 import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
-import { CgroupJail } from './cgroup.ts';
 import { RunMonitor } from './monitor.ts';
-import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
-import { deliveredPct, judge } from './verdict.ts';
+import { RunRecorder } from './recorder.ts';
+import { startServer, type StartedServer } from './server.ts';
+import { holdLine, rampLine } from './status-line.ts';
+import { validityOf, type Validity } from './validity.ts';
+import { deliveredPct, judge, runVerdict, type RunStatus, type StepOutcome } from './verdict.ts';
+
+export type { StepOutcome } from './verdict.ts';
 
 export interface RunRequest {
-  backend: BackendName;
+  backend: BackendId;
   scenario: Scenario;
   name?: string;
   notes?: string;
@@ -53,18 +58,12 @@ export interface RunHooks {
   progress(line: string, transient: boolean): void;
 }
 
-export interface StepOutcome {
-  connections: number;
-  verdict: Verdict;
-  reason: string;
-}
-
 export interface RunOutcome {
   runId: string;
-  backend: BackendName;
+  backend: BackendId;
   backendBuild: string;
   scenario: string;
-  status: 'completed' | 'aborted' | 'crashed' | 'failed';
+  status: RunStatus;
   verdict: Verdict;
   reason: string;
   tls: { protocol: string; cipher: string } | null;
@@ -84,7 +83,7 @@ export interface RunOutcome {
     serverCpuPct: number | null;
     maxShardCpuPct: number;
   };
-  validity: Record<string, unknown>;
+  validity: Validity;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -106,30 +105,35 @@ export function newRunId(backend: string, scenario: string): string {
   return `${stamp}-${backend}-${scenario}-${randomBytes(2).toString('hex')}`;
 }
 
-export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
-  const { scenario } = request;
-  const backendImpl = getBackend(request.backend);
-  // Refuses here, before anything starts, if it cannot run. A target's build is chosen for the
-  // target (and reported by it once started), never loaded here.
-  const info = request.target ? { name: request.backend, version: 'unknown until started', build: `on ${request.target.facts.host}` } : backendImpl.describe();
-  const runId = newRunId(request.backend, scenario.name);
-  const sender = hooks.sender(runId);
-  const monitor = new RunMonitor({ cpuPct: scenario.saturationCpuPct, seconds: scenario.saturationSec });
-  const push = (record: IngestRecord) => {
-    sender.push(record);
-    const event = monitor.observe(record);
-    if (event) {
-      sender.push(event);
-      hooks.progress(`! ${event.message}`, false);
-    }
-  };
-  const event = (type: string, message: string, data?: Record<string, unknown>) =>
-    push({ kind: 'event', t: Date.now(), source: 'runner', type, message, ...(data ? { data } : {}) });
+/** What prepare() settles before anything is recorded or started. */
+interface Plan {
+  backend: Backend;
+  info: BackendInfo;
+  runId: string;
+  steps: number[];
+  maxConnections: number;
+  probes: number;
+  judgeAfterMs: number;
+  serve: ServeOptions;
+  remote: RemoteHosts;
+  jail: CgroupJail | undefined;
+}
 
+export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+  const plan = await prepare(request, hooks);
+  return new BackendRun(request, hooks, plan).execute();
+}
+
+/** Every check that can refuse the run, in the order that refuses earliest; nothing is recorded yet. */
+async function prepare(request: RunRequest, hooks: RunHooks): Promise<Plan> {
+  const { scenario } = request;
+  const backend = getBackend(request.backend);
+  // Refuses here if it cannot run. A target's build is chosen for the target (and reported by it
+  // once started), never loaded here.
+  const info = request.target ? { name: backend.name, version: 'unknown until started', build: `on ${request.target.facts.host}` } : backend.describe();
+  const runId = newRunId(backend.name, scenario.name);
   const steps = scenario.steps ?? [scenario.connections];
   const maxConnections = steps[steps.length - 1]!;
-  const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
-  const judgeAfterMs = scenario.lateMs + scenario.intervalMs;
   const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
   // Whole milliseconds: the time is recorded (phase ends are integers) as well as published.
   const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + scenario.idleSec * 1000 + rampEstimateMs * 1.2 + 2000);
@@ -141,297 +145,302 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
     symbols: Array.from({ length: scenario.symbols }, (_, i) => (scenario.symbols === 1 ? 'AAPL' : `SYM${i}`)),
     compression: scenario.compression,
   });
-  const remote = await RemoteHosts.open(request, (line) => hooks.progress(`[${request.backend}] ${line}`, false));
-  const target = remote.server?.prepared;
-  const clock = remote.server?.clock;
-  // Last of the checks that can refuse, so a refusal leaves no cgroup behind: limits that
-  // cannot be imposed refuse the run before anything is recorded or started.
+  const remote = await RemoteHosts.open(request, (line) => hooks.progress(`[${backend.name}] ${line}`, false));
+  // Last of the checks that can refuse, so a refusal leaves no cgroup behind.
   const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
-  const startedMs = Date.now();
-  push({
-    kind: 'run',
-    name: request.name ?? `${scenario.name} ${request.backend}`,
-    scenario: {
-      ...scenario, probes, judgeAfterMs, workers: serve.workers, t0Ms, spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
-      ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
-      ...(target ? { target: target.ssh.target.url } : {}),
-      ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
-    },
-    backend: { name: info.name, version: info.version, build: info.build },
-    // Every host of the run: this one, and the target and client hosts with their clock offsets.
-    env: { ...describeHost(request.limits), ...remote.env() },
-    startedMs,
-    status: 'running',
-    // Who drives the run, and a heartbeat below: a later command can tell this runner is gone.
-    runner: { host: os.hostname(), pid: process.pid },
-    ...(request.notes ? { notes: request.notes } : {}),
-  });
-  const heartbeat = setInterval(() => push({ kind: 'run-update', heartbeatMs: Date.now() }), 5000);
-  heartbeat.unref();
+  const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
+  return { backend, info, runId, steps, maxConnections, probes, judgeAfterMs: scenario.lateMs + scenario.intervalMs, serve, remote, jail };
+}
 
-  let seq = 0;
-  const phase = (p: Omit<PhaseRecord, 'kind' | 'seq'>, reuse?: number): number => {
-    const id = reuse ?? seq++;
-    push({ kind: 'phase', seq: id, ...p });
-    return id;
-  };
+class BackendRun {
+  private readonly recorder: RunRecorder;
+  private readonly monitor: RunMonitor;
+  private readonly scenario: Scenario;
+  private server: StartedServer | undefined;
+  private fleet: ClientFleet | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly crashes: string[] = [];
+  private readonly harnessFailures: string[] = [];
+  private readonly clientBound: string[] = [];
+  private readonly steps: StepOutcome[] = [];
+  private liveWorkers = new Set<number>();
+  private tls: RunOutcome['tls'] = null;
+  private serverDown = false;
+  private failed = false;
+  private lastWindow: ReturnType<RunMonitor['windowFigures']> | undefined;
 
-  let backend: RunningBackend | undefined;
-  let fleet: ClientFleet | undefined;
-  let sampler: Sampler | undefined;
-  const crashes: string[] = [];
-  const harnessFailures: string[] = [];
-  const clientBound: string[] = [];
-  let tls: RunOutcome['tls'] = null;
-  let serverDown = false;
-  const stepOutcomes: StepOutcome[] = [];
-  let status: RunOutcome['status'] = 'completed';
-  let lastWindow: ReturnType<RunMonitor['windowFigures']> | undefined;
+  constructor(
+    private readonly request: RunRequest,
+    private readonly hooks: RunHooks,
+    private readonly plan: Plan,
+  ) {
+    this.scenario = request.scenario;
+    this.monitor = new RunMonitor({ cpuPct: this.scenario.saturationCpuPct, seconds: this.scenario.saturationSec });
+    this.recorder = new RunRecorder(hooks.sender(plan.runId), this.monitor, hooks.progress);
+  }
 
-  try {
-    if (jail && request.resources) {
-      event('info', `server limited by cgroup ${jail.version}: ${request.resources.memoryBytes ? `${(request.resources.memoryBytes / 1e9).toFixed(2)} GB memory` : 'no memory limit'}, ${request.resources.cpuCores ? `${request.resources.cpuCores} cores` : 'no CPU limit'}${request.resources.profile ? ` (profile ${request.resources.profile})` : ''}`);
+  private get tag(): string {
+    return `[${this.plan.backend.name}]`;
+  }
+
+  /** Anything that should end the hold or ramp loops early. */
+  private get stopping(): boolean {
+    return this.hooks.signal.aborted || this.serverDown || this.harnessFailures.length > 0;
+  }
+
+  async execute(): Promise<RunOutcome> {
+    this.record();
+    try {
+      this.describeLimits();
+      await this.startServer();
+      await this.idle();
+      await this.startClients();
+      for (let i = 0; i < this.plan.steps.length; i++) {
+        if (!(await this.rampTo(i))) break;
+        if (!(await this.holdAndJudge(i))) break;
+      }
+    } catch (err) {
+      this.failed = true;
+      this.harnessFailures.push((err as Error).message);
+      this.recorder.event('error', (err as Error).message);
+    } finally {
+      await this.stop();
     }
-    const place = jail ? (pid: number) => jail.place(pid) : undefined;
-    const exitMessages = new Map<number, string>();
-    if (remote.server && target && clock) {
-      const link = remote.server.link;
-      // The target's sampler streams to the collector itself: the run must be known there first.
-      await sender.flush(30_000);
-      remote.begin(runId, (why) => {
-        harnessFailures.push(why);
-        event('error', why);
-      });
-      link.onWarning((message) => hooks.progress(`! ${target.facts.host}: ${message}`, false));
-      link.onRecord((record) => {
-        const e = monitor.observe(record);
-        if (e) push(e);
-      });
-      link.onExit((exit, message) => exitMessages.set(exit.pid, message));
-      backend = await link.start(request.backend, { host: '0.0.0.0', port: 0, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression }, runId, target.collector);
-      push({ kind: 'run-update', backendVersion: backend.info.version, backendBuild: backend.info.build });
-    } else {
-      backend = await backendImpl.start(serve, { place });
-    }
-    const running = backend;
-    const dead = new Set<number>();
-    if (!target) {
-      sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), push });
-      sampler.start();
-    }
-    const liveWorkers = new Set(running.pids().filter((p) => p.role === 'worker').map((p) => p.pid));
-    running.onExit((exit: ProcessExit) => {
-      dead.add(exit.pid);
-      // Locally the sampler records the crash; on a target its sampler did, and sent the words.
-      const message = sampler ? sampler.recordExit(exit).message : (exitMessages.get(exit.pid) ?? `${exit.role} ${exit.pid} ${exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`}`);
-      crashes.push(message);
-      hooks.progress(`! ${request.backend} ${message}`, false);
-      liveWorkers.delete(exit.pid);
-      // With its primary or every worker gone, the server can deliver nothing more: end the run.
-      if (exit.role === 'primary' || liveWorkers.size === 0) serverDown = true;
+    return this.finalize();
+  }
+
+  /** The run's setup, whole, before anything starts: every result carries what produced it. */
+  private record(): void {
+    const { request, plan, scenario } = this;
+    const target = plan.remote.server?.prepared;
+    const record: RunRecord = {
+      kind: 'run',
+      name: request.name ?? `${scenario.name} ${plan.backend.name}`,
+      scenario: {
+        ...scenario, probes: plan.probes, judgeAfterMs: plan.judgeAfterMs, workers: plan.serve.workers, t0Ms: plan.serve.t0Ms,
+        spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
+        ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
+        ...(target ? { target: target.ssh.target.url } : {}),
+        ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
+      },
+      backend: { ...plan.info, label: plan.backend.label, title: plan.backend.title, color: plan.backend.color, protocol: plan.backend.protocol },
+      // Every host of the run: this one, and the target and client hosts with their clock offsets.
+      env: { ...describeHost(request.limits), ...plan.remote.env() },
+      startedMs: Date.now(),
+      status: 'running',
+      // Who drives the run, and a heartbeat below: a later command can tell this runner is gone.
+      runner: { host: os.hostname(), pid: process.pid },
+      ...(request.notes ? { notes: request.notes } : {}),
+    };
+    this.recorder.push(record);
+    this.heartbeat = setInterval(() => this.recorder.push({ kind: 'run-update', heartbeatMs: Date.now() }), 5000);
+    this.heartbeat.unref();
+  }
+
+  private describeLimits(): void {
+    const r = this.request.resources;
+    if (!this.plan.jail || !r) return;
+    const memory = r.memoryBytes ? `${(r.memoryBytes / 1e9).toFixed(2)} GB memory` : 'no memory limit';
+    const cpu = r.cpuCores ? `${r.cpuCores} cores` : 'no CPU limit';
+    this.recorder.event('info', `server limited by cgroup ${this.plan.jail.version}: ${memory}, ${cpu}${r.profile ? ` (profile ${r.profile})` : ''}`);
+  }
+
+  private async startServer(): Promise<void> {
+    const { plan } = this;
+    this.server = await startServer({
+      runId: plan.runId, backend: plan.backend, serve: plan.serve, remote: plan.remote, jail: plan.jail, recorder: this.recorder,
+      onHarnessFailure: (why) => {
+        this.harnessFailures.push(why);
+        this.recorder.event('error', why);
+      },
+      progress: (line) => this.hooks.progress(line, false),
     });
+    const { backend } = this.server;
+    this.liveWorkers = new Set(backend.pids().filter((p) => p.role === 'worker').map((p) => p.pid));
+    backend.onExit((exit) => this.onServerExit(exit));
+  }
 
-    // The server listening with no client: the idle memory that per-added-connection figures
-    // subtract (docs/METRICS.md). Before the first connection, so nothing else is in it.
-    if (scenario.idleSec > 0) {
-      const idleStart = Date.now();
-      const idleSeq = phase({ name: 'idle', startedMs: idleStart });
-      monitor.setIdleWindow({ fromMs: idleStart, toMs: idleStart + scenario.idleSec * 1000 });
-      hooks.progress(`[${request.backend}] idle ${scenario.idleSec} s: sampling the server with no client`, true);
-      await sleep(scenario.idleSec * 1000, hooks.signal);
-      phase({ name: 'idle', startedMs: idleStart, endedMs: Date.now() }, idleSeq);
-    }
-    fleet = new ClientFleet({
-      host: target ? target.address : serve.host, port: running.port, protocol: request.backend === 'uws' ? 'raw' : 'socketio',
-      connections: maxConnections, probes, perShard: request.perShard, perAddress: request.perAddress,
+  private onServerExit(exit: ProcessExit): void {
+    const message = this.server!.describeExit(exit);
+    this.crashes.push(message);
+    this.hooks.progress(`! ${this.plan.backend.name} ${message}`, false);
+    this.liveWorkers.delete(exit.pid);
+    // With its primary or every worker gone, the server can deliver nothing more: end the run.
+    if (exit.role === 'primary' || this.liveWorkers.size === 0) this.serverDown = true;
+  }
+
+  /** The server listening with no client: the idle memory per-added-connection figures subtract (docs/METRICS.md). */
+  private async idle(): Promise<void> {
+    const { idleSec } = this.scenario;
+    if (idleSec <= 0) return;
+    const startedMs = Date.now();
+    const seq = this.recorder.phase({ name: 'idle', startedMs });
+    this.monitor.setIdleWindow({ fromMs: startedMs, toMs: startedMs + idleSec * 1000 });
+    this.hooks.progress(`${this.tag} idle ${idleSec} s: sampling the server with no client`, true);
+    await sleep(idleSec * 1000, this.hooks.signal);
+    this.recorder.phase({ name: 'idle', startedMs, endedMs: Date.now() }, seq);
+  }
+
+  private async startClients(): Promise<void> {
+    const { request, plan, scenario } = this;
+    const target = plan.remote.server?.prepared;
+    this.fleet = new ClientFleet({
+      host: target ? target.address : plan.serve.host, port: this.server!.backend.port, protocol: plan.backend.protocol,
+      connections: plan.maxConnections, probes: plan.probes, perShard: request.perShard, perAddress: request.perAddress,
       connectRatePerSec: scenario.connectRatePerSec, maxInFlightPerShard: request.maxInFlightPerShard,
-      intervalMs: scenario.intervalMs, t0Ms, lateMs: scenario.lateMs, judgeAfterMs,
-      topics: serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
+      intervalMs: scenario.intervalMs, t0Ms: plan.serve.t0Ms, lateMs: scenario.lateMs, judgeAfterMs: plan.judgeAfterMs,
+      topics: plan.serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.sourceAddresses ? { sourceAddresses: request.sourceAddresses } : {}),
-      firstRampTarget: steps[0],
-      clientHosts: remote.shardHosts(),
+      firstRampTarget: plan.steps[0],
+      clientHosts: plan.remote.shardHosts(),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
+    this.listenToClients(this.fleet);
+    await this.fleet.start();
+  }
+
+  private listenToClients(fleet: ClientFleet): void {
     const connectErrors = new Map<string, number>();
     fleet.onMessage((message, source) => {
-      if (message.type === 'sample' && message.streamed) {
+      if (message.type === 'sample') {
         // A client host sent it to the collector already: only watch it.
-        for (const record of [message.sample, ...message.ticks]) {
-          const e = monitor.observe(record);
-          if (e) push(e);
-        }
-      } else if (message.type === 'sample') {
-        push(message.sample);
-        for (const tick of message.ticks) push(tick);
-      } else if (message.type === 'tls' && !tls) {
-        tls = { protocol: message.protocol, cipher: message.cipher };
-        push({ kind: 'run-update', tlsVersion: message.protocol, tlsCipher: message.cipher });
-        if (message.protocol !== 'TLSv1.3' || message.cipher !== SEED_CIPHER) event('warning', `negotiated ${message.protocol} ${message.cipher}, not TLSv1.3 ${SEED_CIPHER}`);
+        const forward = (record: Parameters<RunRecorder['push']>[0]) => (message.streamed ? this.recorder.watch(record) : this.recorder.push(record));
+        forward(message.sample);
+        for (const tick of message.ticks) forward(tick);
+      } else if (message.type === 'tls' && !this.tls) {
+        this.tls = { protocol: message.protocol, cipher: message.cipher };
+        this.recorder.push({ kind: 'run-update', tlsVersion: message.protocol, tlsCipher: message.cipher });
+        if (message.protocol !== 'TLSv1.3' || message.cipher !== SEED_CIPHER) this.recorder.event('warning', `negotiated ${message.protocol} ${message.cipher}, not TLSv1.3 ${SEED_CIPHER}`);
       } else if (message.type === 'connect-error') {
         const seen = connectErrors.get(message.message) ?? 0;
         connectErrors.set(message.message, seen + message.count);
-        if (seen === 0) event('connect-error', `${source}: ${message.message}`, { count: message.count });
+        if (seen === 0) this.recorder.event('connect-error', `${source}: ${message.message}`, { count: message.count });
       }
     });
     fleet.onExit((source, code, signal) => {
-      harnessFailures.push(`client ${source} exited (${signal ?? `code ${code}`})`);
-      event('client-crash', `client ${source} exited (${signal ?? `code ${code}`})`);
+      const why = `client ${source} exited (${signal ?? `code ${code}`})`;
+      this.harnessFailures.push(why);
+      this.recorder.event('client-crash', why);
     });
-    await fleet.start();
+  }
 
-    for (let i = 0; i < steps.length; i++) {
-      const target = steps[i]!;
-      const stepName = scenario.steps ? 'step' : 'hold';
-      // Ramp to the target, showing progress, until everyone is connected or it is clearly stuck.
-      const rampStart = Date.now();
-      const rampSeq = phase({ name: 'ramp', ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: rampStart });
-      fleet.ramp(target);
-      const rampDeadline = rampStart + ((target - monitor.openNow()) / scenario.connectRatePerSec) * 2000 + 30_000;
-      while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && monitor.openNow() < target && Date.now() < rampDeadline) {
-        await sleep(250, hooks.signal);
-        hooks.progress(rampLine(request.backend, monitor.openNow(), target), true);
-      }
-      const rampEnd = Date.now();
-      phase({ name: 'ramp', targetConnections: target, startedMs: rampStart, endedMs: rampEnd }, rampSeq);
-      if (!scenario.publishDuringRamp && i === 0 && rampEnd > t0Ms + scenario.intervalMs) {
-        event('warning', `the ramp took ${Math.round((rampEnd - rampStart) / 1000)} s, longer than planned: ticks started before everyone was connected`);
-      }
-      if (hooks.signal.aborted || serverDown || harnessFailures.length > 0) break;
-      if (monitor.openNow() < target) event('warning', `ramp stopped at ${monitor.openNow()} of ${target} connections after ${Math.round((rampEnd - rampStart) / 1000)} s`);
-
-      // Connect first, then start the clock: the hold begins with the first tick.
-      if (!scenario.publishDuringRamp && i === 0 && Date.now() < t0Ms) {
-        phase({ name: 'wait-for-clock', startedMs: Date.now(), endedMs: t0Ms });
-        await sleep(t0Ms - Date.now(), hooks.signal);
-      }
-      if (hooks.signal.aborted) break;
-
-      // Hold. The window is in judgement time: it holds the verdicts of the ticks scheduled
-      // during the hold, which are judged judgeAfterMs after their schedule.
-      const holdStart = Date.now();
-      const holdEnd = holdStart + scenario.holdSec * 1000;
-      const window = { fromMs: holdStart + judgeAfterMs, toMs: holdEnd + judgeAfterMs };
-      monitor.setWindow(window);
-      const throttledBefore = jail?.cpuThrottling() ?? null;
-      const holdSeq = phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
-      while (!hooks.signal.aborted && !serverDown && harnessFailures.length === 0 && Date.now() < window.toMs + 1500) {
-        await sleep(1000, hooks.signal);
-        // A shard silent for 3 s at any moment of the window: the load generator, not the
-        // server, was the limit then (docs/METRICS.md, "Client-bound").
-        for (const message of monitor.watchSilence(Date.now())) event('client-saturated', message);
-        hooks.progress(holdLine(request.backend, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
-      }
-      const aborted = hooks.signal.aborted || harnessFailures.length > 0;
-      // Under a CPU limit, how often the quota stopped the server: a mean below the limit can
-      // hide bursts (each tick) that the quota cuts short.
-      const throttledAfter = jail?.cpuThrottling() ?? null;
-      if (throttledBefore && throttledAfter) {
-        const periods = throttledAfter.periods - throttledBefore.periods;
-        const throttled = throttledAfter.throttled - throttledBefore.throttled;
-        const ms = Math.round(throttledAfter.throttledMs - throttledBefore.throttledMs);
-        event('cpu-throttling', `${stepName}${scenario.steps ? ` ${i}` : ''} at ${target} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${periods ? ((throttled / periods) * 100).toFixed(1) : '0'}%), ${(ms / 1000).toFixed(1)} s in all`, { connections: target, periods, throttled, throttledMs: ms });
-      }
-      lastWindow = monitor.windowFigures();
-      for (const message of monitor.watchSilence(Date.now())) event('client-saturated', message);
-      const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentInWindow.values()];
-      clientBound.push(...boundBy);
-      const { verdict, reason } = judge({
-        targetConnections: target,
-        heldConnections: lastWindow.heldConnections,
-        expected: lastWindow.expected,
-        missing: lastWindow.missing,
-        latencyP99Ms: lastWindow.latency.p99Ms,
-        intervalMs: scenario.intervalMs,
-        crashes: [...crashes],
-        clientBound: boundBy,
-        aborted,
-        rss: lastWindow.rss,
-        judgeMemorySlope: scenario.memorySlope,
-      });
-      phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict, verdictReason: reason }, holdSeq);
-      stepOutcomes.push({ connections: target, verdict, reason });
-      if (verdict !== 'stable') break;
+  /** Ramps to step i's connections, showing progress, until all are open or it is clearly stuck. False: the run ends. */
+  private async rampTo(i: number): Promise<boolean> {
+    const { scenario, monitor, recorder } = this;
+    const target = this.plan.steps[i]!;
+    const rampStart = Date.now();
+    const seq = recorder.phase({ name: 'ramp', ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: rampStart });
+    this.fleet!.ramp(target);
+    const deadline = rampStart + ((target - monitor.openNow()) / scenario.connectRatePerSec) * 2000 + 30_000;
+    while (!this.stopping && monitor.openNow() < target && Date.now() < deadline) {
+      await sleep(250, this.hooks.signal);
+      this.hooks.progress(rampLine(this.plan.backend.name, monitor.openNow(), target), true);
     }
-  } catch (err) {
-    status = 'failed';
-    harnessFailures.push((err as Error).message);
-    event('error', (err as Error).message);
-  } finally {
-    clearInterval(heartbeat);
-    sampler?.stop();
-    if (sampler && backend && !serverDown) await sampler.sample().catch(() => undefined);
-    await fleet?.stop();
-    await remote.stopClients();
-    await backend?.stop();
-    await remote.stopServer();
-    jail?.destroy();
+    const rampEnd = Date.now();
+    recorder.phase({ name: 'ramp', targetConnections: target, startedMs: rampStart, endedMs: rampEnd }, seq);
+    const t0Ms = this.plan.serve.t0Ms;
+    if (!scenario.publishDuringRamp && i === 0 && rampEnd > t0Ms + scenario.intervalMs) {
+      recorder.event('warning', `the ramp took ${Math.round((rampEnd - rampStart) / 1000)} s, longer than planned: ticks started before everyone was connected`);
+    }
+    if (this.stopping) return false;
+    if (monitor.openNow() < target) recorder.event('warning', `ramp stopped at ${monitor.openNow()} of ${target} connections after ${Math.round((rampEnd - rampStart) / 1000)} s`);
+    // Connect first, then start the clock: the hold begins with the first tick.
+    if (!scenario.publishDuringRamp && i === 0 && Date.now() < t0Ms) {
+      recorder.phase({ name: 'wait-for-clock', startedMs: Date.now(), endedMs: t0Ms });
+      await sleep(t0Ms - Date.now(), this.hooks.signal);
+    }
+    return !this.hooks.signal.aborted;
   }
 
-  const last = stepOutcomes[stepOutcomes.length - 1];
-  let verdict: Verdict;
-  let reason: string;
-  if (hooks.signal.aborted) {
-    status = 'aborted';
-    verdict = 'aborted';
-    reason = 'interrupted (Ctrl-C)';
-  } else if (harnessFailures.length > 0) {
-    if (status !== 'failed') status = 'aborted';
-    verdict = 'aborted';
-    reason = harnessFailures.join('; ');
-  } else if (crashes.length > 0) {
-    status = 'crashed';
-    verdict = 'crashed';
-    reason = crashes.join('; ');
-  } else if (!last) {
-    verdict = 'aborted';
-    reason = 'no window was held';
-  } else if (scenario.steps) {
-    const stable = stepOutcomes.filter((s) => s.verdict === 'stable');
-    const highest = stable[stable.length - 1];
-    verdict = last.verdict;
-    reason = `${highest ? `highest stable step: ${highest.connections} connections` : 'no stable step'}${last.verdict === 'stable' ? ' (the ceiling)' : `; at ${last.connections}: ${last.verdict}, ${last.reason}`}`;
-  } else {
-    verdict = last.verdict;
-    reason = last.reason;
+  /**
+   * Holds step i and judges its window. The window is in judgement time: it holds the verdicts
+   * of the ticks scheduled during the hold, judged judgeAfterMs after their schedule. False:
+   * the run ends (a step that is not stable ends a capacity search).
+   */
+  private async holdAndJudge(i: number): Promise<boolean> {
+    const { scenario, monitor, recorder, plan } = this;
+    const target = plan.steps[i]!;
+    const stepName = scenario.steps ? 'step' : 'hold';
+    const holdStart = Date.now();
+    const window = { fromMs: holdStart + plan.judgeAfterMs, toMs: holdStart + scenario.holdSec * 1000 + plan.judgeAfterMs };
+    monitor.setWindow(window);
+    const throttledBefore = plan.jail?.cpuThrottling() ?? null;
+    const seq = recorder.phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
+    while (!this.stopping && Date.now() < window.toMs + 1500) {
+      await sleep(1000, this.hooks.signal);
+      // A shard silent for 3 s at any moment of the window: the load generator, not the
+      // server, was the limit then (docs/METRICS.md, "Client-bound").
+      for (const message of monitor.watchSilence(Date.now())) recorder.event('client-saturated', message);
+      this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
+    }
+    this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
+    const outcome = this.judgeWindow(target, window);
+    recorder.phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict: outcome.verdict, verdictReason: outcome.reason }, seq);
+    this.steps.push(outcome);
+    return outcome.verdict === 'stable';
   }
 
-  const w = lastWindow;
-  const serverRss = w?.serverRssMedianBytes ?? null;
-  const serverCpu = w?.serverCpuMeanPct ?? null;
-  const held = w?.heldConnections ?? 0;
-  const validity = {
-    valid: clientBound.length === 0 && harnessFailures.length === 0 && (tls as RunOutcome['tls'])?.cipher === SEED_CIPHER,
-    generatorSaturated: clientBound.length > 0,
-    saturatedShards: clientBound,
-    maxShardCpuPct: monitor.maxShardCpuPct,
-    maxLoopDelayP99Ms: Math.round(monitor.maxLoopDelayP99Ms * 10) / 10,
-    connectionErrors: monitor.connectFailures,
-    // On one machine probes and server share a clock; a target's offset is known to ± this.
-    clockOffsetBoundMs: clock ? clock.uncertaintyMs : 0,
-    ...(clock && w?.latency.p50Ms != null && clock.uncertaintyMs > w.latency.p50Ms
-      ? { clockWarning: `the clock offset is known to ±${clock.uncertaintyMs.toFixed(1)} ms, more than the median latency (${w.latency.p50Ms.toFixed(1)} ms): latencies are approximate` }
-      : {}),
-    missedTicks: monitor.silentTicks,
-    tls,
-  };
-  if ('clockWarning' in validity) event('warning', validity.clockWarning as string);
-  // The samples first, then the verdict in a batch of its own: nothing else can sink it.
-  await sender.flush(30_000);
-  push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity });
-  const flushed = await sender.close(30_000);
-  if (flushed.pendingRecords > 0) hooks.progress(`! ${flushed.pendingRecords} records could not reach the collector`, false);
+  private judgeWindow(target: number, window: { fromMs: number; toMs: number }): StepOutcome {
+    const { monitor } = this;
+    const w = (this.lastWindow = monitor.windowFigures());
+    for (const message of monitor.watchSilence(Date.now())) this.recorder.event('client-saturated', message);
+    const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentInWindow.values()];
+    this.clientBound.push(...boundBy);
+    const { verdict, reason } = judge({
+      targetConnections: target, heldConnections: w.heldConnections, expected: w.expected, missing: w.missing, latencyP99Ms: w.latency.p99Ms,
+      intervalMs: this.scenario.intervalMs, crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0,
+      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope,
+    });
+    return { connections: target, verdict, reason };
+  }
 
-  return {
-    runId,
-    backend: request.backend,
-    backendBuild: info.build,
-    scenario: scenario.name,
-    status,
-    verdict,
-    reason,
-    tls,
-    steps: stepOutcomes,
-    figures: {
+  /** Under a CPU limit, how often the quota stopped the server: a mean below the limit can hide bursts (each tick) cut short. */
+  private reportThrottling(stepLabel: string, connections: number, before: ReturnType<CgroupJail['cpuThrottling']> | null): void {
+    const after = this.plan.jail?.cpuThrottling() ?? null;
+    if (!before || !after) return;
+    const periods = after.periods - before.periods;
+    const throttled = after.throttled - before.throttled;
+    const ms = Math.round(after.throttledMs - before.throttledMs);
+    const pct = periods ? ((throttled / periods) * 100).toFixed(1) : '0';
+    this.recorder.event('cpu-throttling', `${stepLabel} at ${connections} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${pct}%), ${(ms / 1000).toFixed(1)} s in all`, { connections, periods, throttled, throttledMs: ms });
+  }
+
+  /** Clients first, then the server, then what is left on remote hosts; a last sample of a live server. */
+  private async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const sampler = this.server?.sampler;
+    await sampler?.stop();
+    if (sampler && !this.serverDown) await sampler.sample().catch(() => undefined);
+    await this.fleet?.stop();
+    await this.plan.remote.stopClients();
+    await this.server?.backend.stop();
+    await this.plan.remote.stopServer();
+    this.plan.jail?.destroy();
+  }
+
+  /** The verdict and validity, sent last in a batch of their own (nothing else can sink them), and the outcome. */
+  private async finalize(): Promise<RunOutcome> {
+    const { monitor, recorder, plan } = this;
+    const { status, verdict, reason } = runVerdict({ interrupted: this.hooks.signal.aborted, failed: this.failed, harnessFailures: this.harnessFailures, crashes: this.crashes, steps: this.steps, capacity: this.scenario.steps !== undefined });
+    const w = this.lastWindow;
+    const validity = validityOf({
+      clientBound: this.clientBound, harnessFailures: this.harnessFailures, tls: this.tls, maxShardCpuPct: monitor.maxShardCpuPct, maxLoopDelayP99Ms: monitor.maxLoopDelayP99Ms,
+      connectionErrors: monitor.connectFailures, missedTicks: monitor.silentTicks, clockUncertaintyMs: plan.remote.server?.clock.uncertaintyMs ?? null, latencyP50Ms: w?.latency.p50Ms ?? null,
+    });
+    if (validity.clockWarning) recorder.event('warning', validity.clockWarning);
+    await recorder.sender.flush(30_000);
+    recorder.push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity: validity as unknown as Record<string, unknown> });
+    const flushed = await recorder.sender.close(30_000);
+    if (flushed.pendingRecords > 0) this.hooks.progress(`! ${flushed.pendingRecords} records could not reach the collector`, false);
+    return { runId: plan.runId, backend: plan.backend.name, backendBuild: plan.info.build, scenario: this.scenario.name, status, verdict, reason, tls: this.tls, steps: this.steps, figures: this.figures(), validity };
+  }
+
+  private figures(): RunOutcome['figures'] {
+    const w = this.lastWindow;
+    const { monitor } = this;
+    const serverRss = w?.serverRssMedianBytes ?? null;
+    const held = w?.heldConnections ?? 0;
+    return {
       connections: held,
       deliveredPct: w ? deliveredPct(w.expected, w.missing) : null,
       expected: w?.expected ?? 0,
@@ -442,29 +451,8 @@ export async function runBackend(request: RunRequest, hooks: RunHooks): Promise<
       bytesPerConn: serverRss !== null && held > 0 ? Math.round(serverRss / held) : null,
       idleRssBytes: monitor.idleMedians().rssBytes,
       addedBytesPerConn: addedPerConnection(w?.serverAnonMedianBytes ?? null, monitor.idleMedians().anonBytes, held),
-      serverCpuPct: serverCpu,
+      serverCpuPct: w?.serverCpuMeanPct ?? null,
       maxShardCpuPct: monitor.maxShardCpuPct,
-    },
-    validity,
-  };
-}
-
-function rampLine(backend: string, open: number, target: number): string {
-  const width = 24;
-  const done = Math.min(width, Math.round((open / Math.max(1, target)) * width));
-  return `[${backend}] ramp [${'#'.repeat(done)}${'-'.repeat(width - done)}] ${open.toLocaleString('en-US')}/${target.toLocaleString('en-US')}`;
-}
-
-function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor): string {
-  let clientCpu = 0;
-  let p99: number | null = null;
-  for (const c of m.latestClient.values()) {
-    clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
-    if (c.latHistUs) p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
+    };
   }
-  const second = m.lastCompleteSecond();
-  const s = m.latestServer;
-  const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';
-  const cpu = s ? `${(s.cpuUserPct + s.cpuSysPct).toFixed(0)}%` : '–';
-  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${m.openNow().toLocaleString('en-US')}  received/s ${second?.received ?? '–'}  judged ${second?.expected ?? '–'}  missing ${second?.missing ?? '–'}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client max ${clientCpu.toFixed(0)}%`;
 }

@@ -62,3 +62,43 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
   }
   return reasons.length ? { verdict: 'unstable', reason: reasons.join('; ') } : { verdict: 'stable', reason: `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms` };
 }
+
+export interface StepOutcome {
+  connections: number;
+  verdict: Verdict;
+  reason: string;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'crashed' | 'failed';
+
+/** What happened to a whole run, as facts: judged below into its status and verdict. */
+export interface RunFacts {
+  /** Ctrl-C (or the caller's abort). */
+  interrupted: boolean;
+  /** The run itself failed to set up or start (e.g. the server would not start). */
+  failed: boolean;
+  /** Harness problems: a client shard died, a remote host was lost, the run failed. */
+  harnessFailures: string[];
+  /** Server processes that died during the run. */
+  crashes: string[];
+  /** Each held window's verdict, in order (a capacity search stops at the first not stable). */
+  steps: StepOutcome[];
+  capacity: boolean;
+}
+
+/**
+ * The run's status and verdict (docs/METRICS.md, "Verdicts"): an interruption, then a harness
+ * failure, then a server crash outrank what any window said; a capacity search is judged by
+ * its last step and names its highest stable one.
+ */
+export function runVerdict(f: RunFacts): { status: RunStatus; verdict: Verdict; reason: string } {
+  if (f.interrupted) return { status: 'aborted', verdict: 'aborted', reason: 'interrupted (Ctrl-C)' };
+  if (f.harnessFailures.length > 0) return { status: f.failed ? 'failed' : 'aborted', verdict: 'aborted', reason: f.harnessFailures.join('; ') };
+  if (f.crashes.length > 0) return { status: 'crashed', verdict: 'crashed', reason: f.crashes.join('; ') };
+  const last = f.steps[f.steps.length - 1];
+  if (!last) return { status: 'completed', verdict: 'aborted', reason: 'no window was held' };
+  if (!f.capacity) return { status: 'completed', verdict: last.verdict, reason: last.reason };
+  const highest = f.steps.filter((s) => s.verdict === 'stable').pop();
+  const ceiling = last.verdict === 'stable' ? ' (the ceiling)' : `; at ${last.connections}: ${last.verdict}, ${last.reason}`;
+  return { status: 'completed', verdict: last.verdict, reason: `${highest ? `highest stable step: ${highest.connections} connections` : 'no stable step'}${ceiling}` };
+}

@@ -22,6 +22,7 @@ export class Sampler {
   private readonly oomAtStart = new Map<string, number | undefined>();
   private systemOomAtStart = systemOomKills();
   private stopped = false;
+  private inFlight: Promise<void> | undefined;
   lastSample: ServerSample | undefined;
 
   constructor(private readonly options: SamplerOptions) {}
@@ -38,9 +39,11 @@ export class Sampler {
     next();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a sample already under way, so nothing is pushed after this resolves. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.inFlight;
   }
 
   /** Remembers each process's cgroup OOM counter now, while the process can be looked up. */
@@ -53,7 +56,13 @@ export class Sampler {
     }
   }
 
-  async sample(): Promise<ServerSample | undefined> {
+  sample(): Promise<ServerSample | undefined> {
+    const taking = this.takeSample();
+    this.inFlight = taking.then(() => undefined, () => undefined);
+    return taking;
+  }
+
+  private async takeSample(): Promise<ServerSample | undefined> {
     const t = Math.floor(Date.now() / 1000) * 1000;
     // One sample per second: a final sample taken in a second already sampled is skipped.
     if (this.lastSample && t <= this.lastSample.t) return undefined;

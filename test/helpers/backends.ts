@@ -6,12 +6,12 @@ import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { resolveServeOptions, type ServeInput } from '../../runners/backends/options.ts';
 import { getBackend } from '../../runners/backends/registry.ts';
-import type { BackendName, RunningBackend } from '../../runners/backends/types.ts';
+import type { RunningBackend } from '../../runners/backends/types.ts';
 import { tempDir } from './fixtures.ts';
 
 export const CERT_DIR = tempDir('wsbench-certs-');
 
-export async function startBackend(name: BackendName, input: ServeInput = {}): Promise<{ backend: RunningBackend; t0Ms: number; intervalMs: number }> {
+export async function startBackend(name: string, input: ServeInput = {}): Promise<{ backend: RunningBackend; t0Ms: number; intervalMs: number }> {
   const options = resolveServeOptions({ port: 0, workers: 1, intervalMs: 200, certDir: CERT_DIR, ...input });
   const backend = await getBackend(name).start(options);
   return { backend, t0Ms: options.t0Ms, intervalMs: options.intervalMs };
@@ -33,8 +33,8 @@ export interface TestClient {
 const TLS_CLIENT = { rejectUnauthorized: false, ciphers: 'TLS_AES_128_GCM_SHA256', minVersion: 'TLSv1.2' as const };
 
 /** Connects the right plain client for the backend; resolves once connected. */
-export async function connectClient(name: BackendName, backend: RunningBackend, topic?: string): Promise<TestClient> {
-  return name === 'uws' ? connectWs(backend.url, topic) : connectSocketIo(backend.url, topic);
+export async function connectClient(name: string, backend: RunningBackend, topic?: string): Promise<TestClient> {
+  return getBackend(name).protocol === 'raw' ? connectWs(backend.url, topic) : connectSocketIo(backend.url, topic);
 }
 
 async function connectWs(url: string, topic?: string): Promise<TestClient> {

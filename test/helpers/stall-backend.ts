@@ -3,12 +3,20 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import type { Backend, BackendInfo, BackendName, RunningBackend } from '../../runners/backends/types.ts';
+import type { Backend, BackendInfo, RunningBackend } from '../../runners/backends/types.ts';
 
-const info: BackendInfo = { name: 'stall' as BackendName, version: 'test', build: 'accepts TLS 1.3, never answers the WebSocket upgrade' };
+const info: BackendInfo = { name: 'stall', version: 'test', build: 'accepts TLS 1.3, never answers the WebSocket upgrade' };
 
 const stallBackend: Backend = {
-  name: 'stall' as BackendName,
+  name: 'stall',
+  label: 'stall',
+  title: 'a server that stalls the upgrade',
+  color: '#000000',
+  protocol: 'raw',
+  serverEntries: [],
+  needsUws: false,
+  defaultWorkers: () => 1,
+  estimatedBytesPerConn: 1000,
   describe: () => info,
   async start(options): Promise<RunningBackend> {
     const sockets = new Set<tls.TLSSocket>();

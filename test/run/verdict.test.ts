@@ -1,7 +1,7 @@
 // Verdicts from fixed figures (docs/METRICS.md, "Verdicts").
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveredPct, judge, slope, type WindowFigures } from '../../runners/run/verdict.ts';
+import { deliveredPct, judge, runVerdict, slope, type RunFacts, type StepOutcome, type WindowFigures } from '../../runners/run/verdict.ts';
 
 const steady: WindowFigures = {
   targetConnections: 1000, heldConnections: 1000, expected: 150_000, missing: 0, latencyP99Ms: 12, intervalMs: 2000,
@@ -34,4 +34,35 @@ test('helpers: delivered% and least-squares slope', () => {
   assert.equal(deliveredPct(200, 1), 99.5);
   assert.equal(slope([[0, 0], [1, 2], [2, 4]]), 2);
   assert.equal(slope([[5, 1]]), 0);
+});
+
+// The whole run's verdict (runners/run/verdict.ts, runVerdict), every reason, from fixed facts.
+const clean: RunFacts = { interrupted: false, failed: false, harnessFailures: [], crashes: [], steps: [{ connections: 1000, verdict: 'stable', reason: 'held 1000, delivered 100.000%, p99 12.0 ms' }], capacity: false };
+const capacitySteps: StepOutcome[] = [
+  { connections: 10_000, verdict: 'stable', reason: 'held 10000' },
+  { connections: 20_000, verdict: 'stable', reason: 'held 20000' },
+  { connections: 30_000, verdict: 'unstable', reason: 'latency p99 2780 ms ≥ the 2000 ms interval' },
+];
+
+test('a run takes its single window\'s verdict and reason', () => {
+  assert.deepEqual(runVerdict(clean), { status: 'completed', verdict: 'stable', reason: 'held 1000, delivered 100.000%, p99 12.0 ms' });
+  const unstable = { ...clean, steps: [{ connections: 1000, verdict: 'unstable' as const, reason: 'held 990 of 1000 connections' }] };
+  assert.deepEqual(runVerdict(unstable), { status: 'completed', verdict: 'unstable', reason: 'held 990 of 1000 connections' });
+});
+
+test('a capacity search names its highest stable step and why the next failed', () => {
+  assert.deepEqual(runVerdict({ ...clean, capacity: true, steps: capacitySteps }), {
+    status: 'completed', verdict: 'unstable', reason: 'highest stable step: 20000 connections; at 30000: unstable, latency p99 2780 ms ≥ the 2000 ms interval',
+  });
+  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(0, 2) }).reason, 'highest stable step: 20000 connections (the ceiling)');
+  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(2) }).reason, 'no stable step; at 30000: unstable, latency p99 2780 ms ≥ the 2000 ms interval');
+});
+
+test('interruption, then harness failure, then a crash outrank every window; no window is aborted', () => {
+  const everything = { ...clean, interrupted: true, harnessFailures: ['client shard-1 exited (code 1)'], crashes: ['worker 1 (pid 7) killed by SIGKILL: out of memory'] };
+  assert.deepEqual(runVerdict(everything), { status: 'aborted', verdict: 'aborted', reason: 'interrupted (Ctrl-C)' });
+  assert.deepEqual(runVerdict({ ...everything, interrupted: false }), { status: 'aborted', verdict: 'aborted', reason: 'client shard-1 exited (code 1)' });
+  assert.deepEqual(runVerdict({ ...everything, interrupted: false, failed: true, harnessFailures: ['socketio primary exited while starting (code 1)'] }), { status: 'failed', verdict: 'aborted', reason: 'socketio primary exited while starting (code 1)' });
+  assert.deepEqual(runVerdict({ ...everything, interrupted: false, harnessFailures: [] }), { status: 'crashed', verdict: 'crashed', reason: 'worker 1 (pid 7) killed by SIGKILL: out of memory' });
+  assert.deepEqual(runVerdict({ ...clean, steps: [] }), { status: 'completed', verdict: 'aborted', reason: 'no window was held' });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../../common/errors.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { REFERENCE_DIR } from '../../../collector/reference.ts';
+import { prepareSiteDatabase } from '../site-data.ts';
 import { buildSite, serveSite } from '../../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -47,7 +48,8 @@ Examples:
       const db = dbPath(values.db);
       openDatabase(db, { readonly: true }).close(); // a missing or broken database fails here, by name
       if (!values.url) process.stderr.write('wsbench site: warning: no --url, so the feed\'s links and the Open Graph URLs are relative, which most feed readers and link previews reject; pass --url https://your.host/path/\n');
-      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url, referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
+      prepareSiteDatabase(db, { referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
+      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url });
       process.stdout.write(`${dir}\n`);
       return EXIT.ok;
     }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { listRuns } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { REFERENCE_DIR } from '../../../collector/reference.ts';
+import { prepareSiteDatabase } from '../site-data.ts';
 import { buildSite, serveSite } from '../../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -41,14 +42,15 @@ Examples:
   async run(argv) {
     const { values } = parse('start', argv, { ...dbOption, port: { type: 'string' }, 'no-run': { type: 'boolean' } });
     const db = dbPath(values.db);
-    const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--backend', 'uws,socketio', '--scenario', 'quick', '--db', db]);
+    const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--scenario', 'quick', '--db', db]);
     if (code === RUN_EXIT.aborted) return code;
     process.stderr.write(`\nwsbench start: runs stored in ${db}; building the site\n`);
     // Listening first, so the site is built knowing its own address (absolute feed links).
     const port = numberFlag('port', values.port, { min: 0, max: 65535, integer: true }) ?? 4321;
     const server = await serveSite('site/dist', port);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    await buildSite({ db, outDir: 'site/dist', quiet: true, referenceDir: REFERENCE_DIR, siteUrl: url });
+    prepareSiteDatabase(db, { referenceDir: REFERENCE_DIR, quiet: true });
+    await buildSite({ db, outDir: 'site/dist', quiet: true, siteUrl: url });
     const newest = listRunsIn(db).slice(0, 2).map((r) => r.id);
     process.stdout.write(`${url}\n`);
     process.stderr.write(`wsbench start: the site is served at ${url} (compare the two runs: ${url}compare/?runs=${newest.join(',')}); Ctrl-C stops\n`);

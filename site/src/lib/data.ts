@@ -3,6 +3,7 @@
 import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
+import { fillLooks } from './backends';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
@@ -31,7 +32,11 @@ let cards: RunCard[] | undefined;
 const timelines = new Map<string, Timeline>();
 
 export function allRuns(): RunCard[] {
-  cards ??= listRuns(database()).map((run) => ({ run, summary: getSummary(database(), run.id) }));
+  if (!cards) {
+    const runs = listRuns(database());
+    fillLooks(runs);
+    cards = runs.map((run) => ({ run, summary: getSummary(database(), run.id) }));
+  }
   return cards;
 }
 
@@ -157,9 +162,16 @@ export interface Comparison {
   b: RunCard;
 }
 
-/** Backends in the order their pairs are named: the seed's two first, then by name. */
-const rank = (backend: string) => (['uws', 'socketio'].indexOf(backend) + 3) % 3;
-const backendOrder = (x: string, y: string) => rank(x) - rank(y) || x.localeCompare(y);
+// A pair is named and drawn in one order on every page: the backend first run first (the seed's
+// uWS before Socket.IO, as `wsbench run` runs them), then by name.
+let firstRun: Map<string, number> | undefined;
+const backendOrder = (x: string, y: string) => {
+  if (!firstRun) {
+    firstRun = new Map();
+    for (const { run } of [...allRuns()].reverse()) if (!firstRun.has(run.backend)) firstRun.set(run.backend, firstRun.size);
+  }
+  return (firstRun.get(x) ?? Infinity) - (firstRun.get(y) ?? Infinity) || x.localeCompare(y);
+};
 
 /**
  * The comparisons worth a page of their own: for each scenario and hardware profile, the latest

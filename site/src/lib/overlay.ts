@@ -1,7 +1,6 @@
 // Browser side: loads runs' JSON files and overlays one metric of several runs on one chart.
 // Used by the compare page and by charts embedded in write-ups.
 import { axisScale, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
-import { BACKEND_COLORS, EXTRA_COLORS, labelOf } from '../consts';
 import { bandDatasets, Chart, crosshair, DASHES, timeChartOptions, track } from './charts';
 
 const cache = new Map<string, Promise<any>>();
@@ -19,17 +18,25 @@ export function loadJson(url: string): Promise<any> {
 
 export const loadRun = (base: string, id: string): Promise<any> => loadJson(`${base}/data/runs/${encodeURIComponent(id)}.json`);
 
+/** Spare colours for a second run of one backend (Okabe-Ito, after the backends' own). */
+const SPARE_COLORS = ['#E69F00', '#56B4E9', '#000000', '#F0E442', '#999999'];
+
+/** A run's backend label, as its record says (the site fills it in for runs from before schema 4). */
+export const labelOf = (run: { backend: string; backendLabel?: string | null }): string => run.backendLabel ?? run.backend;
+
 /** The first run of a backend gets the backend's colour; others of the same backend get spares. */
-export function colorsFor(runs: { run: { backend: string } }[]): string[] {
+export function colorsFor(runs: { run: { backend: string; backendColor?: string | null } }[]): string[] {
   let spare = 0;
   const seen = new Set<string>();
+  const taken = new Set(runs.map(({ run }) => run.backendColor?.toLowerCase()));
+  const spares = SPARE_COLORS.filter((c) => !taken.has(c.toLowerCase()));
   return runs.map(({ run }) => {
-    const own = BACKEND_COLORS[run.backend];
+    const own = run.backendColor;
     if (own && !seen.has(run.backend)) {
       seen.add(run.backend);
       return own;
     }
-    return EXTRA_COLORS[spare++ % EXTRA_COLORS.length]!;
+    return spares[spare++ % spares.length] ?? '#444444';
   });
 }
 
@@ -82,7 +89,7 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
       type: 'line',
       data: {
         datasets: data.flatMap((d, k) => {
-          const label = `${d.run.name} (${labelOf(d.run.backend)})`;
+          const label = `${d.run.name} (${labelOf(d.run)})`;
           const points = raw[k]!.map((p) => ({ x: p.x as number, y: p.y === null ? null : p.y / axis.divisor }));
           // Over time, more points than pixels read as noise: a median line in a min–max band.
           const band = byConnections ? null : bandDatasets(label, colors[k]!, points, Math.max(60, Math.floor((canvas.parentElement?.clientWidth ?? 600) / 2)));

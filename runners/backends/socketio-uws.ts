@@ -1,0 +1,45 @@
+// Socket.IO on uWebSockets.js: the same Socket.IO server, rooms and cluster adapter as the
+// "socketio" backend, with uWS's SSLApp in place of Node's https and `ws` (io.attachApp). Set
+// beside the other three it separates what Socket.IO's protocol costs from what its transport does.
+import { compiledEntry } from '../process/compile.ts';
+import { packageVersion as versionOf } from '../process/packages.ts';
+import { reservePort } from './ports.ts';
+import { ServerGroup } from './server-group.ts';
+import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
+import { loadUws } from './uws-loader.ts';
+
+export const socketioUwsBackend: Backend = {
+  name: 'socketio-uws',
+  label: 'Socket.IO on uWS',
+  title: 'Socket.IO on uWebSockets.js',
+  color: '#CC79A7',
+  protocol: 'socketio',
+  serverEntries: ['runners/backends/socketio-server.ts'],
+  needsUws: true,
+  defaultWorkers: (cores) => cores,
+  estimatedBytesPerConn: 60_000,
+
+  describe(): BackendInfo {
+    const loaded = loadUws();
+    return {
+      name: this.name,
+      version: versionOf('socket.io'),
+      build: `socket.io@${versionOf('socket.io')} engine.io@${versionOf('engine.io')} @socket.io/cluster-adapter@${versionOf('@socket.io/cluster-adapter')} on ${loaded.build}, transports: websocket`,
+    };
+  },
+
+  async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
+    const loaded = loadUws();
+    const port = await reservePort(options.host, options.port);
+    const entry = await compiledEntry('runners/backends/socketio-server.ts');
+    const group = new ServerGroup(this.describe(), options.host, port);
+    try {
+      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0, native: loaded.binary }, 'primary', hooks.place);
+    } catch (err) {
+      await group.stop();
+      throw err;
+    }
+    group.markRunning();
+    return group;
+  },
+};

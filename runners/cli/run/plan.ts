@@ -1,0 +1,162 @@
+// `wsbench run`'s flags turned into a plan, refusing early: which backends, the scenario, limits
+// imposed on the server, where it runs, and the preflight of this machine against all of that.
+import net from 'node:net';
+import os from 'node:os';
+import { ConfigError } from '../../../common/errors.ts';
+import { parseBackendList } from '../../backends/registry.ts';
+import type { Backend } from '../../backends/types.ts';
+import { nativeClientBinary } from '../../client/native.ts';
+import { parseSshTarget } from '../../remote/ssh.ts';
+import { parseClientHosts } from '../../remote/target.ts';
+import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../run/environment.ts';
+import type { RunRequest } from '../../run/run.ts';
+import { getProfile, type Profile } from '../../scenarios/profiles.ts';
+import { loadScenarioFile, presetScenario, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
+import { bytesFlag, numberFlag } from '../args.ts';
+
+export type RunValues = Record<string, string | boolean | undefined>;
+
+export interface RunPlan {
+  backends: Backend[];
+  scenario: Scenario;
+  maxConnections: number;
+  resources: RunRequest['resources'];
+  limits: Limits;
+  perShard: number;
+  bulkClient: RunRequest['bulkClient'];
+  sourceAddresses: string[] | undefined;
+  clientUrls: string[] | undefined;
+}
+
+export function planRun(values: RunValues): RunPlan {
+  const backends = parseBackendList(values.backend as string | undefined);
+  const profile = values.profile ? getProfile(values.profile as string) : undefined;
+  const resources = resourcesOf(values, profile);
+  const scenario = buildScenario(values);
+  const { sourceAddresses, clientUrls } = placement(values, resources);
+  const limits = readLimits();
+  const maxConnections = scenario.steps?.[scenario.steps.length - 1] ?? scenario.connections;
+  const perShard = numberFlag('per-shard', values['per-shard'] as string | undefined, { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
+  if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
+  checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
+  // An unusable backend refuses before any run starts; a target's build is checked there.
+  if (!values.target) for (const b of backends) b.describe();
+  const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
+  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls };
+}
+
+function resourcesOf(values: RunValues, profile: Profile | undefined): RunRequest['resources'] {
+  const memoryLimit = bytesFlag('memory-limit', values['memory-limit'] as string | undefined, 16 * 1024 * 1024);
+  const cpuLimit = numberFlag('cpu-limit', values['cpu-limit'] as string | undefined, { min: 0.01 });
+  if (!profile && memoryLimit === undefined && cpuLimit === undefined) return undefined;
+  return { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores: cpuLimit ?? profile?.cpuCores };
+}
+
+/** Which flags go together: where the server runs, where clients connect from, where samples go. */
+function placement(values: RunValues, resources: RunRequest['resources']): { sourceAddresses?: string[]; clientUrls?: string[] } {
+  if (values.target && resources) throw new ConfigError('--profile, --memory-limit and --cpu-limit limit a server on this machine; with --target the server runs on real hardware: drop them');
+  if (values['ssh-config'] && !values.target) throw new ConfigError('--ssh-config needs --target');
+  if (values['client-addresses'] && !values.target) throw new ConfigError('--client-addresses needs --target (a local server is reached from 127.x addresses, spread by default)');
+  if (values.clients && !values.target) throw new ConfigError('--clients needs --target: clients on other hosts reach a server on a host, not on 127.0.0.1 here');
+  if (values.clients && values['client-addresses']) throw new ConfigError('--clients and --client-addresses exclude each other: client hosts connect from their own addresses');
+  if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
+  const sourceAddresses = values['client-addresses'] ? localAddressList(values['client-addresses'] as string) : undefined;
+  const clientUrls = values.clients ? parseClientHosts(values.clients as string) : undefined;
+  if (values.target) parseSshTarget(values.target as string); // a malformed URL is refused before anything else
+  return { sourceAddresses, clientUrls };
+}
+
+/** "All CPUs" (or the profile's cores, or a backend's own default), sharded further when the open-files limit needs it. */
+function serverWorkers(backends: Backend[], limits: Limits, connections: number, profile: Profile | undefined, limited: boolean): number {
+  const cores = profile?.workers ?? describeHost(limits).cores;
+  const floor = Math.max(...backends.map((b) => b.defaultWorkers(cores)));
+  const auto = autoWorkers(limits, connections, floor);
+  if (auto.raisedFor !== null) {
+    process.stderr.write(`wsbench run: ${auto.workers} server processes instead of ${floor}: a process may open ${auto.raisedFor} files here (ulimit -n), and ${connections.toLocaleString('en-US')} sockets need ${auto.workers}. They share the same CPUs${limited ? ' and limits' : ''}.\n`);
+  }
+  return auto.workers;
+}
+
+/** The preflight: this machine's limits against the plan. Warnings are said; errors refuse the run. */
+function checkMachine(values: RunValues, p: { backends: Backend[]; limits: Limits; maxConnections: number; perShard: number; sourceAddresses?: string[]; workers: number }): void {
+  // Clients cost ~60 KB a connection here; the server its backend's estimate, when it runs here too.
+  const serverBytes = values.target ? 0 : Math.max(...p.backends.map((b) => b.estimatedBytesPerConn));
+  const problems = preflight(p.limits, {
+    connections: p.maxConnections,
+    serverWorkers: p.workers,
+    serverHere: !values.target,
+    perShard: Math.min(p.perShard, p.maxConnections),
+    perAddress: p.sourceAddresses ? Math.ceil(p.maxConnections / p.sourceAddresses.length) : 5000,
+    // 127.x source addresses reach this machine only.
+    spreadAddresses: values.target ? p.sourceAddresses !== undefined : !values['no-spread'],
+    maxInFlight: 100,
+    estimatedBytes: p.maxConnections * (60_000 + serverBytes),
+  });
+  for (const w of problems.filter((q) => q.severity === 'warning')) process.stderr.write(`wsbench run: warning: ${w.message}\n  fix: ${w.fix}\n`);
+  const errors = problems.filter((q) => q.severity === 'error');
+  if (errors.length > 0) throw new ConfigError(`preflight failed:\n${errors.map((e) => `  - ${e.message}\n    fix: ${e.fix}`).join('\n')}`);
+}
+
+/** --client-addresses: IP addresses this machine has; any other could never be bound. */
+function localAddressList(text: string): string[] {
+  const own = new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)));
+  const list = text.split(',').map((a) => a.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError('--client-addresses needs at least one address');
+  for (const a of list) {
+    if (net.isIP(a) === 0) throw new ConfigError(`--client-addresses: "${a}" is not an IP address`);
+    if (!own.has(a)) throw new ConfigError(`--client-addresses: ${a} is not an address of this machine (ip addr add ${a}/24 dev IFACE first)`);
+  }
+  if (new Set(list).size !== list.length) throw new ConfigError('--client-addresses lists an address twice');
+  return list;
+}
+
+/**
+ * The native client unless told otherwise; if it cannot be built, the TypeScript one, said
+ * aloud. (The slowed-shard test hook exists in the TypeScript shard only.)
+ */
+function chooseBulkClient(flag: string | undefined, slowShard: boolean): 'node' | 'native' {
+  if (flag !== undefined && flag !== 'node' && flag !== 'native') throw new ConfigError(`--client must be native or node, got "${flag}"`);
+  if (flag === 'node' || slowShard) return 'node';
+  try {
+    nativeClientBinary();
+    return 'native';
+  } catch (err) {
+    if (flag === 'native') throw err;
+    process.stderr.write(`wsbench run: warning: ${(err as Error).message}; using the TypeScript client, which costs more than the server it loads\n`);
+    return 'node';
+  }
+}
+
+function buildScenario(values: RunValues): Scenario {
+  if (values.scenario && values['scenario-file']) throw new ConfigError('--scenario and --scenario-file exclude each other');
+  const base = values['scenario-file'] ? loadScenarioFile(values['scenario-file'] as string) : presetScenario((values.scenario as string | undefined) ?? 'quick');
+  const n = (flag: string, min = 1) => numberFlag(flag, values[flag] as string | undefined, { min, integer: true });
+  const s: Scenario = { ...base };
+  const set = <K extends keyof Scenario>(key: K, value: Scenario[K] | undefined) => {
+    if (value !== undefined) s[key] = value;
+  };
+  set('connections', n('connections'));
+  set('connectRatePerSec', n('rate'));
+  set('holdSec', n('hold'));
+  set('intervalMs', n('interval-ms', 50));
+  set('lateMs', n('late-ms') ?? (values['interval-ms'] ? s.intervalMs : undefined));
+  set('workers', n('workers'));
+  set('symbols', n('symbols'));
+  set('probes', n('probes'));
+  if (values.compression) s.compression = true;
+  if (values['connect-first']) s.publishDuringRamp = false;
+  applySteps(s, values);
+  return validateScenario(s, 'flags');
+}
+
+function applySteps(s: Scenario, values: RunValues): void {
+  if (typeof values.steps === 'string') {
+    const steps = values.steps.split(',').map((v) => Number(v.trim()));
+    if (steps.some((v) => !Number.isInteger(v) || v < 1)) throw new ConfigError(`--steps must be whole numbers separated by commas, got "${values.steps}"`);
+    s.steps = steps;
+    if (values.connections === undefined) s.connections = Math.max(...steps);
+  } else if (s.steps && values.connections !== undefined) {
+    s.steps = s.steps.filter((v) => v <= s.connections);
+    if (s.steps.length === 0) s.steps = [s.connections];
+  }
+}

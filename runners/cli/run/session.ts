@@ -1,0 +1,138 @@
+// Carrying out a planned `wsbench run`: a target and client hosts made ready, the place samples
+// go (this machine's database, with a collector for remote hosts, or a remote collector), Ctrl-C
+// turned into a clean stop, each backend run in turn, and the table of outcomes.
+import { randomBytes } from 'node:crypto';
+import { CollectorService } from '../../../collector/service.ts';
+import { Ingestor } from '../../../collector/ingest.ts';
+import { openDatabase, type Db } from '../../../collector/schema.ts';
+import { BatchSender, HttpTransport, LocalTransport } from '../../../collector/sender.ts';
+import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../remote/target.ts';
+import { runBackend, type RunOutcome, type RunRequest } from '../../run/run.ts';
+import { dbPath } from '../command.ts';
+import { formatBytes, formatMs, formatNumber, table } from '../format.ts';
+import { numberFlag } from '../args.ts';
+import type { RunPlan, RunValues } from './plan.ts';
+
+type Progress = (line: string, transient: boolean) => void;
+type Collector = { url: string; token: string | undefined };
+
+/** The target and client hosts, checked and with what they need copied, before anything is recorded. */
+export async function prepareRemote(values: RunValues, plan: RunPlan, progress: Progress): Promise<{ target?: PreparedTarget; clientHosts?: PreparedHost[] }> {
+  if (!values.target) return {};
+  const say = (line: string) => progress(line, false);
+  const sshConfig = values['ssh-config'] as string | undefined;
+  const target = await prepareTarget({ url: values.target as string, sshConfig, backends: plan.backends, connections: plan.maxConnections, workers: plan.scenario.workers || undefined, progress: say });
+  plan.scenario.workers = target.workers;
+  const clientHosts = plan.clientUrls ? await prepareClientHosts({ urls: plan.clientUrls, bundle: target.bundle, sshConfig, connections: plan.maxConnections, perShard: plan.perShard, progress: say }) : undefined;
+  return { target, clientHosts };
+}
+
+/** Where samples go, and the collector URL a remote host's agent streams to. */
+export interface RunSink {
+  sender(runId: string): BatchSender;
+  collectorFor(address: string | null): Collector;
+  close(): Promise<void>;
+}
+
+export async function openSink(values: RunValues, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, progress: Progress): Promise<RunSink> {
+  const token = (values.token as string | undefined) ?? process.env.WSBENCH_TOKEN;
+  const senderOf = (transport: HttpTransport | LocalTransport) => (runId: string) =>
+    new BatchSender({
+      transport,
+      run: runId,
+      onRejected: (id, reply) => process.stderr.write(`wsbench run: the collector refused batch ${id}: ${JSON.stringify(reply.body)}\n`),
+      onConnectivity: (up, detail) => progress(up ? `collector reachable again (${detail})` : `! collector unreachable (${detail}); buffering samples`, false),
+    });
+  if (values.collector) {
+    const url = values.collector as string;
+    return { sender: (runId) => senderOf(new HttpTransport(url, { token }))(runId), collectorFor: () => ({ url, token }), close: async () => undefined };
+  }
+  const db = openDatabase(dbPath(values.db as string | undefined));
+  if (!remote.target) {
+    const ingestor = new Ingestor(db);
+    return { sender: senderOf(new LocalTransport(ingestor)), collectorFor: () => ({ url: '', token: undefined }), close: async () => void db.close() };
+  }
+  return listenForRemoteHosts(db, remote.target, remote.clientHosts ?? [], senderOf, progress);
+}
+
+/**
+ * The remote hosts' samplers stream here: a collector on the address the hosts reached us from
+ * (all addresses if they differ), with a token of this run's own.
+ */
+async function listenForRemoteHosts(db: Db, target: PreparedTarget, clientHosts: PreparedHost[], senderOf: (t: LocalTransport) => (runId: string) => BatchSender, progress: Progress): Promise<RunSink> {
+  const runToken = randomBytes(24).toString('base64url');
+  const seenFrom = new Set([target.facts.runnerAddress, ...clientHosts.map((h) => h.facts.runnerAddress)]);
+  const listenOn = seenFrom.size === 1 && !seenFrom.has(null) ? [...seenFrom][0]! : '0.0.0.0';
+  const service = new CollectorService(db, { host: listenOn, port: 0, token: runToken });
+  const port = new URL(await service.listen()).port;
+  const collectorFor = (address: string | null): Collector => {
+    const a = address ?? listenOn;
+    return { url: `http://${a.includes(':') ? `[${a}]` : a}:${port}`, token: runToken };
+  };
+  progress(`collector for ${target.facts.host} at ${collectorFor(target.facts.runnerAddress).url} (token of this run)`, false);
+  return {
+    sender: senderOf(new LocalTransport(service.ingestor)),
+    collectorFor,
+    async close() {
+      await service.close();
+      db.close();
+    },
+  };
+}
+
+/** The first Ctrl-C stops the runs cleanly (each stored as aborted); a second quits at once. */
+export function interruptOnSigint(exitCode: number): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(exitCode);
+    process.stderr.write('\nwsbench run: stopping (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+/** Each backend in turn under the same settings; stops early on Ctrl-C. */
+export async function runEach(values: RunValues, plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = [];
+  for (const backend of plan.backends) {
+    if (signal.aborted) break;
+    progress(`[${backend.name}] starting ${plan.scenario.name}: ${plan.maxConnections.toLocaleString('en-US')} connections`, false);
+    const request: RunRequest = {
+      backend: backend.name, scenario: plan.scenario, name: values.name as string | undefined, notes: values.notes as string | undefined,
+      spreadAddresses: !values['no-spread'] && !values.target, perShard: plan.perShard, perAddress: 5000, maxInFlightPerShard: 100,
+      limits: plan.limits, slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'] as string | undefined, { min: 0 }),
+      resources: plan.resources, bulkClient: plan.bulkClient,
+      ...(plan.sourceAddresses ? { sourceAddresses: plan.sourceAddresses } : {}),
+      ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
+      ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
+    };
+    const outcome = await runBackend(request, { sender: (runId) => sink.sender(runId), signal, progress });
+    outcomes.push(outcome);
+    progress(`[${backend.name}] ${outcome.verdict}: ${outcome.reason} (run ${outcome.runId})`, false);
+  }
+  return outcomes;
+}
+
+export function summaryTable(outcomes: RunOutcome[]): string {
+  if (outcomes.length === 0) return 'no run finished\n';
+  const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(3)}%`);
+  return table(
+    ['BACKEND', 'VERDICT', 'CONNS', 'DELIVERED', 'MISSING', 'P50', 'P99', 'SERVER RSS', 'IDLE RSS', 'PER ADDED CONN', 'SERVER CPU', 'CLIENT CPU MAX', 'RUN'],
+    outcomes.map((o) => [
+      o.backend,
+      o.verdict,
+      formatNumber(o.figures.connections),
+      pct(o.figures.deliveredPct),
+      formatNumber(o.figures.missing),
+      formatMs(o.figures.latencyP50Ms),
+      formatMs(o.figures.latencyP99Ms),
+      formatBytes(o.figures.serverRssBytes),
+      formatBytes(o.figures.idleRssBytes),
+      formatBytes(o.figures.addedBytesPerConn === null ? null : Math.round(o.figures.addedBytesPerConn)),
+      o.figures.serverCpuPct === null ? '–' : `${o.figures.serverCpuPct.toFixed(0)}%`,
+      `${o.figures.maxShardCpuPct.toFixed(0)}%`,
+      o.runId,
+    ]),
+  );
+}

@@ -1,0 +1,41 @@
+// Adding a backend is one entry: a fixture backend that lives in test/helpers, registered only
+// through WSBENCH_EXTRA_BACKENDS, runs a short real run beside a built-in one, and the site built
+// from that database (by a process that has never heard of it) shows the pair with its label
+// and colour, from the run records alone.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { listRuns } from '../../collector/query.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const EXTRA = { WSBENCH_EXTRA_BACKENDS: 'test/helpers/fifth-backend.ts' };
+
+test('a fixture fifth backend runs for real and gets its own pair page, label and colour', async () => {
+  const dir = tempDir('wsbench-fifth-');
+  const db = path.join(dir, 'fifth.db');
+  const listed = await runCli(['run', '--help'], { env: EXTRA });
+  assert.match(listed.stdout + listed.stderr, /ws-single \(ws in a single process\)/, 'the help lists the registered backend');
+
+  const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
+  const run = await runCli(['run', '--backend', 'ws,ws-single', ...short], { env: EXTRA, timeoutMs: 120_000 });
+  assert.equal(run.code, 0, run.stderr);
+  const d = openDatabase(db, { readonly: true });
+  const fifth = listRuns(d, { backend: 'ws-single' })[0]!;
+  d.close();
+  assert.equal(fifth.verdict, 'stable');
+  assert.deepEqual([fifth.backendLabel, fifth.backendTitle, fifth.backendColor], ['ws, one process', 'ws in a single process', '#E69F00']);
+
+  // Without the variable: the site build knows the backend only from its runs.
+  const out = path.join(dir, 'dist');
+  const built = await runCli(['site', 'build', '--db', db, '--out', out, '--no-reference', '--url', 'http://127.0.0.1/'], { timeoutMs: 180_000 });
+  assert.equal(built.code, 0, built.stderr);
+  const pair = fs.readFileSync(path.join(out, 'compare', 'quick-ws-vs-ws-single', 'index.html'), 'utf8');
+  assert.match(pair, /<title>[^<]*ws \(Node\.js\) vs ws in a single process/);
+  assert.match(pair, /ws, one process/);
+  assert.match(pair, /#E69F00/i, 'the fixture backend keeps its own colour');
+  const report = fs.readFileSync(path.join(out, 'runs', fifth.id, 'index.html'), 'utf8');
+  assert.match(report, /ws, one process|ws in a single process/);
+});
