@@ -1,4 +1,4 @@
-// The tick schedule and payload both backends publish (METRICS.md, "The schedule"): tick n is due
+// The tick schedule and payload every backend publishes (METRICS.md, "The schedule"): tick n is due
 // at t0 + n·interval, with t0 shared by every worker, so all workers publish the same sequence
 // number at the same moment and a late tick is late against its schedule, not its predecessor.
 
@@ -42,7 +42,7 @@ export function tickMessage(symbol: string, n: number, scheduledMs: number): Tic
 
 /**
  * The update sent for tick n: ~70 bytes of JSON, `{"symbol","price","seq","scheduledMs"}`.
- * Both backends put exactly these bytes on the wire: uWS as the frame, Socket.IO as the
+ * Every backend puts exactly these bytes on the wire: uWS and ws as the frame, Socket.IO as the
  * argument of its event frame (it serialises the same object with the same JSON.stringify).
  */
 export function tickPayload(symbol: string, n: number, scheduledMs: number): string {

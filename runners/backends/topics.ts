@@ -1,6 +1,6 @@
-// MQTT-style topics for both backends. uWS v20 dropped wildcard subscriptions and Socket.IO has
+// MQTT-style topics for every backend. uWS v20 dropped wildcard subscriptions and Socket.IO has
 // none, so a pattern is expanded here, at subscribe time, into the concrete topics it matches;
-// both backends then route by plain topic names and deliver one message per published topic.
+// the backends then route by plain topic names and deliver one message per published topic.
 
 export const TOPIC_PREFIX = 'stocks';
 /** A client that says nothing gets every tick, as in the seed. */

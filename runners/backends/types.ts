@@ -20,7 +20,7 @@ export interface ServeOptions {
   /** This host's clock minus the runner's; 0 when the server runs beside the runner. */
   clockOffsetMs: number;
   symbols: string[];
-  /** permessage-deflate, off by default and set equally for both backends. */
+  /** permessage-deflate, off by default and set equally for every backend. */
   compression: boolean;
 }
 

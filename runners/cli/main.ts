@@ -32,7 +32,7 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Examples:
   wsbench start
-  wsbench run --backend uws,socketio --scenario quick
+  wsbench run --backend uws,socketio,ws,socketio-uws --scenario quick
   wsbench serve --backend uws --port 8443
   wsbench collector --port 7070
   wsbench list --json

@@ -43,7 +43,7 @@ export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBun
       format: 'esm',
       target: 'node20',
       banner: { js: BANNER },
-      // Optional speed-ups of ws that are not installed (and not wanted: both backends run without them).
+      // Optional speed-ups of ws that are not installed (and not wanted: every backend runs without them).
       external: ['bufferutil', 'utf-8-validate'],
       logLevel: 'silent',
     });

@@ -154,11 +154,16 @@ export class RunMonitor {
     return [...this.saturated.values()].filter((s) => s.untilMs >= window.fromMs && s.sinceMs <= window.toMs).map((s) => s.message);
   }
 
-  /** The latest second every shard has reported. */
-  lastCompleteSecond(): { received: number; expected: number; missing: number } | undefined {
+  /**
+   * The latest `seconds` seconds every shard has reported, summed: over one tick interval this
+   * reads the same whichever second it ends on (a single second holds a tick's messages or none).
+   */
+  lastCompleteSeconds(seconds = 1): { received: number; expected: number; missing: number; seconds: number } | undefined {
     const shards = this.latestClient.size;
-    const complete = [...this.recent].filter(([, s]) => s.sources >= shards).sort((a, b) => b[0] - a[0]);
-    return complete[0]?.[1];
+    const complete = [...this.recent].filter(([, s]) => s.sources >= shards).sort((a, b) => b[0] - a[0]).slice(0, Math.max(1, seconds));
+    if (complete.length === 0) return undefined;
+    const sum = (k: 'received' | 'expected' | 'missing') => complete.reduce((n, [, s]) => n + s[k], 0);
+    return { received: sum('received'), expected: sum('expected'), missing: sum('missing'), seconds: complete.length };
   }
 
   openNow(): number {

@@ -371,7 +371,7 @@ class BackendRun {
       // A shard silent for 3 s at any moment of the window: the load generator, not the
       // server, was the limit then (docs/METRICS.md, "Client-bound").
       for (const message of monitor.watchSilence(Date.now())) recorder.event('client-saturated', message);
-      this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor), true);
+      this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor, scenario.intervalMs), true);
     }
     this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
     const outcome = this.judgeWindow(target, window);

@@ -11,18 +11,20 @@ export function rampLine(backend: string, open: number, target: number): string 
   return `[${backend}] ramp [${'#'.repeat(done)}${'-'.repeat(width - done)}] ${count(open)}/${count(target)}`;
 }
 
-export function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor): string {
+export function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor, intervalMs: number): string {
   let clientCpu = 0;
   let p99: number | null = null;
   for (const c of m.latestClient.values()) {
     clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
     if (c.latHistUs) p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
   }
-  const second = m.lastCompleteSecond();
+  // Rates over the last tick interval: one second alone holds a whole tick or nothing.
+  const recent = m.lastCompleteSeconds(Math.max(1, Math.round(intervalMs / 1000)));
+  const rate = (k: 'received' | 'expected' | 'missing') => (recent ? Math.round(recent[k] / recent.seconds).toLocaleString('en-US') : '–');
   const s = m.latestServer;
   const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';
   const cpu = s ? `${(s.cpuUserPct + s.cpuSysPct).toFixed(0)}%` : '–';
-  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${count(m.openNow())}  received/s ${second?.received ?? '–'}  judged ${second?.expected ?? '–'}  missing ${second?.missing ?? '–'}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client max ${clientCpu.toFixed(0)}%`;
+  return `[${backend}] ${phase} ${Math.min(holdSec, Math.round(elapsedMs / 1000))}/${holdSec}s  conns ${count(m.openNow())}  received/s ${rate('received')}  judged/s ${rate('expected')}  missing/s ${rate('missing')}  p99 ${p99 === null ? '–' : `${p99.toFixed(1)} ms`}  server ${rss} ${cpu}  client max ${clientCpu.toFixed(0)}%`;
 }
 
 /** Transient lines redraw one status line on a terminal; elsewhere one line each 10 s. */

@@ -20,7 +20,7 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
   assert.match(listed.stdout + listed.stderr, /ws-single \(ws in a single process\)/, 'the help lists the registered backend');
 
   const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
-  const run = await runCli(['run', '--backend', 'ws,ws-single', ...short], { env: EXTRA, timeoutMs: 120_000 });
+  const run = await runCli(['run', '--backend', 'ws,ws-single,socketio', ...short], { env: EXTRA, timeoutMs: 180_000 });
   assert.equal(run.code, 0, run.stderr);
   const d = openDatabase(db, { readonly: true });
   const fifth = listRuns(d, { backend: 'ws-single' })[0]!;
@@ -38,4 +38,12 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
   assert.match(pair, /#E69F00/i, 'the fixture backend keeps its own colour');
   const report = fs.readFileSync(path.join(out, 'runs', fifth.id, 'index.html'), 'utf8');
   assert.match(report, /ws, one process|ws in a single process/);
+  // Three backends under one scenario: every pair has a page, and the home page sets all three
+  // side by side in one card that links to each pair.
+  for (const slug of ['quick-ws-vs-ws-single', 'quick-ws-vs-socketio', 'quick-ws-single-vs-socketio']) assert.ok(fs.existsSync(path.join(out, 'compare', slug, 'index.html')), `no page ${slug}`);
+  const home = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+  const card = home.slice(home.indexOf('data-testid="lineup-card"'));
+  assert.ok(card.length < home.length, 'no lineup card on the home page');
+  assert.match(card, /ws, ws, one process, Socket\.IO: quick/);
+  for (const slug of ['quick-ws-vs-ws-single', 'quick-ws-vs-socketio', 'quick-ws-single-vs-socketio']) assert.match(card, new RegExp(`compare/${slug}/`));
 });

@@ -109,6 +109,7 @@ Exit codes: 0 stable, 3 unstable, 4 crashed, 5 client-bound (invalid), 130 abort
 Examples:
   wsbench run
   wsbench run --backend uws --scenario seed-100k
+  wsbench run --backend uws,socketio,ws,socketio-uws --scenario quick
   wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60
   wsbench run --backend uws,socketio --scenario capacity --profile pi4
   wsbench run --target ssh://ubuntu@pi.local --backend uws,socketio --scenario seed-100k`,

@@ -2,7 +2,7 @@
 // loading it from another machine).
 import { BackendError } from '../../backends/errors.ts';
 import { resolveServeOptions, SERVE_DEFAULTS } from '../../backends/options.ts';
-import { getBackend } from '../../backends/registry.ts';
+import { getBackend, BACKENDS } from '../../backends/registry.ts';
 import type { ProcessExit } from '../../backends/types.ts';
 import { ConfigError } from '../../../common/errors.ts';
 import { numberFlag, parse } from '../args.ts';
@@ -10,22 +10,22 @@ import { EXIT, type Command } from '../command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'start one backend under test (uws or socketio) and keep it running',
-  help: `Usage: wsbench serve --backend uws|socketio [options]
+  summary: `start one backend under test (${[...BACKENDS.keys()].join(', ')}) and keep it running`,
+  help: `Usage: wsbench serve --backend NAME [options]
 
 Serves secure WebSockets (TLS 1.3 only) and publishes a stock update every interval to every
 subscribed client. Prints the wss:// URL on stdout; Ctrl-C stops. Clients pick a topic with
-?topic=stocks/AAPL (uws) or the handshake's auth/query "topic" (socketio); the default,
-stocks/#, receives every symbol.
+?topic=stocks/AAPL (plain WebSocket backends: uws, ws) or the handshake's auth/query "topic"
+(Socket.IO backends); the default, stocks/#, receives every symbol.
 
 Options:
-  --backend NAME     uws or socketio (required)
+  --backend NAME     one of: ${[...BACKENDS.values()].map((b) => `${b.name} (${b.title})`).join(', ')} (required)
   --host ADDR        address to bind (default ${SERVE_DEFAULTS.host})
   --port N           port (default ${SERVE_DEFAULTS.port}; 0 picks a free one)
   --workers N        server processes (default: all CPUs, here ${'$'}(nproc))
   --interval-ms N    tick interval (default ${SERVE_DEFAULTS.intervalMs})
   --symbols A,B,...  symbols published each tick, one topic each (default AAPL)
-  --compression      permessage-deflate on (off by default, same for both backends)
+  --compression      permessage-deflate on (off by default, the same for every backend)
   --cert FILE        PEM certificate (default: a self-signed ECDSA P-256 one in data/certs/)
   --key FILE         PEM private key, with --cert
 

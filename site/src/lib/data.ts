@@ -201,6 +201,29 @@ export function comparisons(): Comparison[] {
   return out.sort((x, y) => Math.max(y.a.run.startedMs, y.b.run.startedMs) - Math.max(x.a.run.startedMs, x.b.run.startedMs));
 }
 
+/** The comparisons of one scenario and profile: every backend's latest run, and each pair. */
+export interface ComparisonGroup {
+  scenario: string;
+  profile: string | null;
+  /** In pair order (backendOrder). */
+  cards: RunCard[];
+  pairs: Comparison[];
+}
+
+/** comparisons(), grouped by scenario and profile; newest group first. */
+export function comparisonGroups(): ComparisonGroup[] {
+  const groups = new Map<string, ComparisonGroup>();
+  for (const pair of comparisons()) {
+    const key = `${pair.scenario}\u0000${pair.profile ?? ''}`;
+    const group = groups.get(key) ?? { scenario: pair.scenario, profile: pair.profile, cards: [], pairs: [] };
+    group.pairs.push(pair);
+    for (const card of [pair.a, pair.b]) if (!group.cards.includes(card)) group.cards.push(card);
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) g.cards.sort((x, y) => backendOrder(x.run.backend, y.run.backend));
+  return [...groups.values()];
+}
+
 export interface CapacityPoint {
   runId: string;
   name: string;

@@ -1,7 +1,7 @@
 // The headline figures pages show, read through the metric catalogue (collector/metrics.ts):
 // which figures a run's report, the home page and a comparison show, labelled and formatted in
 // one place, with what each one means at hand for a tooltip.
-import { compare, format, HEADLINE, headlineValue, type Comparison, type HeadlineKey } from '../../../collector/metrics.ts';
+import { compare, format, HEADLINE, headlineValue, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -93,4 +93,60 @@ function highestCommonStableStep(a: WindowSummary[], b: WindowSummary[]): { a: W
   const stableB = new Map(b.filter((w) => w.verdict === 'stable').map((w) => [target(w), w]));
   const common = a.filter((w) => w.verdict === 'stable' && stableB.has(target(w))).sort((x, y) => (target(y) ?? 0) - (target(x) ?? 0))[0];
   return common ? { a: common, b: stableB.get(target(common))! } : null;
+}
+
+/** One figure of a lineup: every backend's value, best first, with each one's factor to the best. */
+export interface LineupFigure {
+  key: HeadlineKey;
+  label: string;
+  /** The sentence that opens the card: the best against the worst, with a direction. */
+  phrase: string;
+  entries: { backend: string; name: string; value: number | null; text: string; factor: number | null; best: boolean }[];
+}
+
+export interface Lineup {
+  /** Where the figures come from: "at 20,000 connections, the highest step every backend held stable", or the hold. */
+  where: string | null;
+  figures: LineupFigure[];
+}
+
+/**
+ * Several backends under one scenario, side by side: memory per added connection, CPU, p99 and
+ * delivered, from each run's hold window or, for capacity searches, the highest step every one
+ * of them held stable (never a failed step). Best first on each figure.
+ */
+export function lineup(runs: { backend: string; name: string; summary: RunSummary }[]): Lineup {
+  let where: string | null = null;
+  let windows: object[] = runs.map((r) => r.summary);
+  if (runs.every((r) => r.summary.capacity)) {
+    const stableSets = runs.map((r) => new Map(r.summary.capacity!.steps.filter((w) => w.verdict === 'stable').map((w) => [w.window.targetConnections, w])));
+    const common = [...stableSets[0]!.keys()].filter((t) => t !== undefined && stableSets.every((s) => s.has(t))).sort((x, y) => (y ?? 0) - (x ?? 0))[0];
+    if (common !== undefined) {
+      windows = stableSets.map((s) => s.get(common)!);
+      where = `at ${common!.toLocaleString('en-US')} connections, the highest step every backend held stable`;
+    }
+  }
+  const keys: HeadlineKey[] = ['addedBytesPerConn', 'cpuPctAvg', 'latencyP99Ms', 'deliveredPct'];
+  return { where, figures: keys.map((key) => lineupFigure(key, runs, windows)) };
+}
+
+function lineupFigure(key: HeadlineKey, runs: { backend: string; name: string }[], windows: object[]): LineupFigure {
+  const def = HEADLINE[key];
+  const entries = runs.map((r, i) => {
+    const value = headlineValue(windows[i] as never, key);
+    return { backend: r.backend, name: r.name, value, text: format(def, value), factor: null as number | null, best: false };
+  });
+  const measured = entries.filter((e) => e.value !== null);
+  const rank = (e: { value: number | null }) => (def.better === 'higher' ? -(e.value ?? 0) : e.value ?? 0);
+  entries.sort((x, y) => (x.value === null ? 1 : y.value === null ? -1 : rank(x) - rank(y)));
+  const best = entries[0];
+  if (best && best.value !== null) {
+    for (const e of entries) {
+      e.best = e.value === best.value;
+      if ((def as MetricDef).compareBy !== 'difference' && e.value !== null && e.value > 0 && best.value > 0) e.factor = Math.max(e.value, best.value) / Math.min(e.value, best.value);
+    }
+  }
+  const worst = measured.length >= 2 ? entries[measured.length - 1]! : undefined;
+  const phrase = best && worst ? compare(def, { name: best.name, value: best.value }, { name: worst.name, value: worst.value }).phrase : `${def.label}: not measured`;
+  return { key, label: def.label, phrase, entries };
 }
