@@ -30,7 +30,9 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
 
   // Without the variable: the site build knows the backend only from its runs.
   const out = path.join(dir, 'dist');
-  const built = await runCli(['site', 'build', '--db', db, '--out', out, '--no-reference', '--url', 'http://127.0.0.1/'], { timeoutMs: 180_000 });
+  const writeups = path.join(dir, 'writeups');
+  fs.mkdirSync(writeups);
+  const built = await runCli(['site', 'build', '--db', db, '--out', out, '--no-reference', '--writeups', writeups, '--url', 'http://127.0.0.1/'], { timeoutMs: 180_000 });
   assert.equal(built.code, 0, built.stderr);
   const pair = fs.readFileSync(path.join(out, 'compare', 'quick-ws-vs-ws-single', 'index.html'), 'utf8');
   assert.match(pair, /<title>[^<]*ws \(Node\.js\) vs ws in a single process/);

@@ -1,4 +1,5 @@
 // `wsbench site build|preview`: the static report site from a database.
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../../common/errors.ts';
 import { openDatabase } from '../../../collector/schema.ts';
@@ -23,16 +24,18 @@ ${DB_HELP}
   --base PATH        sub-path the site is served under, e.g. /wsbench/ for a project page
   --url URL          the site's public URL, for absolute links and Open Graph tags
   --port N           preview port (default 4321; 0 picks a free one)
+  --writeups DIR     folder of Markdown write-ups (default data/writeups); an empty folder
+                     for none
   --no-reference     build without first importing the reference runs of data/reference
                      (the write-ups in data/writeups cite them, so give the site other
-                     write-ups too, or none)
+                     write-ups with --writeups too, or none)
 
 Examples:
   wsbench site build && wsbench site preview
   wsbench site build --base /wsbench/ --url https://example.github.io/wsbench/`,
 
   async run(argv) {
-    const { values, positionals } = parse('site', argv, { ...dbOption, out: { type: 'string' }, base: { type: 'string' }, url: { type: 'string' }, port: { type: 'string' }, 'no-reference': { type: 'boolean' } }, 1);
+    const { values, positionals } = parse('site', argv, { ...dbOption, out: { type: 'string' }, base: { type: 'string' }, url: { type: 'string' }, port: { type: 'string' }, writeups: { type: 'string' }, 'no-reference': { type: 'boolean' } }, 1);
     const action = positionals[0];
     const out = values.out ?? 'site/dist';
     const base = values.base ?? '/';
@@ -49,7 +52,8 @@ Examples:
       openDatabase(db, { readonly: true }).close(); // a missing or broken database fails here, by name
       if (!values.url) process.stderr.write('wsbench site: warning: no --url, so the feed\'s links and the Open Graph URLs are relative, which most feed readers and link previews reject; pass --url https://your.host/path/\n');
       prepareSiteDatabase(db, { referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
-      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url });
+      if (values.writeups !== undefined && !fs.statSync(values.writeups, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`--writeups ${values.writeups}: no such folder`);
+      const dir = await buildSite({ db, outDir: out, base, siteUrl: values.url, ...(values.writeups !== undefined ? { writeupsDir: values.writeups } : {}) });
       process.stdout.write(`${dir}\n`);
       return EXIT.ok;
     }

@@ -66,19 +66,26 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
   const A = { name: a.name, s: a.summary };
   const B = { name: b.name, s: b.summary };
   if (a.summary.capacity && b.summary.capacity) {
-    const rows: PairRow[] = [{ ...row('capacityConnections', A, B), lead: true }, { ...row('marginalBytesPerConn', A, B), lead: true }];
+    const capacity = row('capacityConnections', A, B);
+    // Equal capacities (both held every step) say nothing: then what each connection cost leads.
+    const capacityDecides = capacity.comparison.winner !== null;
+    const rows: PairRow[] = [{ ...capacity, ...(capacityDecides ? { lead: true } : {}) }, { ...row('marginalBytesPerConn', A, B), lead: true }];
     const equal = highestCommonStableStep(a.summary.capacity.steps, b.summary.capacity.steps);
     if (equal) {
       const at = `at ${equal.a.window.targetConnections?.toLocaleString('en-US')} connections`;
       const where = `${at}, the highest step both held stable`;
       const EA = { name: a.name, s: equal.a };
       const EB = { name: b.name, s: equal.b };
+      const leads = new Set<HeadlineKey>(capacityDecides ? ['steadyRssBytes', 'cpuPctAvg'] : ['addedBytesPerConn', 'cpuPctAvg']);
+      const equalRows: PairRow[] = [];
       for (const key of ['steadyRssBytes', 'addedBytesPerConn', 'bytesPerConn', 'cpuPctAvg', 'latencyP99Ms'] as const) {
         const r = row(key, EA, EB, where);
         if (key === 'addedBytesPerConn' && r.comparison.factor === null) continue;
-        const lead = key === 'steadyRssBytes' || key === 'cpuPctAvg';
-        rows.push(lead ? { ...r, lead, comparison: { ...r.comparison, phrase: `${r.comparison.phrase} ${at}` } } : r);
+        equalRows.push(leads.has(key) ? { ...r, lead: true, comparison: { ...r.comparison, phrase: `${r.comparison.phrase} ${at}` } } : r);
       }
+      // Without a capacity difference the figures at equal connections are the answer: first.
+      if (!capacityDecides) return [...equalRows.filter((r) => r.lead), ...rows, ...equalRows.filter((r) => !r.lead)];
+      rows.push(...equalRows);
     }
     return rows;
   }
