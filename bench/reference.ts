@@ -40,9 +40,13 @@ function machine(run: RunInfo): string {
   return `${run.host}: ${run.cpuModel}, ${run.cores} cores, ${MB(run.memTotalBytes)}, ${run.os}, kernel ${run.kernel}, Node ${run.nodeVersion}`;
 }
 
+/** The backends a reference command runs (its --backend list). */
+const backendsOf = (args: readonly string[]) => args[args.indexOf('--backend') + 1]!.split(',');
+
 function print100k(db: Db, label: string): void {
-  const run = listRuns(db).find((r) => r.scenario === 'seed-100k' && r.backend === 'uws' && profileOf(r) === null);
-  if (!run) return void console.log(`${label}: no seed-100k uws run`);
+  const [backend] = backendsOf(COMMANDS['100k']);
+  const run = listRuns(db).find((r) => r.scenario === 'seed-100k' && r.backend === backend && profileOf(r) === null);
+  if (!run) return void console.log(`${label}: no seed-100k ${backend} run`);
   const s = getSummary(db, run.id);
   const timeline = getTimeline(db, run.id);
   const clientsRss = Math.max(0, ...timeline.clients.map((c) => c.clientRssBytes ?? 0));

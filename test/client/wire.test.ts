@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import type { ClientSample, TickRecord } from '../../collector/records.ts';
+import { BACKENDS, getBackend } from '../../runners/backends/registry.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
 import { resolveTls } from '../../runners/backends/tls.ts';
 import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
@@ -119,10 +120,10 @@ for (const bulkClient of ['node', 'native'] as const) {
   });
 }
 
-for (const backend of ['uws', 'socketio'] as const) {
+for (const backend of BACKENDS.keys()) {
   test(`the native bulk client holds ${backend} connections and gets every tick`, async () => {
     const { backend: running, t0Ms } = await startBackend(backend, { intervalMs: 100 });
-    const fleet = new ClientFleet(fleetOptions(running.port, { protocol: backend === 'uws' ? 'raw' : 'socketio', t0Ms, connections: 50, probes: 0, bulkClient: 'native' }));
+    const fleet = new ClientFleet(fleetOptions(running.port, { protocol: getBackend(backend).protocol, t0Ms, connections: 50, probes: 0, bulkClient: 'native' }));
     const { samples, tls } = await collect(fleet, 50, 2500);
     await running.stop();
     assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
+import { getBackend } from '../../runners/backends/registry.ts';
 import { parseProbe, checkTarget } from '../../runners/remote/probe.ts';
 import { parseSshTarget } from '../../runners/remote/ssh.ts';
 import { chooseUwsBuild } from '../../runners/remote/uws-build.ts';
@@ -88,7 +89,7 @@ test('a full run of both backends against the target: samples from its sampler, 
     assert.equal((run.validity as any).clockOffsetBoundMs, envTarget.clock.uncertaintyMs);
     assert.equal(run.scenarioParams.target, target!.url(GOOD));
     assert.deepEqual(run.scenarioParams.clientAddresses, [target!.runnerAddress]);
-    if (run.backend === 'uws') assert.match(run.backendBuild ?? '', /WSBENCH_UWS=.*uws_linux_x64_\d+\.node sha256:/);
+    if (getBackend(run.backend).needsUws) assert.match(run.backendBuild ?? '', /WSBENCH_UWS=.*uws_linux_x64_\d+\.node sha256:/);
     const t = getTimeline(d, run.id);
     assert.ok(t.server.length >= 4 && t.server.every((s) => s.source === 'sampler' && s.rssBytes > 0), 'the target streamed its own samples');
     assert.ok(t.server.some((s) => (s.connections ?? 0) === 200), "the backend's counters came through");
