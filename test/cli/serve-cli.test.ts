@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
+import { BACKENDS } from '../../runners/backends/registry.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
@@ -26,19 +27,21 @@ test('serve prints its URL, delivers ticks, and stops on SIGTERM', async () => {
   assert.equal(code, 0);
 });
 
-test('bad serve options give one clear line and a non-zero exit', async () => {
+test('bad serve options give one clear line and a non-zero exit', async (t) => {
   const holder = net.createServer().listen(0, '127.0.0.1');
+  // Closed even when an assertion fails: an open listener would keep this file's process alive.
+  t.after(() => holder.close());
   await new Promise((r) => holder.once('listening', r));
   const busy = String((holder.address() as net.AddressInfo).port);
   const cases: [string[], RegExp][] = [
-    [['serve', '--backend', 'nginx'], /^wsbench serve: --backend: unknown backend "nginx" \(choose from uws, socketio\)$/],
+    [['serve', '--backend', 'nginx'], /^wsbench serve: --backend: unknown backend "nginx" \(choose from uws, socketio, ws, socketio-uws\)$/],
     [['serve'], /^wsbench serve: --backend is required/],
     [['serve', '--backend', 'uws', '--workers', '0'], /^wsbench serve: --workers must be between 1 and 1024, got 0$/],
     [['serve', '--backend', 'uws', '--cert', '/no/cert.pem', '--key', '/no/key.pem'], /^wsbench serve: --cert \/no\/cert\.pem: no such file$/],
     [['serve', '--backend', 'uws', '--cert', path.resolve('package.json')], /^wsbench serve: --cert and --key go together/],
     [['serve', '--backend', 'socketio', '--symbols', 'AAPL,a b'], /^wsbench serve: --symbols: "a b" is not a symbol/],
   ];
-  for (const backend of ['uws', 'socketio']) {
+  for (const backend of BACKENDS.keys()) {
     cases.push([['serve', '--backend', backend, '--port', busy], new RegExp(`^wsbench serve: port ${busy} is already in use on 127\\.0\\.0\\.1$`)]);
   }
   for (const [args, message] of cases) {
@@ -47,5 +50,4 @@ test('bad serve options give one clear line and a non-zero exit', async () => {
     assert.match(res.stderr.trim(), message, args.join(' '));
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
   }
-  holder.close();
 });
