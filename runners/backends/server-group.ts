@@ -2,8 +2,10 @@
 // ready, ask for status, report every unexpected exit, stop. No process is ever respawned: a
 // crash during a run is a result, not something to hide.
 import { fork, type ChildProcess } from 'node:child_process';
+import { compiledEntry } from '../process/compile.ts';
 import { BackendError } from './errors.ts';
-import type { BackendInfo, BackendStatus, FromServer, ProcessExit, ProcessRole, RunningBackend, ToServer, WorkerStatus } from './types.ts';
+import { reservePort } from './ports.ts';
+import type { BackendInfo, BackendStatus, FromServer, ProcessExit, ProcessRole, RunningBackend, ServeOptions, StartHooks, ToServer, WorkerStatus } from './types.ts';
 
 interface Member {
   child: ChildProcess;
@@ -159,4 +161,22 @@ export class ServerGroup implements RunningBackend {
     );
     this.state = 'stopped';
   }
+}
+
+/**
+ * Starts a backend whose processes are one primary that forks its own workers (backends/cluster.ts):
+ * reserves the port, forks the primary from its entry and waits until every worker listens.
+ */
+export async function startPrimary(info: BackendInfo, entryFile: string, options: ServeOptions, hooks: StartHooks = {}, native?: string): Promise<RunningBackend> {
+  const port = await reservePort(options.host, options.port);
+  const entry = await compiledEntry(entryFile);
+  const group = new ServerGroup(info, options.host, port);
+  try {
+    await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0, ...(native ? { native } : {}) }, 'primary', hooks.place);
+  } catch (err) {
+    await group.stop();
+    throw err;
+  }
+  group.markRunning();
+  return group;
 }

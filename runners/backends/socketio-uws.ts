@@ -1,10 +1,8 @@
 // Socket.IO on uWebSockets.js: the same Socket.IO server, rooms and cluster adapter as the
 // "socketio" backend, with uWS's SSLApp in place of Node's https and `ws` (io.attachApp). Set
 // beside the other three it separates what Socket.IO's protocol costs from what its transport does.
-import { compiledEntry } from '../process/compile.ts';
 import { packageVersion as versionOf } from '../process/packages.ts';
-import { reservePort } from './ports.ts';
-import { ServerGroup } from './server-group.ts';
+import { startPrimary } from './server-group.ts';
 import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
 import { loadUws } from './uws-loader.ts';
 
@@ -17,7 +15,7 @@ export const socketioUwsBackend: Backend = {
   serverEntries: ['runners/backends/socketio-server.ts'],
   needsUws: true,
   defaultWorkers: (cores) => cores,
-  estimatedBytesPerConn: 60_000,
+  estimatedBytesPerConn: 20_000, // 11 KB per added connection in the backends-20k reference runs
 
   describe(): BackendInfo {
     const loaded = loadUws();
@@ -28,18 +26,7 @@ export const socketioUwsBackend: Backend = {
     };
   },
 
-  async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    const loaded = loadUws();
-    const port = await reservePort(options.host, options.port);
-    const entry = await compiledEntry('runners/backends/socketio-server.ts');
-    const group = new ServerGroup(this.describe(), options.host, port);
-    try {
-      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0, native: loaded.binary }, 'primary', hooks.place);
-    } catch (err) {
-      await group.stop();
-      throw err;
-    }
-    group.markRunning();
-    return group;
+  start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
+    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks, loadUws().binary);
   },
 };

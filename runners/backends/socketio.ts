@@ -1,8 +1,6 @@
 // The Socket.IO backend: one cluster primary process and one worker per CPU (by default).
-import { compiledEntry } from '../process/compile.ts';
 import { packageVersion as versionOf } from '../process/packages.ts';
-import { reservePort } from './ports.ts';
-import { ServerGroup } from './server-group.ts';
+import { startPrimary } from './server-group.ts';
 import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
 
 
@@ -25,17 +23,7 @@ export const socketioBackend: Backend = {
     };
   },
 
-  async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    const port = await reservePort(options.host, options.port);
-    const entry = await compiledEntry('runners/backends/socketio-server.ts');
-    const group = new ServerGroup(this.describe(), options.host, port);
-    try {
-      await group.spawn(entry, { type: 'start', options: { ...options, port }, worker: 0 }, 'primary', hooks.place);
-    } catch (err) {
-      await group.stop();
-      throw err;
-    }
-    group.markRunning();
-    return group;
+  start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
+    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks);
   },
 };

@@ -75,3 +75,18 @@ test('chart blocks are checked against the metric catalogue, each problem naming
   assert.match(rest[0]!, /one of connections, serverConnections, rssBytes, pssBytes,/);
   assert.deepEqual(chartBlockProblems('norm: none\n').map((p) => p.split(' (')[0]), ['"chart:" is missing', '"runs:" is missing']);
 });
+
+test('the four-backend reference runs give the write-up\'s figures at 20,000 connections', () => {
+  const db = openDatabase(path.join(tempDir(), 'ref.db'));
+  importReferenceRuns(db);
+  const at20k = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'backends-20k' })[0]!.id).capacity!.steps.find((w) => w.window.targetConnections === 20_000)!;
+  const [uws, ws, sioUws, sio] = ['uws', 'ws', 'socketio-uws', 'socketio'].map(at20k);
+  db.close();
+  for (const w of [uws, ws, sioUws, sio]) assert.equal(w!.verdict, 'stable');
+  const kb = (w: typeof uws) => (w!.addedBytesPerConn! / 1000).toFixed(2);
+  assert.deepEqual([uws, sioUws, ws, sio].map(kb), ['4.19', '11.20', '41.16', '55.41']);
+  const ratio = (a: typeof uws, b: typeof uws) => (a!.addedBytesPerConn! / b!.addedBytesPerConn!).toFixed(1);
+  assert.deepEqual([ratio(sio, sioUws), ratio(ws, uws), ratio(sioUws, uws), ratio(sio, ws)], ['4.9', '9.8', '2.7', '1.3']);
+  const cpuPer1k = (w: typeof uws) => (w!.cpuPctAvg! / (w!.msgsPerSecReceived! / 1000)).toFixed(2);
+  assert.deepEqual([uws, sioUws, ws, sio].map(cpuPer1k), ['1.15', '1.79', '2.04', '3.53']);
+});
