@@ -21,6 +21,8 @@ export class RunMonitor {
   maxShardCpuPct = 0;
   maxLoopDelayP99Ms = 0;
   connectFailures = 0;
+  /** Latency p99 of the latest client second that measured a delivery. */
+  latestP99Ms: number | null = null;
   silentTicks = 0;
   /** Window sums, for the current window only. */
   private window: Window | undefined;
@@ -95,6 +97,12 @@ export class RunMonitor {
     this.recent.set(c.t, second);
     for (const t of this.recent.keys()) if (t < c.t - 10_000) this.recent.delete(t);
     this.connectFailures += c.failed;
+    // For the status line: the latest second that measured any delivery (ticks come every
+    // interval, so most seconds of a shard measure none).
+    if (c.latHistUs) {
+      const p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
+      if (p99 !== null) this.latestP99Ms = p99;
+    }
     if (this.inWindow(c.t)) {
       this.sums.expected += c.expected;
       this.sums.missing += c.missing;

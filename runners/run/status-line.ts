@@ -1,6 +1,5 @@
 // The one-line progress a run draws while it ramps and holds, and the writer that redraws it on
 // a terminal (one line every 10 s elsewhere, so a CI log stays readable).
-import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { RunMonitor } from './monitor.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -13,11 +12,8 @@ export function rampLine(backend: string, open: number, target: number): string 
 
 export function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor, intervalMs: number): string {
   let clientCpu = 0;
-  let p99: number | null = null;
-  for (const c of m.latestClient.values()) {
-    clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
-    if (c.latHistUs) p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
-  }
+  for (const c of m.latestClient.values()) clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
+  const p99 = m.latestP99Ms;
   // Rates over the last tick interval: one second alone holds a whole tick or nothing.
   const recent = m.lastCompleteSeconds(Math.max(1, Math.round(intervalMs / 1000)));
   const rate = (k: 'received' | 'expected' | 'missing') => (recent ? Math.round(recent[k] / recent.seconds).toLocaleString('en-US') : '–');
