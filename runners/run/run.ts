@@ -43,6 +43,8 @@ export interface RunRequest {
   slowShardMsPerFrame?: number;
   /** Limits imposed on the server processes through a cgroup (a hardware profile). */
   resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number };
+  /** The server's port (a firewall between the machines); 0 or absent picks a free one. */
+  port?: number;
   /** This machine's addresses to connect to a target from (FleetOptions.sourceAddresses). */
   sourceAddresses?: string[];
   /** The server on another host (target), and hosts for the bulk client shards (clientHosts). */
@@ -67,6 +69,8 @@ export interface RunOutcome {
   verdict: Verdict;
   reason: string;
   tls: { protocol: string; cipher: string } | null;
+  /** The port the server listened on (null when it never started). */
+  port: number | null;
   steps: StepOutcome[];
   figures: {
     connections: number;
@@ -138,7 +142,7 @@ async function prepare(request: RunRequest, hooks: RunHooks): Promise<Plan> {
   // Whole milliseconds: the time is recorded (phase ends are integers) as well as published.
   const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + scenario.idleSec * 1000 + rampEstimateMs * 1.2 + 2000);
   const serve = resolveServeOptions({
-    port: 0,
+    port: request.port ?? 0,
     workers: scenario.workers || undefined,
     intervalMs: scenario.intervalMs,
     t0Ms,
@@ -222,6 +226,7 @@ class BackendRun {
         ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
         ...(target ? { target: target.ssh.target.url } : {}),
         ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
+        ...(request.port ? { port: request.port } : {}),
       },
       backend: { ...plan.info, label: plan.backend.label, title: plan.backend.title, color: plan.backend.color, protocol: plan.backend.protocol },
       // Every host of the run: this one, and the target and client hosts with their clock offsets.
@@ -432,7 +437,7 @@ class BackendRun {
     recorder.push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity: validity as unknown as Record<string, unknown> });
     const flushed = await recorder.sender.close(30_000);
     if (flushed.pendingRecords > 0) this.hooks.progress(`! ${flushed.pendingRecords} records could not reach the collector`, false);
-    return { runId: plan.runId, backend: plan.backend.name, backendBuild: plan.info.build, scenario: this.scenario.name, status, verdict, reason, tls: this.tls, steps: this.steps, figures: this.figures(), validity };
+    return { runId: plan.runId, backend: plan.backend.name, backendBuild: plan.info.build, scenario: this.scenario.name, status, verdict, reason, tls: this.tls, port: this.server?.backend.port ?? null, steps: this.steps, figures: this.figures(), validity };
   }
 
   private figures(): RunOutcome['figures'] {

@@ -73,10 +73,11 @@ test('a Pi on Ubuntu 24.04 gets the official arm64 build; Raspberry Pi OS with N
   assert.throws(() => chooseUwsBuild(bookworm), (err: Error) => /no installed build fits pi\.local/.test(err.message) && /needs glibc >= 2\.38, the target has 2\.36/.test(err.message) && /no uws_linux_arm64_127\.node/.test(err.message));
 });
 
-test('a full run of both backends against the target: samples from its sampler, its clock offset and environment stored', { skip: skip ?? false, timeout: 240_000 }, async () => {
+test('a full run of both backends against the target on the port given: samples from its sampler, its clock offset and environment stored', { skip: skip ?? false, timeout: 240_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--db', db, '--json'], { timeoutMs: 200_000 });
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--port', '18443', '--db', db, '--json'], { timeoutMs: 200_000 });
   assert.equal(res.code, 0, res.stderr);
+  assert.deepEqual((JSON.parse(res.stdout) as { port: number }[]).map((o) => o.port), [18443, 18443], 'both servers listened on --port');
   assert.match(res.stderr, /clock offset -?\d+\.\d ms ± \d+\.\d ms/);
   const d = openDatabase(db, { readonly: true });
   for (const run of listRuns(d)) {
@@ -88,6 +89,7 @@ test('a full run of both backends against the target: samples from its sampler, 
     assert.ok(Math.abs(envTarget.clock.offsetMs) < 50 && envTarget.clock.uncertaintyMs >= 0, 'same kernel clock: offset near zero');
     assert.equal((run.validity as any).clockOffsetBoundMs, envTarget.clock.uncertaintyMs);
     assert.equal(run.scenarioParams.target, target!.url(GOOD));
+    assert.equal(run.scenarioParams.port, 18443);
     assert.deepEqual(run.scenarioParams.clientAddresses, [target!.runnerAddress]);
     if (getBackend(run.backend).needsUws) assert.match(run.backendBuild ?? '', /WSBENCH_UWS=.*uws_linux_x64_\d+\.node sha256:/);
     const t = getTimeline(d, run.id);

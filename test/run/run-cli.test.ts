@@ -3,7 +3,9 @@
 // end as they should; bad flags and scenario files are refused by name.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
@@ -149,6 +151,7 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     [['--scenario-file', write('parent.json', '{"extends":"marathon"}')], /parent\.json: "extends" must be one of quick/],
     [['--scenario', 'quick', '--scenario-file', write('ok.json', '{}')], /--scenario and --scenario-file exclude each other/],
     [['--db', path.join(dir, 'x.db'), '--collector', 'http://127.0.0.1:1'], /--db and --collector exclude each other/],
+    [['--port', '70000'], /--port must be between 1 and 65535, got 70000/],
   ];
   for (const [args, message] of cases) {
     const res = await runCli(['run', ...args]);
@@ -212,4 +215,29 @@ test('a capacity search holds each step and names the highest stable one', async
   assert.equal(summary.capacityConnections, 60);
   assert.equal(summary.window.targetConnections, 60);
   d.close();
+});
+
+test('--port: every backend serves on the port given, one after another; a port in use fails the run by name', async () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'port.db');
+  const free = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+  const res = await runCli(['run', '--backend', 'uws,ws', ...SHORT, '--port', String(free), '--db', db, '--json'], { timeoutMs: 120_000 });
+  assert.equal(res.code, 0, res.stderr);
+  const outcomes = JSON.parse(res.stdout) as { port: number | null; verdict: string }[];
+  assert.deepEqual(outcomes.map((o) => [o.port, o.verdict]), [[free, 'stable'], [free, 'stable']]);
+
+  const holder = net.createServer().listen(free, '127.0.0.1');
+  await once(holder, 'listening');
+  try {
+    const busy = await runCli(['run', '--backend', 'ws', ...SHORT, '--port', String(free), '--db', db, '--json'], { timeoutMs: 60_000 });
+    assert.notEqual(busy.code, 0);
+    assert.match(busy.stderr, new RegExp(`port ${free} is already in use on 127\\.0\\.0\\.1`));
+  } finally {
+    holder.close();
+  }
 });

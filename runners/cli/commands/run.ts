@@ -46,6 +46,7 @@ const RUN_OPTIONS = {
   target: { type: 'string' },
   'ssh-config': { type: 'string' },
   'client-addresses': { type: 'string' },
+  port: { type: 'string' },
   clients: { type: 'string' },
 } as const satisfies Options;
 
@@ -85,6 +86,8 @@ Options:
                          keys and ~/.ssh/config (no password prompts: BatchMode); the
                          clients stay here. Needs Node >= 20 there; wsbench copies the rest
   --ssh-config FILE      ssh_config to use instead of ~/.ssh/config (ssh -F)
+  --port N               the server's port, here or on the target (default: a free one);
+                         open it in a firewall between the machines
   --clients H1,H2        run the bulk client shards on these hosts (ssh://user@host or
                          user@host), a share each, each streaming its own samples; the
                          latency probes stay here. Needs --target and Node >= 20 there

@@ -26,6 +26,8 @@ export interface RunPlan {
   bulkClient: RunRequest['bulkClient'];
   sourceAddresses: string[] | undefined;
   clientUrls: string[] | undefined;
+  /** --port: the server's port; undefined picks a free one. */
+  port: number | undefined;
 }
 
 export function planRun(values: RunValues): RunPlan {
@@ -42,7 +44,8 @@ export function planRun(values: RunValues): RunPlan {
   // An unusable backend refuses before any run starts; a target's build is checked there.
   if (!values.target) for (const b of backends) b.describe();
   const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
-  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls };
+  const port = numberFlag('port', values.port as string | undefined, { min: 1, max: 65535, integer: true });
+  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls, port };
 }
 
 function resourcesOf(values: RunValues, profile: Profile | undefined): RunRequest['resources'] {

@@ -104,6 +104,7 @@ export async function runEach(values: RunValues, plan: RunPlan, remote: { target
       limits: plan.limits, slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'] as string | undefined, { min: 0 }),
       resources: plan.resources, bulkClient: plan.bulkClient,
       ...(plan.sourceAddresses ? { sourceAddresses: plan.sourceAddresses } : {}),
+      ...(plan.port ? { port: plan.port } : {}),
       ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
       ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
     };
