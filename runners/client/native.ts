@@ -11,6 +11,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, 'native', 'wsclient.c');
 const outDir = path.resolve(here, '..', '..', 'node_modules', '.cache', 'wsbench');
 
+/** The native client's file name where a client host builds it, in the remote bundle's folder. */
+export const NATIVE_CLIENT_BINARY = 'wsclient';
+
 let built: string | undefined;
 
 export function nativeClientBinary(): string {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serverEntries } from '../backends/registry.ts';
+import { NATIVE_CLIENT_BINARY } from '../client/native.ts';
 import { BUILD_CACHE_DIR, bundleName, PROJECT_ROOT } from '../process/compile.ts';
 import { BUNDLED_VERSIONS_FILE, packageVersion } from '../process/packages.ts';
 import type { SshHost } from './ssh.ts';
@@ -16,6 +17,8 @@ import type { UwsBuild } from './uws-build.ts';
 const root = PROJECT_ROOT;
 export const AGENT_ENTRY = 'runners/remote/agent.ts';
 export const CLIENT_AGENT_ENTRY = 'runners/remote/client-agent.ts';
+const NATIVE_CLIENT_SOURCE = 'runners/client/native/wsclient.c';
+const NATIVE_CLIENT_FILE = 'wsclient.c';
 const BUNDLED_PACKAGES = ['socket.io', 'engine.io', 'ws', '@socket.io/cluster-adapter', 'hdr-histogram-js'];
 // Server side (the agent and every backend's server processes) and client side (client agent, TypeScript shard).
 const entries = () => [AGENT_ENTRY, ...serverEntries(), CLIENT_AGENT_ENTRY, 'runners/client/shard.ts'];
@@ -51,6 +54,8 @@ export async function buildRemoteBundle(uws: UwsBuild | null): Promise<RemoteBun
   // The bundled packages' versions, for the build string each backend records.
   const versions = Object.fromEntries(BUNDLED_PACKAGES.map((name) => [name, packageVersion(name)]));
   fs.writeFileSync(path.join(staging, BUNDLED_VERSIONS_FILE), JSON.stringify(versions, null, 1));
+  // The native bulk client's source: a client host with a C compiler and OpenSSL headers builds it.
+  fs.copyFileSync(path.join(root, NATIVE_CLIENT_SOURCE), path.join(staging, NATIVE_CLIENT_FILE));
   let uwsBinary: string | null = null;
   if (uws) {
     fs.mkdirSync(path.join(staging, 'uws'));
@@ -82,4 +87,18 @@ export async function shipBundle(ssh: SshHost, bundle: RemoteBundle, progress: (
   const tarball = execFileSync('tar', ['-C', bundle.dir, '-czf', '-', '.'], { maxBuffer: 512 * 1024 * 1024 });
   progress(`copying ${(tarball.length / 1e6).toFixed(1)} MB to ${ssh.target.host}:~/${dir}`);
   await ssh.exec(`rm -rf ${dir}.tmp && mkdir -p ${dir}.tmp && tar -xzf - -C ${dir}.tmp && touch ${dir}.tmp/.complete && rm -rf ${dir} && mv ${dir}.tmp ${dir}`, { input: tarball, timeoutMs: 300_000 });
+}
+
+/**
+ * Builds the native bulk client on a host, in the bundle's folder (once per bundle), with the
+ * host's own C compiler and OpenSSL. Returns null when built, or why it could not be.
+ */
+export async function buildNativeClientOn(ssh: SshHost, bundle: RemoteBundle): Promise<string | null> {
+  const dir = remoteDir(bundle);
+  const out = await ssh.exec(
+    `cd "$HOME/${dir}" && if test -x ${NATIVE_CLIENT_BINARY}; then echo built; elif \${CC:-cc} -O2 -Wall -o ${NATIVE_CLIENT_BINARY}.tmp ${NATIVE_CLIENT_FILE} -lssl -lcrypto 2>build.log && mv ${NATIVE_CLIENT_BINARY}.tmp ${NATIVE_CLIENT_BINARY}; then echo built; else echo "failed: $( (grep -m1 -i error build.log || head -n1 build.log || echo 'no C compiler') | cut -c1-200)"; fi`,
+    { timeoutMs: 120_000 },
+  );
+  const line = out.trim().split('\n').pop() ?? '';
+  return line === 'built' ? null : line.replace(/^failed: /, '') || 'the build printed nothing';
 }

@@ -3,17 +3,19 @@
 // relays every shard message to the runner as JSON lines, marked as already sent, for the live
 // verdict. When stdin ends (the run stopped, or the SSH connection died) it stops the shards and
 // exits, so nothing is left on the host.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { BatchSender } from '../../collector/sender.ts';
 import { collectorSender, sendLine, serveRequests } from './agent-io.ts';
-import { compiledEntry } from '../process/compile.ts';
+import { BUNDLE_DIR_ENV, compiledEntry } from '../process/compile.ts';
+import { NATIVE_CLIENT_BINARY } from '../client/native.ts';
 import type { FromShard, ToShard } from '../client/types.ts';
 
 export type ToClientAgent =
   | { type: 'clock'; id: number }
   | { type: 'collector'; runId: string; url: string; token: string | undefined }
-  /** Fork a shard; it says hello (relayed) before it can be told anything. */
-  | { type: 'spawn'; source: string }
+  /** Start a shard (the native client built here, or the TypeScript one); it says hello (relayed) before it can be told anything. */
+  | { type: 'spawn'; source: string; native?: boolean }
   | { type: 'shard'; source: string; message: ToShard }
   | { type: 'stop' };
 
@@ -30,9 +32,12 @@ const shards = new Map<string, ChildProcess>();
 let sender: BatchSender | undefined;
 let stopping: Promise<void> | undefined;
 
-async function spawnShard(source: string): Promise<void> {
+async function spawnShard(source: string, native: boolean): Promise<void> {
   if (shards.has(source)) return;
-  const child = fork(await compiledEntry('runners/client/shard.ts'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  // The native client speaks Node's IPC channel in its JSON framing, as on the runner's host.
+  const child = native
+    ? spawn(path.join(process.env[BUNDLE_DIR_ENV] ?? '.', NATIVE_CLIENT_BINARY), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
+    : fork(await compiledEntry('runners/client/shard.ts'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   shards.set(source, child);
   child.on('message', (message: FromShard) => {
     // Samples and ticks go to the collector from here; the runner gets a copy for its verdict.
@@ -71,7 +76,7 @@ serveRequests<ToClientAgent>((m) => {
   if (m.type === 'collector') sender = collectorSender(m.runId, m, 'this client host');
   else if (m.type === 'spawn') {
     const source = m.source;
-    spawnShard(source).catch((err) => send({ type: 'shard-exit', source, code: null, signal: `could not start: ${(err as Error).message}` }));
+    spawnShard(source, m.native === true).catch((err) => send({ type: 'shard-exit', source, code: null, signal: `could not start: ${(err as Error).message}` }));
   } else if (m.type === 'shard') {
     const child = shards.get(m.source);
     if (child?.connected) child.send(m.message);

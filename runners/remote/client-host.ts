@@ -35,8 +35,9 @@ export class ClientHostLink {
     this.link.send({ type: 'collector', runId, url, token });
   }
 
-  shard(source: string, clockOffsetMs: number): RemoteShard {
-    return new RemoteShard(this, source, clockOffsetMs);
+  /** A bulk shard there: the native client built on the host, or the TypeScript shard. */
+  shard(source: string, clockOffsetMs: number, native: boolean): RemoteShard {
+    return new RemoteShard(this, source, clockOffsetMs, native);
   }
 
   stop(): Promise<void> {
@@ -54,6 +55,7 @@ export class RemoteShard extends EventEmitter {
     readonly source: string,
     /** The host's clock minus the runner's: given to the shard so it keeps the runner's time. */
     readonly clockOffsetMs: number,
+    native: boolean,
   ) {
     super();
     host.link.onMessage((m) => {
@@ -66,7 +68,7 @@ export class RemoteShard extends EventEmitter {
       }
     });
     host.link.onLost(() => this.gone(null, 'SSH connection lost'));
-    host.link.send({ type: 'spawn', source });
+    host.link.send({ type: 'spawn', source, native });
   }
 
   private gone(code: number | null, signal: string | null): void {

@@ -54,7 +54,7 @@ export class RemoteHosts {
     return {
       role: this.clients.length ? 'runner and latency probes' : 'runner and clients',
       target: { ...this.server.prepared.facts, role: 'server', clock: this.server.clock },
-      ...(this.clients.length ? { clients: this.clients.map((c) => ({ ...c.prepared.facts, role: 'client shards', clock: c.clock })) } : {}),
+      ...(this.clients.length ? { clients: this.clients.map((c) => ({ ...c.prepared.facts, role: 'client shards', clock: c.clock, bulkClient: c.prepared.bulkClient })) } : {}),
     };
   }
 
@@ -69,7 +69,7 @@ export class RemoteHosts {
 
   /** The fleet's shards on client hosts, each keeping the runner's clock. */
   shardHosts(): ClientHostShards[] {
-    return this.clients.map((c) => ({ host: c.prepared.facts.host, shard: (source: string) => c.link.shard(source, c.clock.offsetMs) }));
+    return this.clients.map((c) => ({ host: c.prepared.facts.host, shard: (source: string) => c.link.shard(source, c.clock.offsetMs, c.prepared.bulkClient.kind === 'native') }));
   }
 
   stopClients(): Promise<void> {

@@ -2,6 +2,7 @@
 // exactly what socket.io-client receives, and a server that drops every 10th tick for one
 // client is counted exactly by the real shard process.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { BACKENDS, getBackend } from '../../runners/backends/registry.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
 import { resolveTls } from '../../runners/backends/tls.ts';
 import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
+import { nativeClientBinary } from '../../runners/client/native.ts';
 import { CERT_DIR, connectClient, sleep, startBackend } from '../helpers/backends.ts';
 
 function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOptions {
@@ -135,3 +137,20 @@ for (const backend of BACKENDS.keys()) {
     assert.ok(samples.every((s) => (s.rssBytes ?? 0) > 0 && s.cpuPct !== undefined));
   });
 }
+
+test('the native client keeps the runner\'s clock: a start config\'s clockOffsetMs shifts its samples\' time', async () => {
+  // On a client host the shard is told that host's clock minus the runner's; every time it
+  // reports must then be in the runner's clock. Here a made-up offset of +60 s must show as
+  // samples stamped a minute behind this machine's clock.
+  const child = spawn(nativeClientBinary(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+  try {
+    const sample = new Promise<ClientSample>((resolve) => child.on('message', (m: any) => m.type === 'sample' && resolve(m.sample)));
+    await new Promise<void>((resolve) => child.once('message', () => resolve())); // hello
+    child.send({ type: 'start', target: 0, config: { source: 'shard-x', probe: false, protocol: 'raw', host: '127.0.0.1', port: 9, topics: ['stocks/AAPL'], topicOffset: 0, localAddresses: [], perAddress: 5000, connectRatePerSec: 10, maxInFlight: 1, intervalMs: 2000, t0Ms: Date.now() - 60_000, lateMs: 2000, judgeAfterMs: 4000, ciphers: 'TLS_AES_128_GCM_SHA256', clockOffsetMs: 60_000 } });
+    const s = await sample;
+    const behind = Date.now() - s.t;
+    assert.ok(behind > 58_000 && behind < 62_000, `sample stamped ${behind} ms behind this clock, expected about 60,000`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

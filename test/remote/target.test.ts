@@ -47,7 +47,7 @@ async function runUntilHold(db: string, workers: number) {
 
 const agentsOnTarget = () => {
   try {
-    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|remote__client-agent|client__shard|backends__uws-worker|backends__socketio-server)\\.mjs']).toString().trim();
+    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|remote__client-agent|client__shard|backends__uws-worker|backends__socketio-server|backends__ws-server)\\.mjs|\\.cache/wsbench/[0-9a-f]+/wsclient$']).toString().trim();
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
@@ -101,11 +101,12 @@ test('a full run of both backends against the target on the port given: samples 
   assert.equal(agentsOnTarget(), '', 'nothing left running on the target');
 });
 
-test('--clients: bulk shards on another host stream their own samples; probes stay here; nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
+test('--clients: bulk shards on another host, in the native client built there, stream their own samples; probes stay here; nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
   const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '300', '--rate', '300', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 100_000 });
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stderr, /client host [\d.]+: clock offset/);
+  assert.match(res.stderr, /client host [\d.]+: native client built/);
   const d = openDatabase(db, { readonly: true });
   const run = listRuns(d)[0]!;
   assert.equal(run.verdict, 'stable', run.verdictReason ?? '');
@@ -113,10 +114,25 @@ test('--clients: bulk shards on another host stream their own samples; probes st
   assert.equal(clients.length, 1);
   assert.equal(clients[0]!.host, target!.address);
   assert.ok(Math.abs(clients[0]!.clock.offsetMs) < 50);
+  assert.deepEqual(clients[0]!.bulkClient, { kind: 'native' }, 'the choice of client is recorded per host');
   const t = getTimeline(d, run.id);
   assert.deepEqual(t.clientSources, ['probe', 'shard-0'], 'the remote shard streamed its samples under its own source');
   assert.equal(getSummary(d, run.id).deliveredPct, 100);
   assert.equal(getSummary(d, run.id).peakConnections, 300);
+  d.close();
+  for (let i = 0; i < 50 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');
+});
+
+test('--clients with --client node: the TypeScript shard runs there, and the choice is recorded with why', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const db = path.join(tempDir(), 'runs.db');
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--client', 'node', '--connections', '100', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db], { timeoutMs: 100_000 });
+  assert.equal(res.code, 0, res.stderr);
+  const d = openDatabase(db, { readonly: true });
+  const run = listRuns(d)[0]!;
+  assert.equal(run.verdict, 'stable', run.verdictReason ?? '');
+  assert.deepEqual((run.env.clients as Record<string, any>[])[0]!.bulkClient, { kind: 'node', why: 'asked for (--client node)' });
+  assert.equal(getSummary(d, run.id).deliveredPct, 100);
   d.close();
   for (let i = 0; i < 50 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');

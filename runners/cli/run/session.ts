@@ -23,7 +23,7 @@ export async function prepareRemote(values: RunValues, plan: RunPlan, progress: 
   const sshConfig = values['ssh-config'] as string | undefined;
   const target = await prepareTarget({ url: values.target as string, sshConfig, backends: plan.backends, connections: plan.maxConnections, workers: plan.scenario.workers || undefined, progress: say });
   plan.scenario.workers = target.workers;
-  const clientHosts = plan.clientUrls ? await prepareClientHosts({ urls: plan.clientUrls, bundle: target.bundle, sshConfig, connections: plan.maxConnections, perShard: plan.perShard, progress: say }) : undefined;
+  const clientHosts = plan.clientUrls ? await prepareClientHosts({ urls: plan.clientUrls, bundle: target.bundle, sshConfig, connections: plan.maxConnections, perShard: plan.perShard, bulkClient: plan.bulkClient, progress: say }) : undefined;
   return { target, clientHosts };
 }
 

@@ -76,10 +76,14 @@ static char ticks_json[12000];
 static size_t ticks_len;
 static int n_pending;
 
+// This host's clock minus the runner's (a client host's, measured over SSH; 0 on the runner's
+// own host): every time here is kept in the runner's clock, as the schedule and samples are.
+static double clock_offset_ms = 0;
+
 static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6 - clock_offset_ms;
 }
 
 // ---- IPC: JSON lines both ways ----
@@ -531,6 +535,7 @@ static void expire_handshakes(double now) {
 
 static void handle_ipc_line(char *line) {
   if (strstr(line, "\"type\":\"start\"")) {
+    clock_offset_ms = json_num(line, "clockOffsetMs", 0); // first: every time below depends on it
     json_str(line, "source", source, sizeof source);
     json_str(line, "host", host, sizeof host);
     json_str(line, "protocol", protocol, sizeof protocol);
