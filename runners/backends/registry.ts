@@ -67,3 +67,9 @@ export function parseBackendList(text: string | undefined): Backend[] {
 
 /** The server entry files of every registered backend: what a target's bundle holds. */
 export const serverEntries = (): string[] => [...new Set([...BACKENDS.values()].flatMap((b) => b.serverEntries))];
+
+/** Every registered backend, one a line under a flag's help: name, then its full title. */
+export function backendHelp(indent: string): string {
+  const width = Math.max(...[...BACKENDS.keys()].map((n) => n.length)) + 2;
+  return [...BACKENDS.values()].map((b) => `${indent}${b.name.padEnd(width)}${b.title}`).join('\n');
+}

@@ -17,7 +17,7 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
   const dir = tempDir('wsbench-fifth-');
   const db = path.join(dir, 'fifth.db');
   const listed = await runCli(['run', '--help'], { env: EXTRA });
-  assert.match(listed.stdout + listed.stderr, /ws-single \(ws in a single process\)/, 'the help lists the registered backend');
+  assert.match(listed.stdout + listed.stderr, /\n {27}ws-single +ws in a single process\n/, 'the help lists the registered backend');
 
   const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
   const run = await runCli(['run', '--backend', 'ws,ws-single,socketio', ...short], { env: EXTRA, timeoutMs: 180_000 });

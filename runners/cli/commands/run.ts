@@ -1,7 +1,7 @@
 // `wsbench run`: one scenario against one or more backends, one after another under the same
 // settings, each run streamed into the database (or a remote collector) as it happens.
 import type { Verdict } from '../../../collector/records.ts';
-import { BACKENDS, DEFAULT_BACKENDS } from '../../backends/registry.ts';
+import { backendHelp, DEFAULT_BACKENDS } from '../../backends/registry.ts';
 import type { RunOutcome } from '../../run/run.ts';
 import { progressWriter } from '../../run/status-line.ts';
 import { PRESETS } from '../../scenarios/scenario.ts';
@@ -62,7 +62,8 @@ cleanly and stores the run as aborted with all it sampled.
 
 Options:
   --backend A,B          backends to run, in order (default: ${DEFAULT_BACKENDS.join(',')}), or
-                         "all"; one of: ${[...BACKENDS.values()].map((b) => `${b.name} (${b.title})`).join(', ')}
+                         "all" for every one of:
+${backendHelp('                           ')}
   --scenario NAME        ${Object.keys(PRESETS).join(', ')} (default: quick)
   --scenario-file FILE   a JSON scenario: {"extends": "quick", "connections": 5000, ...}
   --connections N        connections to hold (capacity: the ceiling)

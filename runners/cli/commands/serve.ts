@@ -2,7 +2,7 @@
 // loading it from another machine).
 import { BackendError } from '../../backends/errors.ts';
 import { resolveServeOptions, SERVE_DEFAULTS } from '../../backends/options.ts';
-import { getBackend, BACKENDS } from '../../backends/registry.ts';
+import { backendHelp, BACKENDS, getBackend } from '../../backends/registry.ts';
 import type { ProcessExit } from '../../backends/types.ts';
 import { ConfigError } from '../../../common/errors.ts';
 import { numberFlag, parse } from '../args.ts';
@@ -19,7 +19,8 @@ subscribed client. Prints the wss:// URL on stdout; Ctrl-C stops. Clients pick a
 (Socket.IO backends); the default, stocks/#, receives every symbol.
 
 Options:
-  --backend NAME     one of: ${[...BACKENDS.values()].map((b) => `${b.name} (${b.title})`).join(', ')} (required)
+  --backend NAME     one of (required):
+${backendHelp('                       ')}
   --host ADDR        address to bind (default ${SERVE_DEFAULTS.host})
   --port N           port (default ${SERVE_DEFAULTS.port}; 0 picks a free one)
   --workers N        server processes (default: all CPUs, here ${'$'}(nproc))
