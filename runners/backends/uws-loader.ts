@@ -82,6 +82,19 @@ function tryOverride(target: string): LoadedUws {
  */
 export function loadUws(options: { candidates?: readonly UwsCandidate[]; override?: string } = {}): LoadedUws {
   const override = options.override ?? process.env[UWS_OVERRIDE_ENV];
+  // The build found is the same for the life of the process: describe() and start() of every
+  // uWS-based backend ask again, and each answer would read and hash the binary anew.
+  const key = options.candidates ? undefined : (override ?? '');
+  const known = key === undefined ? undefined : loaded.get(key);
+  if (known) return known;
+  const found = findUws(override, options.candidates ?? UWS_CANDIDATES);
+  if (key !== undefined) loaded.set(key, found);
+  return found;
+}
+
+const loaded = new Map<string, LoadedUws>();
+
+function findUws(override: string | undefined, candidates: readonly UwsCandidate[]): LoadedUws {
   if (override) {
     try {
       return tryOverride(override);
@@ -90,7 +103,7 @@ export function loadUws(options: { candidates?: readonly UwsCandidate[]; overrid
     }
   }
   const failures: string[] = [];
-  for (const candidate of options.candidates ?? UWS_CANDIDATES) {
+  for (const candidate of candidates) {
     try {
       return tryCandidate(candidate);
     } catch (err) {

@@ -14,6 +14,9 @@ const outDir = path.resolve(here, '..', '..', 'node_modules', '.cache', 'wsbench
 /** The native client's file name where a client host builds it, in the remote bundle's folder. */
 export const NATIVE_CLIENT_BINARY = 'wsclient';
 
+/** The compiler's arguments for the native client, here and on a client host alike. */
+export const nativeClientCcArgs = (out: string, source: string): string[] => ['-O2', '-Wall', '-o', out, source, '-lssl', '-lcrypto'];
+
 let built: string | undefined;
 
 export function nativeClientBinary(): string {
@@ -24,7 +27,7 @@ export function nativeClientBinary(): string {
     fs.mkdirSync(outDir, { recursive: true });
     const temp = `${binary}.${process.pid}.tmp`;
     const cc = process.env.CC ?? 'cc';
-    const result = spawnSync(cc, ['-O2', '-Wall', '-o', temp, source, '-lssl', '-lcrypto'], { encoding: 'utf8' });
+    const result = spawnSync(cc, nativeClientCcArgs(temp, source), { encoding: 'utf8' });
     if (result.error || result.status !== 0) {
       const why = result.error ? result.error.message : (result.stderr.split('\n').find((l) => /error/.test(l)) ?? result.stderr.trim().split('\n')[0] ?? `exit ${result.status}`);
       throw new ConfigError(`the native client could not be built (${why}): install a C compiler and OpenSSL headers (apt-get install gcc libssl-dev), or use --client node`);

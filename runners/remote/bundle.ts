@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serverEntries } from '../backends/registry.ts';
-import { NATIVE_CLIENT_BINARY } from '../client/native.ts';
+import { NATIVE_CLIENT_BINARY, nativeClientCcArgs } from '../client/native.ts';
 import { BUILD_CACHE_DIR, bundleName, PROJECT_ROOT } from '../process/compile.ts';
 import { BUNDLED_VERSIONS_FILE, packageVersion } from '../process/packages.ts';
 import type { SshHost } from './ssh.ts';
@@ -96,7 +96,7 @@ export async function shipBundle(ssh: SshHost, bundle: RemoteBundle, progress: (
 export async function buildNativeClientOn(ssh: SshHost, bundle: RemoteBundle): Promise<string | null> {
   const dir = remoteDir(bundle);
   const out = await ssh.exec(
-    `cd "$HOME/${dir}" && if test -x ${NATIVE_CLIENT_BINARY}; then echo built; elif \${CC:-cc} -O2 -Wall -o ${NATIVE_CLIENT_BINARY}.tmp ${NATIVE_CLIENT_FILE} -lssl -lcrypto 2>build.log && mv ${NATIVE_CLIENT_BINARY}.tmp ${NATIVE_CLIENT_BINARY}; then echo built; else echo "failed: $( (grep -m1 -i error build.log || head -n1 build.log || echo 'no C compiler') | cut -c1-200)"; fi`,
+    `cd "$HOME/${dir}" && if test -x ${NATIVE_CLIENT_BINARY}; then echo built; elif \${CC:-cc} ${nativeClientCcArgs(`${NATIVE_CLIENT_BINARY}.tmp`, NATIVE_CLIENT_FILE).join(' ')} 2>build.log && mv ${NATIVE_CLIENT_BINARY}.tmp ${NATIVE_CLIENT_BINARY}; then echo built; else echo "failed: $( (grep -m1 -i error build.log || head -n1 build.log || echo 'no C compiler') | cut -c1-200)"; fi`,
     { timeoutMs: 120_000 },
   );
   const line = out.trim().split('\n').pop() ?? '';

@@ -25,8 +25,6 @@ import { holdLine, rampLine } from './status-line.ts';
 import { validityOf, type Validity } from './validity.ts';
 import { deliveredPct, judge, runVerdict, type RunStatus, type StepOutcome } from './verdict.ts';
 
-export type { StepOutcome } from './verdict.ts';
-
 export interface RunRequest {
   backend: BackendId;
   scenario: Scenario;

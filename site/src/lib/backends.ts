@@ -3,6 +3,7 @@
 // here. The newest run that says wins; a backend no run describes (an old database not yet
 // filled in by `wsbench site build`) gets its own name and a spare colour, the same on every page.
 import type { RunInfo } from '../../../collector/query.ts';
+import { SPARE_COLORS } from '../consts';
 import { allRuns } from './data';
 
 export interface BackendLook {
@@ -11,8 +12,6 @@ export interface BackendLook {
   color: string;
 }
 
-/** Spares, in Okabe-Ito order after the four built-in backends' colours. */
-const SPARE_COLORS = ['#E69F00', '#56B4E9', '#000000', '#F0E442', '#999999'];
 
 let looks: Map<string, BackendLook> | undefined;
 
@@ -49,5 +48,3 @@ export const labelOf = (backend: string): string => lookOf(backend).label;
 /** Full names, for titles. */
 export const nameOf = (backend: string): string => lookOf(backend).title;
 export const colorOf = (backend: string): string => lookOf(backend).color;
-/** Every backend's look, for pages whose browser code draws several runs. */
-export const backendLooks = (): Record<string, BackendLook> => Object.fromEntries(allLooks());

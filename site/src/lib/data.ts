@@ -178,7 +178,15 @@ const backendOrder = (x: string, y: string) => {
  * run of each backend set against the latest of every other (runs under different limits are
  * never set side by side). Newest first.
  */
+let pairs: Comparison[] | undefined;
+
 export function comparisons(): Comparison[] {
+  // Every pair page asks for its siblings: worked out once per build.
+  pairs ??= pairsOfLatestRuns();
+  return pairs;
+}
+
+function pairsOfLatestRuns(): Comparison[] {
   const latest = new Map<string, Map<string, RunCard>>();
   for (const card of allRuns()) {
     if (card.run.status === 'running') continue;

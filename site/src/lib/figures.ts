@@ -70,12 +70,12 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
     // Equal capacities (both held every step) say nothing: then what each connection cost leads.
     const capacityDecides = capacity.comparison.winner !== null;
     const rows: PairRow[] = [{ ...capacity, ...(capacityDecides ? { lead: true } : {}) }, { ...row('marginalBytesPerConn', A, B), lead: true }];
-    const equal = highestCommonStableStep(a.summary.capacity.steps, b.summary.capacity.steps);
+    const equal = highestCommonStableStep([a.summary.capacity.steps, b.summary.capacity.steps]);
     if (equal) {
-      const at = `at ${equal.a.window.targetConnections?.toLocaleString('en-US')} connections`;
+      const at = `at ${equal[0]!.window.targetConnections?.toLocaleString('en-US')} connections`;
       const where = `${at}, the highest step both held stable`;
-      const EA = { name: a.name, s: equal.a };
-      const EB = { name: b.name, s: equal.b };
+      const EA = { name: a.name, s: equal[0]! };
+      const EB = { name: b.name, s: equal[1]! };
       const leads = new Set<HeadlineKey>(capacityDecides ? ['steadyRssBytes', 'cpuPctAvg'] : ['addedBytesPerConn', 'cpuPctAvg']);
       const equalRows: PairRow[] = [];
       for (const key of ['steadyRssBytes', 'addedBytesPerConn', 'bytesPerConn', 'cpuPctAvg', 'latencyP99Ms'] as const) {
@@ -95,11 +95,11 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
   return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => ({ ...row(key, A, B), ...(leads.has(key) ? { lead: true } : {}) }));
 }
 
-function highestCommonStableStep(a: WindowSummary[], b: WindowSummary[]): { a: WindowSummary; b: WindowSummary } | null {
-  const target = (w: WindowSummary) => w.window.targetConnections;
-  const stableB = new Map(b.filter((w) => w.verdict === 'stable').map((w) => [target(w), w]));
-  const common = a.filter((w) => w.verdict === 'stable' && stableB.has(target(w))).sort((x, y) => (target(y) ?? 0) - (target(x) ?? 0))[0];
-  return common ? { a: common, b: stableB.get(target(common))! } : null;
+/** Each capacity search's window at the highest step every one of them held stable, in order; null when there is none. */
+function highestCommonStableStep(searches: WindowSummary[][]): WindowSummary[] | null {
+  const stable = searches.map((steps) => new Map(steps.filter((w) => w.verdict === 'stable').map((w) => [w.window.targetConnections, w])));
+  const common = [...stable[0]!.keys()].filter((t) => t !== undefined && stable.every((s) => s.has(t))).sort((x, y) => (y ?? 0) - (x ?? 0))[0];
+  return common === undefined ? null : stable.map((s) => s.get(common)!);
 }
 
 /** One figure of a lineup: every backend's value, best first, with each one's factor to the best. */
@@ -125,13 +125,10 @@ export interface Lineup {
 export function lineup(runs: { backend: string; name: string; summary: RunSummary }[]): Lineup {
   let where: string | null = null;
   let windows: object[] = runs.map((r) => r.summary);
-  if (runs.every((r) => r.summary.capacity)) {
-    const stableSets = runs.map((r) => new Map(r.summary.capacity!.steps.filter((w) => w.verdict === 'stable').map((w) => [w.window.targetConnections, w])));
-    const common = [...stableSets[0]!.keys()].filter((t) => t !== undefined && stableSets.every((s) => s.has(t))).sort((x, y) => (y ?? 0) - (x ?? 0))[0];
-    if (common !== undefined) {
-      windows = stableSets.map((s) => s.get(common)!);
-      where = `at ${common!.toLocaleString('en-US')} connections, the highest step every backend held stable`;
-    }
+  const equal = runs.every((r) => r.summary.capacity) ? highestCommonStableStep(runs.map((r) => r.summary.capacity!.steps)) : null;
+  if (equal) {
+    windows = equal;
+    where = `at ${equal[0]!.window.targetConnections!.toLocaleString('en-US')} connections, the highest step every backend held stable`;
   }
   const keys: HeadlineKey[] = ['addedBytesPerConn', 'cpuPctAvg', 'latencyP99Ms', 'deliveredPct'];
   return { where, figures: keys.map((key) => lineupFigure(key, runs, windows)) };

@@ -1,6 +1,7 @@
 // Browser side: loads runs' JSON files and overlays one metric of several runs on one chart.
 // Used by the compare page and by charts embedded in write-ups.
 import { axisScale, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
+import { SPARE_COLORS } from '../consts';
 import { bandDatasets, Chart, crosshair, DASHES, timeChartOptions, track } from './charts';
 
 const cache = new Map<string, Promise<any>>();
@@ -18,8 +19,6 @@ export function loadJson(url: string): Promise<any> {
 
 export const loadRun = (base: string, id: string): Promise<any> => loadJson(`${base}/data/runs/${encodeURIComponent(id)}.json`);
 
-/** Spare colours for a second run of one backend (Okabe-Ito, after the backends' own). */
-const SPARE_COLORS = ['#E69F00', '#56B4E9', '#000000', '#F0E442', '#999999'];
 
 /** A run's backend label, as its record says (the site fills it in for runs from before schema 4). */
 export const labelOf = (run: { backend: string; backendLabel?: string | null }): string => run.backendLabel ?? run.backend;
