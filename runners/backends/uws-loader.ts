@@ -68,12 +68,26 @@ function tryCandidate(c: UwsCandidate): LoadedUws {
   return { uws, binary, version, build: `${c.packageName}@${version} ${path.basename(binary)} sha256:${fingerprint(binary)}` };
 }
 
+function packageNameIn(dir: string): string | null {
+  try {
+    const name = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' && name ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 function tryOverride(target: string): LoadedUws {
   const resolved = path.resolve(target);
   const binary = resolved.endsWith('.node') ? resolved : path.join(resolved, binaryName());
   const uws = loadBinary(binary);
-  const version = versionIn(resolved.endsWith('.node') ? path.dirname(resolved) : resolved);
-  return { uws, binary, version, build: `${UWS_OVERRIDE_ENV}=${target} ${path.basename(binary)} sha256:${fingerprint(binary)}` };
+  const dir = resolved.endsWith('.node') ? path.dirname(resolved) : resolved;
+  const version = versionIn(dir);
+  // A package.json beside the binary (a checkout, or the copy a target bundle carries) names where
+  // it came from: a published run then says which official build ran, not only a path.
+  const origin = packageNameIn(dir);
+  const named = origin ? `${origin}@${version} ` : '';
+  return { uws, binary, version, build: `${named}${path.basename(binary)} sha256:${fingerprint(binary)} via ${UWS_OVERRIDE_ENV}=${target}` };
 }
 
 /**

@@ -8,7 +8,10 @@ export interface TargetFacts {
   node: string | null;
   /** Node's native-module ABI (process.versions.modules). */
   nodeAbi: string | null;
+  /** Node's name for the CPU architecture (arm64, x64), as the uWS binaries are named. */
   arch: string;
+  /** The kernel's own name for it, as `uname -m` says (aarch64, x86_64, armv7l). */
+  machine: string;
   glibc: string | null;
   openFilesSoft: number | null;
   openFilesHard: number | null;
@@ -71,6 +74,7 @@ export function parseProbe(host: string, text: string): TargetFacts {
     nodeAbi: str('abi'),
     // uname says aarch64/x86_64; Node and the uWS binaries say arm64/x64.
     arch: arch === 'aarch64' ? 'arm64' : arch === 'x86_64' ? 'x64' : arch,
+    machine: arch,
     glibc: str('glibc'),
     openFilesSoft: int('nofile_soft'),
     openFilesHard: int('nofile_hard'),

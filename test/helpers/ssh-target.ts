@@ -27,6 +27,16 @@ export interface SshdVariant {
   nofile?: number;
   /** Sessions whose PATH holds the shell tools but no node (Debian's /bin is /usr/bin). */
   withoutNode?: boolean;
+  /** The sessions' PATH, set by sshd (e.g. another Node first). */
+  path?: string;
+}
+
+export interface SshTargetOptions {
+  /**
+   * A root file system the sessions run in (sshd's ChrootDirectory): the emulated arm64 Pi. It
+   * gets /proc, /sys and /dev bound in a mount namespace of sshd's own, gone when sshd exits.
+   */
+  chroot?: string;
 }
 
 export interface SshTestTarget {
@@ -46,7 +56,7 @@ export interface SshTestTarget {
 
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTarget> {
+export async function startSshTarget(variants: SshdVariant[], options: SshTargetOptions = {}): Promise<SshTestTarget> {
   const id = `${process.pid % 10000}`;
   const ns = `wsb-test-${id}`;
   const hostIf = `wsbh${id}`;
@@ -89,10 +99,11 @@ export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTa
         [
           `Port ${v.port}`, `ListenAddress ${address}`, `HostKey ${path.join(dir, 'host_key')}`, `PidFile ${path.join(dir, `sshd_${v.port}.pid`)}`,
           `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`, 'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
-          'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', ...(v.withoutNode ? [`SetEnv PATH=${nodeless}`] : []), '',
+          'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', ...(v.withoutNode ? [`SetEnv PATH=${nodeless}`] : []),
+          ...(v.path ? [`SetEnv PATH=${v.path}`] : []), ...(options.chroot ? [`ChrootDirectory ${options.chroot}`] : []), '',
         ].join('\n'),
       );
-      const prefix = v.nofile ? ['prlimit', `--nofile=${v.nofile}:${v.nofile}`, '--'] : [];
+      const prefix = [...(v.nofile ? ['prlimit', `--nofile=${v.nofile}:${v.nofile}`, '--'] : []), ...(options.chroot ? chrootMounts(options.chroot) : [])];
       const daemon = spawn('ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
       daemons.push(daemon);
       await waitForPort(address, v.port, daemon);
@@ -135,6 +146,12 @@ export async function startSshTarget(variants: SshdVariant[]): Promise<SshTestTa
     cleanup();
     throw err;
   }
+}
+
+/** A command prefix that binds /proc, /sys and /dev into the root file system, in a mount namespace of its own. */
+function chrootMounts(root: string): string[] {
+  const script = ['proc', 'sys', 'dev'].map((d) => `mount --rbind /${d} ${root}/${d}`).join(' && ');
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${script} && exec "$@"`, 'sh'];
 }
 
 /** A namespace left by a test that was killed: remove it so the names are free. */

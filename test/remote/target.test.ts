@@ -64,6 +64,7 @@ test('target URLs: ssh:// with user, host and port; anything else is refused by 
 test('a Pi on Ubuntu 24.04 gets the official arm64 build; Raspberry Pi OS with Node 22 is refused with what fits', () => {
   const pi = parseProbe('pi.local', 'node=v20.18.0\nabi=115\narch=aarch64\nglibc=2.39\nnofile_soft=1024\nnofile_hard=1048576\nmodel=Raspberry Pi 4 Model B Rev 1.5\ncores=4\ncgroup=v2\n');
   assert.equal(pi.arch, 'arm64');
+  assert.equal(pi.machine, 'aarch64', "the kernel's own name is kept beside Node's");
   assert.equal(pi.model, 'Raspberry Pi 4 Model B Rev 1.5');
   const build = chooseUwsBuild(pi);
   assert.equal(build.packageName, '@btc-vision/uwebsockets.js');
@@ -91,7 +92,7 @@ test('a full run of both backends against the target on the port given: samples 
     assert.equal(run.scenarioParams.target, target!.url(GOOD));
     assert.equal(run.scenarioParams.port, 18443);
     assert.deepEqual(run.scenarioParams.clientAddresses, [target!.runnerAddress]);
-    if (getBackend(run.backend).needsUws) assert.match(run.backendBuild ?? '', /WSBENCH_UWS=.*uws_linux_x64_\d+\.node sha256:/);
+    if (getBackend(run.backend).needsUws) assert.match(run.backendBuild ?? '', /^@(btc-vision\/uwebsockets\.js|trufflesuite\/uws-js-unofficial)@[^ ]+ uws_linux_x64_\d+\.node sha256:[0-9a-f]{12} via WSBENCH_UWS=/, 'the build string names the package the shipped binary came from');
     const t = getTimeline(d, run.id);
     assert.ok(t.server.length >= 4 && t.server.every((s) => s.source === 'sampler' && s.rssBytes > 0), 'the target streamed its own samples');
     assert.ok(t.server.some((s) => (s.connections ?? 0) === 200), "the backend's counters came through");

