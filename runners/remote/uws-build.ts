@@ -49,7 +49,7 @@ export function chooseUwsBuild(facts: TargetFacts): UwsBuild {
     [
       `uWebSockets.js: no installed build fits ${facts.host} (linux ${facts.arch}, Node ${facts.node} ABI ${facts.nodeAbi}, glibc ${facts.glibc ?? 'unknown'}):`,
       ...tried.map((t) => `  - ${t}`),
-      'Fix: Ubuntu 24.04 64-bit for Pi (glibc 2.39) takes the official v20.57.0 builds with Node 20-25; on glibc < 2.38 (Raspberry Pi OS bookworm) use Node 20.',
+      'Fix: Raspberry Pi OS trixie (glibc 2.41) and Ubuntu 24.04 (2.39) take the official v20.57.0 builds with Node 20-25; on glibc < 2.38 (Raspberry Pi OS bookworm) use Node 20.',
     ].join('\n'),
   );
 }
