@@ -30,6 +30,11 @@ export function digestOf(text: string): string {
 
 const num = (v: number | undefined): number | null => (v === undefined ? null : v);
 const str = (v: string | undefined): string | null => (v === undefined ? null : v);
+/** env.serverNode.version when the run recorded one as a string (anything else is ignored). */
+const serverNodeVersion = (env: Record<string, unknown>): string | undefined => {
+  const v = (env.serverNode as { version?: unknown } | null | undefined)?.version;
+  return typeof v === 'string' ? v : undefined;
+};
 
 export class Ingestor {
   private readonly db: Db;
@@ -134,7 +139,8 @@ export class Ingestor {
       mem_total_bytes: num(r.env.memTotalBytes),
       os: str(r.env.os),
       kernel: str(r.env.kernel),
-      node_version: str(r.env.node),
+      // The Node the servers ran on, when it was not the runner's own (--server-node, or the registry's Node 20).
+      node_version: str(serverNodeVersion(r.env) ?? r.env.node),
       limits_json: r.env.limits === undefined ? null : JSON.stringify(r.env.limits),
       env_json: JSON.stringify(r.env),
       status: r.status ?? 'running',

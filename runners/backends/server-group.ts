@@ -3,6 +3,7 @@
 // crash during a run is a result, not something to hide.
 import { fork, type ChildProcess } from 'node:child_process';
 import { compiledEntry } from '../process/compile.ts';
+import { serverNode } from '../process/server-node.ts';
 import { BackendError } from './errors.ts';
 import { reservePort } from './ports.ts';
 import type { BackendInfo, BackendStatus, FromServer, ProcessExit, ProcessRole, RunningBackend, ServeOptions, StartHooks, ToServer, WorkerStatus } from './types.ts';
@@ -33,7 +34,9 @@ export class ServerGroup implements RunningBackend {
 
   /** Forks one server process and resolves once it says it is listening. */
   async spawn(entry: string, start: Extract<ToServer, { type: 'start' }>, role: ProcessRole['role'], place?: (pid: number) => void, readyTimeoutMs = 20_000): Promise<void> {
-    const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const node = serverNode();
+    // Another Node's V8 may not read this one's structured-clone format: plain JSON between them.
+    const child = fork(entry, [], { execPath: node.path, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: node.source === 'this' ? 'advanced' : 'json' });
     let placeError: string | undefined;
     const member: Member = { child, role, worker: role === 'worker' ? start.worker : null, pids: [{ pid: child.pid!, role }] };
     this.members.push(member);

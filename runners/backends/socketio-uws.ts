@@ -4,7 +4,7 @@
 import { packageVersion as versionOf } from '../process/packages.ts';
 import { startPrimary } from './server-group.ts';
 import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
-import { loadUws } from './uws-loader.ts';
+import { uwsForServers } from './uws-for-servers.ts';
 
 export const socketioUwsBackend: Backend = {
   name: 'socketio-uws',
@@ -18,7 +18,7 @@ export const socketioUwsBackend: Backend = {
   estimatedBytesPerConn: 20_000, // 11 KB per added connection in the backends-20k reference runs
 
   describe(): BackendInfo {
-    const loaded = loadUws();
+    const loaded = uwsForServers();
     return {
       name: this.name,
       version: versionOf('socket.io'),
@@ -27,6 +27,6 @@ export const socketioUwsBackend: Backend = {
   },
 
   start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks, loadUws().binary);
+    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks, uwsForServers().binary);
   },
 };

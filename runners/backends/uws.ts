@@ -3,7 +3,7 @@ import { compiledEntry } from '../process/compile.ts';
 import { reservePort } from './ports.ts';
 import { ServerGroup } from './server-group.ts';
 import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
-import { loadUws } from './uws-loader.ts';
+import { uwsForServers } from './uws-for-servers.ts';
 
 export const uwsBackend: Backend = {
   name: 'uws',
@@ -17,12 +17,12 @@ export const uwsBackend: Backend = {
   estimatedBytesPerConn: 10_000,
 
   describe(): BackendInfo {
-    const loaded = loadUws();
+    const loaded = uwsForServers();
     return { name: this.name, version: loaded.version, build: loaded.build };
   },
 
   async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    const loaded = loadUws();
+    const loaded = uwsForServers();
     const port = await reservePort(options.host, options.port);
     const entry = await compiledEntry('runners/backends/uws-worker.ts');
     const group = new ServerGroup({ name: this.name, version: loaded.version, build: loaded.build }, options.host, port);

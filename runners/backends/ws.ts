@@ -1,6 +1,7 @@
 // The `ws` backend: Node's https with the `ws` package, one worker per CPU (by default) behind a
 // node:cluster primary. Plain WebSocket frames like uWS, on the transport Socket.IO uses.
 import { packageVersion as versionOf } from '../process/packages.ts';
+import { serverNode } from '../process/server-node.ts';
 import { startPrimary } from './server-group.ts';
 import type { Backend, BackendInfo, RunningBackend, ServeOptions, StartHooks } from './types.ts';
 
@@ -16,7 +17,7 @@ export const wsBackend: Backend = {
   estimatedBytesPerConn: 50_000, // 41–46 KB per added connection in the backends-20k reference runs
 
   describe(): BackendInfo {
-    return { name: this.name, version: versionOf('ws'), build: `ws@${versionOf('ws')} on node:https ${process.version}, node:cluster` };
+    return { name: this.name, version: versionOf('ws'), build: `ws@${versionOf('ws')} on node:https ${serverNode().version}, node:cluster` };
   },
 
   start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {

@@ -1,7 +1,7 @@
 // Compiles a TypeScript entry point into one plain .mjs file for processes whose memory and CPU
 // are measured (servers under test, client shards). Running those through tsx would add ~48 MB
 // of RSS and an esbuild helper process to every one of them, and that is not the server's cost.
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,21 +34,40 @@ export function compiledEntry(entry: string): Promise<string> {
   return pending;
 }
 
+const options = (entry: string, outfile: string): BuildOptions => ({
+  entryPoints: [path.join(root, entry)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'silent',
+});
+
 async function compile(entry: string): Promise<string> {
   const outfile = path.join(outDir, bundleName(entry));
   fs.mkdirSync(outDir, { recursive: true });
   // Each process compiles to its own temp file, then renames: concurrent runs never see half a file.
   const temp = `${outfile}.${process.pid}.tmp.mjs`;
-  await build({
-    entryPoints: [path.join(root, entry)],
-    outfile: temp,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  await build(options(entry, temp));
   fs.renameSync(temp, outfile);
+  return outfile;
+}
+
+const builtSync = new Set<string>();
+
+/** compiledEntry for callers that cannot wait (a backend's describe()). */
+export function compiledEntrySync(entry: string): string {
+  const shipped = process.env[BUNDLE_DIR_ENV];
+  if (shipped) return path.join(shipped, bundleName(entry));
+  const outfile = path.join(outDir, bundleName(entry));
+  if (!builtSync.has(entry)) {
+    fs.mkdirSync(outDir, { recursive: true });
+    const temp = `${outfile}.${process.pid}.tmp.mjs`;
+    buildSync(options(entry, temp));
+    fs.renameSync(temp, outfile);
+    builtSync.add(entry);
+  }
   return outfile;
 }

@@ -18,6 +18,7 @@ import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { CgroupJail } from './cgroup.ts';
 import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
+import { serverNode } from '../process/server-node.ts';
 import { RunMonitor } from './monitor.ts';
 import { RunRecorder } from './recorder.ts';
 import { startServer, type StartedServer } from './server.ts';
@@ -228,7 +229,7 @@ class BackendRun {
       },
       backend: { ...plan.info, label: plan.backend.label, title: plan.backend.title, color: plan.backend.color, protocol: plan.backend.protocol },
       // Every host of the run: this one, and the target and client hosts with their clock offsets.
-      env: { ...describeHost(request.limits), ...plan.remote.env() },
+      env: { ...describeHost(request.limits), ...(request.target ? {} : { serverNode: serverNode() }), ...plan.remote.env() },
       startedMs: Date.now(),
       status: 'running',
       // Who drives the run, and a heartbeat below: a later command can tell this runner is gone.

@@ -30,7 +30,8 @@ before(async () => {
 after(async () => {
   await target?.close();
   for (const dir of fs.existsSync(bundleCache) ? fs.readdirSync(bundleCache) : []) {
-    if (!cachedBefore.has(dir)) fs.rmSync(path.join(bundleCache, dir), { recursive: true, force: true });
+    // Only bundles (named by their hash): the emulated Pi and the registry's Node live there too.
+    if (!cachedBefore.has(dir) && /^[0-9a-f]{16}$/.test(dir)) fs.rmSync(path.join(bundleCache, dir), { recursive: true, force: true });
   }
 });
 

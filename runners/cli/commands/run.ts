@@ -48,6 +48,7 @@ const RUN_OPTIONS = {
   'client-addresses': { type: 'string' },
   port: { type: 'string' },
   clients: { type: 'string' },
+  'server-node': { type: 'string' },
 } as const satisfies Options;
 
 export const runCommand: Command = {
@@ -82,6 +83,9 @@ ${backendHelp('                           ')}
   --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)
   --cpu-limit CORES      server CPU limit in cores, e.g. 1.5 (overrides the profile's)
   --connect-first        connect everyone, then start the clock
+  --server-node PATH     run the servers on this machine under that Node binary (its ABI picks
+                         the uWS build; recorded with the run). Without it, when no uWS build
+                         loads in this Node, the servers go on Node 20 from the npm registry
   --target ssh://USER@HOST[:PORT]
                          run the server (and its sampler) on that host over ssh, with your
                          keys and ~/.ssh/config (no password prompts: BatchMode); the

@@ -5,6 +5,7 @@ import { resolveServeOptions, SERVE_DEFAULTS } from '../../backends/options.ts';
 import { backendHelp, BACKENDS, getBackend } from '../../backends/registry.ts';
 import type { ProcessExit } from '../../backends/types.ts';
 import { ConfigError } from '../../../common/errors.ts';
+import { setServerNode } from '../../process/server-node.ts';
 import { numberFlag, parse } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
 
@@ -29,6 +30,8 @@ ${backendHelp('                       ')}
   --compression      permessage-deflate on (off by default, the same for every backend)
   --cert FILE        PEM certificate (default: a self-signed ECDSA P-256 one in data/certs/)
   --key FILE         PEM private key, with --cert
+  --server-node PATH run the server processes under that Node binary (default: this one, or
+                     Node 20 from the npm registry when no uWS build loads in this one)
 
 uWebSockets.js is loaded from its native binary only; set WSBENCH_UWS to the folder of an
 official uWebSockets.js build to use that one (see README).
@@ -48,7 +51,9 @@ Examples:
       compression: { type: 'boolean' },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'server-node': { type: 'string' },
     });
+    if (values['server-node'] !== undefined) setServerNode(values['server-node'], 'flag');
     if (!values.backend) throw new ConfigError('--backend is required (uws or socketio)');
     const backend = getBackend(values.backend);
     const options = resolveServeOptions({

@@ -6,6 +6,7 @@ import { ConfigError } from '../../../common/errors.ts';
 import { parseBackendList } from '../../backends/registry.ts';
 import type { Backend } from '../../backends/types.ts';
 import { nativeClientBinary } from '../../client/native.ts';
+import { setServerNode } from '../../process/server-node.ts';
 import { parseSshTarget } from '../../remote/ssh.ts';
 import { parseClientHosts } from '../../remote/target.ts';
 import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../run/environment.ts';
@@ -42,6 +43,11 @@ export function planRun(values: RunValues): RunPlan {
   if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
   checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
   // An unusable backend refuses before any run starts; a target's build is checked there.
+  // Every backend of a run then serves from the same Node, so the comparison stays like for like.
+  if (values['server-node'] !== undefined) {
+    if (values.target) throw new ConfigError('--server-node picks the Node for servers on this machine; a --target runs its own node: drop it');
+    setServerNode(values['server-node'] as string, 'flag');
+  }
   if (!values.target) for (const b of backends) b.describe();
   const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
   const port = numberFlag('port', values.port as string | undefined, { min: 1, max: 65535, integer: true });
