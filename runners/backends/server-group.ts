@@ -170,8 +170,11 @@ export class ServerGroup implements RunningBackend {
  * Starts a backend whose processes are one primary that forks its own workers (backends/cluster.ts):
  * reserves the port, forks the primary from its entry and waits until every worker listens.
  */
-export async function startPrimary(info: BackendInfo, entryFile: string, options: ServeOptions, hooks: StartHooks = {}, native?: string): Promise<RunningBackend> {
+export async function startPrimary(describe: () => BackendInfo, entryFile: string, options: ServeOptions, hooks: StartHooks = {}, nativeBinary?: () => string): Promise<RunningBackend> {
+  // The port first: a port in use is the user's one-line error, before anything about the build.
   const port = await reservePort(options.host, options.port);
+  const info = describe();
+  const native = nativeBinary?.();
   const entry = await compiledEntry(entryFile);
   const group = new ServerGroup(info, options.host, port);
   try {

@@ -27,6 +27,6 @@ export const socketioUwsBackend: Backend = {
   },
 
   start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks, uwsForServers().binary);
+    return startPrimary(() => this.describe(), 'runners/backends/socketio-server.ts', options, hooks, () => uwsForServers().binary);
   },
 };

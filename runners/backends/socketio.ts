@@ -24,6 +24,6 @@ export const socketioBackend: Backend = {
   },
 
   start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    return startPrimary(this.describe(), 'runners/backends/socketio-server.ts', options, hooks);
+    return startPrimary(() => this.describe(), 'runners/backends/socketio-server.ts', options, hooks);
   },
 };

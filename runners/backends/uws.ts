@@ -22,8 +22,9 @@ export const uwsBackend: Backend = {
   },
 
   async start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    const loaded = uwsForServers();
+    // The port first: a port in use is the user's one-line error, before anything about the build.
     const port = await reservePort(options.host, options.port);
+    const loaded = uwsForServers();
     const entry = await compiledEntry('runners/backends/uws-worker.ts');
     const group = new ServerGroup({ name: this.name, version: loaded.version, build: loaded.build }, options.host, port);
     try {

@@ -21,6 +21,6 @@ export const wsBackend: Backend = {
   },
 
   start(options: ServeOptions, hooks: StartHooks = {}): Promise<RunningBackend> {
-    return startPrimary(this.describe(), 'runners/backends/ws-server.ts', options, hooks);
+    return startPrimary(() => this.describe(), 'runners/backends/ws-server.ts', options, hooks);
   },
 };

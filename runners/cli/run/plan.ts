@@ -42,16 +42,22 @@ export function planRun(values: RunValues): RunPlan {
   const perShard = numberFlag('per-shard', values['per-shard'] as string | undefined, { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
   if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
   checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
-  // An unusable backend refuses before any run starts; a target's build is checked there.
-  // Every backend of a run then serves from the same Node, so the comparison stays like for like.
+  const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
+  const port = numberFlag('port', values.port as string | undefined, { min: 1, max: 65535, integer: true });
+  chooseServerNode(values, backends);
+  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls, port };
+}
+
+/**
+ * The Node every server of the run goes on (so a comparison stays on one Node), and an unusable
+ * backend refused before any run starts; a target's build is checked there instead.
+ */
+function chooseServerNode(values: RunValues, backends: readonly Backend[]): void {
   if (values['server-node'] !== undefined) {
     if (values.target) throw new ConfigError('--server-node picks the Node for servers on this machine; a --target runs its own node: drop it');
     setServerNode(values['server-node'] as string, 'flag');
   }
   if (!values.target) for (const b of backends) b.describe();
-  const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
-  const port = numberFlag('port', values.port as string | undefined, { min: 1, max: 65535, integer: true });
-  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls, port };
 }
 
 function resourcesOf(values: RunValues, profile: Profile | undefined): RunRequest['resources'] {
