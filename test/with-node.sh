@@ -45,7 +45,11 @@ else
   echo "with-node.sh: building better-sqlite3 $bsv for Node $major (about a minute)" >&2
   # npm_config_nodedir: the headers of this Node, not of the machine's (this machine's npm config
   # points nodedir at /usr, which holds Node 20's).
-  PATH="$dir/bin:$PATH" npm_config_nodedir="$dir" npm rebuild better-sqlite3 --foreground-scripts >/dev/null
+  if ! PATH="$dir/bin:$PATH" npm_config_nodedir="$dir" npm rebuild better-sqlite3 --foreground-scripts >"$dir/better-sqlite3-build.log" 2>&1; then
+    tail -n 20 "$dir/better-sqlite3-build.log" >&2
+    echo "with-node.sh: building better-sqlite3 for Node $major failed (log: $dir/better-sqlite3-build.log)" >&2
+    exit 1
+  fi
   cp "$addon" "$cached"
 fi
 
