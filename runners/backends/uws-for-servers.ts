@@ -46,8 +46,14 @@ function onRegistryNode(why: BackendError, say: (line: string) => void): ServerN
 function probeIn(node: ServerNode): UwsForServers {
   const known = probed.get(node.path);
   if (known) return known;
-  const out = execFileSync(node.path, [compiledEntrySync('runners/backends/uws-probe.ts')], { timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim().split('\n').pop()!;
-  const answer = JSON.parse(out) as { ok: true; binary: string; version: string; build: string } | { ok: false; message: string };
+  let answer: { ok: true; binary: string; version: string; build: string } | { ok: false; message: string };
+  try {
+    const out = execFileSync(node.path, [compiledEntrySync('runners/backends/uws-probe.ts')], { timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim().split('\n').pop()!;
+    answer = JSON.parse(out) as typeof answer;
+  } catch (err) {
+    const detail = ((err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message).split('\n')[0];
+    throw new BackendError('unavailable', `uWebSockets.js: looking for a build in ${node.path} (Node ${node.version}) failed: ${detail}`);
+  }
   if (!answer.ok) throw new BackendError('unavailable', `${answer.message}\n(the servers run on ${node.path}, Node ${node.version}${node.source === 'flag' ? ', from --server-node' : ''})`);
   const found = { binary: answer.binary, version: answer.version, build: `${answer.build} on Node ${node.version}` };
   probed.set(node.path, found);
