@@ -35,6 +35,19 @@ binfmt=/proc/sys/fs/binfmt_misc
 [ -f "$binfmt/qemu-aarch64" ] || update-binfmts --import qemu-aarch64 >/dev/null 2>&1 || true
 grep -qx enabled "$binfmt/qemu-aarch64" 2>/dev/null || missing "binfmt entry qemu-aarch64 not enabled (update-binfmts --enable qemu-aarch64)"
 
+# sshd serves the root file system with ChrootDirectory, which refuses a path with any folder on
+# the way not owned by root or writable by group or others (/tmp is): say so before an 11-minute build.
+mkdir -p "$cache"
+dir="$cache"
+while [ "$dir" != / ]; do
+  read -r owner mode < <(stat -c '%u %a' "$dir")
+  if [ "$owner" != 0 ] || [ $((8#$mode & 8#022)) -ne 0 ]; then
+    echo "arm64 rootfs: $dir (owner uid $owner, mode $mode) cannot hold the root file system: sshd's ChrootDirectory needs every folder on the way owned by root and not writable by group or others; set WSBENCH_EMULATED_CACHE elsewhere (default ~/.cache/wsbench/emulated)" >&2
+    exit 1
+  fi
+  dir=$(dirname "$dir")
+done
+
 if [ ! -f "$root/.complete" ]; then
   started=$(date +%s)
   work="$root.tmp"
