@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { compiledEntrySync } from '../process/compile.ts';
 import { registryNode, serverNode, setServerNode, type ServerNode } from '../process/server-node.ts';
 import { BackendError } from './errors.ts';
-import { loadUws, UWS_OVERRIDE_ENV } from './uws-loader.ts';
+import { glibcVersion, loadUws, UWS_OVERRIDE_ENV } from './uws-loader.ts';
 
 export interface UwsForServers {
   binary: string;
@@ -38,8 +38,7 @@ function onRegistryNode(why: BackendError, say: (line: string) => void): ServerN
     throw new BackendError('unavailable', `${why.message}\nNode 20 from the npm registry could not be fetched to run the servers either (${(err as Error).message}).\nFix: --server-node /path/to/node-20, run wsbench itself under Node 20, or leave out the uWS-based backends (--backend socketio,ws).`);
   }
   const node = setServerNode(file, 'registry');
-  const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime ?? 'unknown';
-  say(`! no uWebSockets.js build loads on Node ${process.version} here (${process.platform} ${process.arch}, glibc ${glibc}): the servers go on Node ${node.version} from the npm registry (${node.path}), recorded with each run; --server-node PATH picks another`);
+  say(`! no uWebSockets.js build loads on Node ${process.version} here (${process.platform} ${process.arch}, glibc ${glibcVersion()}): the servers go on Node ${node.version} from the npm registry (${node.path}), recorded with each run; --server-node PATH picks another`);
   return node;
 }
 

@@ -36,7 +36,8 @@ export interface LoadedUws {
 
 export const binaryName = () => `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
 
-function glibcVersion(): string {
+/** This process's glibc, as Node's own report reads it. */
+export function glibcVersion(): string {
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
   return header?.glibcVersionRuntime ?? 'unknown';
 }
