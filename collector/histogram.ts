@@ -10,6 +10,7 @@ export function newLatencyHistogram(): Histogram {
 }
 
 export const encodeHistogram = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);
+export const decodeHistogram = (text: string): Histogram => hdr.decodeFromCompressedBase64(text);
 
 export function mergeEncoded(encoded: Iterable<string | null | undefined>): Histogram {
   const merged = newLatencyHistogram();

@@ -64,13 +64,14 @@ export class Ingestor {
         heartbeat_ms = coalesce(@heartbeat_ms, heartbeat_ms)
         WHERE id = @id`),
       serverPut: db.prepare(`INSERT INTO server_samples (run_id, source, t_ms, rss_bytes, cpu_user_pct, cpu_sys_pct,
-        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published, pss_bytes, anon_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
-      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct, pss_bytes, anon_bytes)
-        VALUES (?,?,?,?,?,?,?,?,?,?)`),
+        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published, pss_bytes, anon_bytes, cpu_wait_ms, host_busy_pct,
+        host_cpus) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct, pss_bytes, anon_bytes,
+        cpu_wait_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
       clientPut: db.prepare(`INSERT INTO client_samples (run_id, source, t_ms, open, opened, failed, closed, hs_p50_ms, hs_p99_ms,
         hs_max_ms, received, expected, duplicate, out_of_order, dropped, late, missing, lat_p50_ms, lat_p90_ms, lat_p99_ms,
-        lat_max_ms, lat_hist_us, spread_max_ms, cpu_pct, rss_bytes, loop_delay_p99_ms)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+        lat_max_ms, lat_hist_us, spread_max_ms, cpu_pct, rss_bytes, loop_delay_p99_ms, jit_hist_us, jit_p99_ms, jit_max_ms, clumps, cpu_wait_ms)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       tickPut: db.prepare(`INSERT INTO ticks (run_id, source, n, scheduled_ms, receivers, expected_receivers, first_ms, last_ms,
         spread_ms, publish_lag_ms, delivered, late, missing, lat_p50_ms, lat_p99_ms, lat_max_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       phasePut: db.prepare(`INSERT INTO phases (run_id, seq, name, step, target_connections, started_ms, ended_ms, verdict, verdict_reason)
@@ -219,12 +220,13 @@ export class Ingestor {
   private putServer(run: string, s: ServerSample, line: number, pending: Map<string, number>): void {
     this.advance(run, 'server', s.source, s.t, line, pending);
     this.stmt.serverPut.run(run, s.source, s.t, s.rssBytes, s.cpuUserPct, s.cpuSysPct, num(s.memAvailableBytes),
-      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published), num(s.pssBytes), num(s.anonBytes));
+      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published), num(s.pssBytes), num(s.anonBytes),
+      num(s.cpuWaitMs), num(s.hostBusyPct), num(s.hostCpus));
     const seen = new Set<number>();
     for (const p of s.procs ?? []) {
       if (seen.has(p.pid)) throw new IngestError('duplicate-sample', `server sample t=${s.t}: pid ${p.pid} listed twice`, line);
       seen.add(p.pid);
-      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct, num(p.pssBytes), num(p.anonBytes));
+      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct, num(p.pssBytes), num(p.anonBytes), num(p.cpuWaitMs));
     }
   }
 
@@ -233,7 +235,7 @@ export class Ingestor {
     this.stmt.clientPut.run(run, c.source, c.t, c.open, c.opened, c.failed, c.closed, num(c.hsP50Ms), num(c.hsP99Ms),
       num(c.hsMaxMs), c.received, c.expected, c.duplicate, c.outOfOrder, c.dropped, c.late, c.missing, num(c.latP50Ms),
       num(c.latP90Ms), num(c.latP99Ms), num(c.latMaxMs), str(c.latHistUs), num(c.spreadMaxMs), num(c.cpuPct),
-      num(c.rssBytes), num(c.loopDelayP99Ms));
+      num(c.rssBytes), num(c.loopDelayP99Ms), str(c.jitHistUs), num(c.jitP99Ms), num(c.jitMaxMs), num(c.clumps), num(c.cpuWaitMs));
   }
 
   private putTick(run: string, k: TickRecord, line: number, pending: Map<string, number>): void {

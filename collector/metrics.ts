@@ -7,7 +7,7 @@
 /** A window is stable only if at least this share of its expected deliveries arrived. */
 export const STABLE_DELIVERED_PCT = 99.99;
 
-export type Unit = 'bytes' | 'ms' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'seconds';
+export type Unit = 'bytes' | 'ms' | 'msPerSecond' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'seconds';
 
 /** How a figure is folded over a window of per-second (or per-tick) values. */
 export type Aggregation = 'median' | 'mean' | 'max' | 'sum' | 'percentile' | 'slope' | 'derived';
@@ -57,10 +57,15 @@ export const HEADLINE = {
   deliveredPct: m({ key: 'deliveredPct', label: 'Delivered', noun: 'messages delivered', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: '(expected − missing) / expected, each tick judged once per connection' }),
   missing: m({ key: 'missing', label: 'Missing messages', noun: 'missing messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'expected ticks not received by their judgement' }),
   late: m({ key: 'late', label: 'Late messages', noun: 'late messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'deliveries more than lateMs after their schedule' }),
-  latencyP50Ms: m({ key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'probe deliveries, from each tick\'s scheduled time; merged histograms' }),
-  latencyP99Ms: m({ key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'probe deliveries, from each tick\'s scheduled time; merged histograms' }),
-  latencyMaxMs: m({ key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest probe delivery' }),
-  worstSpreadMs: m({ key: 'worstSpreadMs', label: 'Worst tick spread', noun: 'tick spread', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'last − first probe arrival of one tick, worst tick of the window' }),
+  latencyP50Ms: m({ key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
+  latencyP99Ms: m({ key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
+  latencyMaxMs: m({ key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest delivery on any connection' }),
+  jitterP50Ms: m({ key: 'jitterP50Ms', label: 'Jitter p50', noun: 'median jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
+  jitterP99Ms: m({ key: 'jitterP99Ms', label: 'Jitter p99', noun: 'jitter p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
+  jitterMaxMs: m({ key: 'jitterMaxMs', label: 'Jitter max', noun: 'worst jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the arrival furthest from its connection\'s rhythm' }),
+  clumps: m({ key: 'clumps', label: 'Clumps', noun: 'clumps', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'runs of two or more ticks arriving on one connection within a tenth of an interval of each other, summed over connections' }),
+  worstSpreadMs: m({ key: 'worstSpreadMs', label: 'Worst tick spread', noun: 'tick spread', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'first to last arrival of one tick over every connection (every shard\'s, merged in the runner\'s clock), worst tick of the window' }),
+  serverCpuWaitMs: m({ key: 'serverCpuWaitMs', label: 'Server waited for CPU', noun: 'CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'median', source: 'time the server\'s threads were runnable but not running (/proc/PID/task/TID/schedstat), summed over its processes each second; median over the window' }),
   msgsPerSecReceived: m({ key: 'msgsPerSecReceived', label: 'Messages received', noun: 'message rate', verb: 'delivered', unit: 'perSecond', better: null, aggregate: 'mean', source: 'client arrivals per second, mean over the window' }),
   clientCpuPctMax: m({ key: 'clientCpuPctMax', label: 'Busiest client shard CPU', noun: 'client CPU', verb: 'used', unit: 'cpu', better: null, aggregate: 'max', source: 'the load generator\'s busiest shard (85% for 10 s makes a run client-bound)' }),
 } as const;
@@ -86,8 +91,10 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
   tickDelivered: s({ key: 'tickDelivered', label: 'Delivered per tick', noun: 'deliveries', verb: 'delivered', unit: 'count', better: 'higher', aggregate: 'sum', grid: 'tick', bucket: 'min', source: 'connections that had the tick when it was judged' }),
   tickMissing: s({ key: 'tickMissing', label: 'Missing per tick', noun: 'missing deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'expected − delivered at judgement' }),
   tickLate: s({ key: 'tickLate', label: 'Late per tick', noun: 'late deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'deliveries more than lateMs after the tick\'s schedule' }),
-  tickLatencyP99Ms: s({ ...HEADLINE.latencyP99Ms, key: 'tickLatencyP99Ms', label: 'Latency p99 per tick', grid: 'tick', bucket: 'max', source: 'probe deliveries of that tick, from its scheduled time' }),
-  tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'last − first probe arrival of that tick' }),
+  tickLatencyP99Ms: s({ ...HEADLINE.latencyP99Ms, key: 'tickLatencyP99Ms', label: 'Latency p99 per tick', grid: 'tick', bucket: 'max', source: 'probe deliveries of that tick, from its scheduled time (the per-second series covers every connection)' }),
+  tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection' }),
+  jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', bucket: 'max' }),
+  serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', bucket: 'max', aggregate: 'sum' }),
 };
 
 export const SERIES_KEYS = Object.keys(SERIES);
@@ -126,6 +133,8 @@ export function formatValue(unit: Unit, v: number | null | undefined): string {
       return formatBytes(v);
     case 'ms':
       return formatMs(v);
+    case 'msPerSecond':
+      return `${fixed(v, Math.abs(v) < 10 ? 1 : 0)} ms/s`;
     case 'percent':
       return `${fixed(v, v >= 99 ? 3 : 1)}%`;
     case 'cpu':
@@ -169,6 +178,9 @@ export function axisScale(metric: { label: string; unit: Unit }, maxAbs: number)
       break;
     case 'cpu':
       unitLabel = '% of one core';
+      break;
+    case 'msPerSecond':
+      unitLabel = 'ms per second';
       break;
     case 'perSecond':
       unitLabel = 'per second';
@@ -236,6 +248,8 @@ export function compare(metric: MetricDef, a: { name: string; value: number | nu
 /** A headline figure of a summary (run or window) by catalogue key; works on the site's JSON too. */
 export function headlineValue(summary: Record<string, any>, key: string): number | null {
   const latency = summary.latency as Record<string, number | null> | undefined;
-  const v = key === 'latencyP50Ms' ? latency?.p50Ms : key === 'latencyP99Ms' ? latency?.p99Ms : key === 'latencyMaxMs' ? latency?.maxMs : summary[key];
+  const jitter = summary.jitter as Record<string, number | null> | undefined;
+  const v = key === 'latencyP50Ms' ? latency?.p50Ms : key === 'latencyP99Ms' ? latency?.p99Ms : key === 'latencyMaxMs' ? latency?.maxMs
+    : key === 'jitterP50Ms' ? jitter?.p50Ms : key === 'jitterP99Ms' ? jitter?.p99Ms : key === 'jitterMaxMs' ? jitter?.maxMs : summary[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

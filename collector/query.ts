@@ -157,6 +157,11 @@ export interface ServerPoint {
   cpuUserPct: number;
   cpuSysPct: number;
   cpuPct: number;
+  /** The processes waited for a CPU this long in that second, summed (schema 5 on). */
+  cpuWaitMs: number | null;
+  /** The host's CPUs busy (100% = all of them) and how many it has. */
+  hostBusyPct: number | null;
+  hostCpus: number | null;
   memAvailableBytes: number | null;
   load1: number | null;
   tempC: number | null;
@@ -175,6 +180,7 @@ export interface ProcessPoint {
   anonBytes: number | null;
   cpuUserPct: number;
   cpuSysPct: number;
+  cpuWaitMs: number | null;
 }
 
 /** Client shards and probes summed over one second. */
@@ -188,7 +194,12 @@ export interface ClientPoint extends DeliveryCounts {
   /** Worst handshake p99 over the shards (an upper bound; handshakes are not histogrammed). */
   hsP99Ms: number | null;
   latency: LatencyPercentiles;
+  /** Arrival jitter over every connection (merged histograms; schema 5 on). */
+  jitter: LatencyPercentiles;
+  clumps: number;
   spreadMaxMs: number | null;
+  /** The shard that waited longest for a CPU, ms in that second. */
+  clientCpuWaitMsMax: number | null;
   /** The busiest shard's CPU, the figure that decides client saturation. */
   clientCpuPctMax: number | null;
   clientCpuPctTotal: number | null;
@@ -265,8 +276,11 @@ interface ClientRow {
   lat_p99_ms: number | null;
   lat_max_ms: number | null;
   lat_hist_us: string | null;
+  jit_hist_us?: string | null;
+  clumps?: number | null;
   spread_max_ms: number | null;
   cpu_pct: number | null;
+  cpu_wait_ms?: number | null;
   rss_bytes: number | null;
   loop_delay_p99_ms: number | null;
 }
@@ -282,9 +296,13 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0,
       hsP99Ms: null,
       latency: NO_LATENCY,
+      jitter: NO_LATENCY,
+      clumps: 0,
+      clientCpuWaitMsMax: null,
       spreadMaxMs: null, clientCpuPctMax: null, clientCpuPctTotal: null, clientRssBytes: null, loopDelayP99MsMax: null,
     };
     const hists: string[] = [];
+    const jitters: string[] = [];
     let fallback = null as LatencyPercentiles | null;
     for (const r of group) {
       p.open += r.open; p.opened += r.opened; p.failed += r.failed; p.closed += r.closed;
@@ -296,6 +314,9 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       p.clientCpuPctTotal = addOf(p.clientCpuPctTotal, r.cpu_pct);
       p.clientRssBytes = addOf(p.clientRssBytes, r.rss_bytes);
       p.loopDelayP99MsMax = maxOf(p.loopDelayP99MsMax, r.loop_delay_p99_ms);
+      p.clientCpuWaitMsMax = maxOf(p.clientCpuWaitMsMax, r.cpu_wait_ms ?? null);
+      p.clumps += r.clumps ?? 0;
+      if (r.jit_hist_us) jitters.push(r.jit_hist_us);
       if (r.lat_hist_us) hists.push(r.lat_hist_us);
       else if (r.lat_p99_ms !== null) {
         // No histogram from this source: the worst of the sources' own percentiles, an upper bound.
@@ -310,6 +331,7 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       }
     }
     p.latency = hists.length > 0 ? percentilesOfEncoded(hists) : (fallback ?? p.latency);
+    p.jitter = percentilesOfEncoded(jitters);
     points.push(p);
   }
   return points;
@@ -328,6 +350,9 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       cpuUserPct: r.cpu_user_pct,
       cpuSysPct: r.cpu_sys_pct,
       cpuPct: r.cpu_user_pct + r.cpu_sys_pct,
+      cpuWaitMs: r.cpu_wait_ms ?? null,
+      hostBusyPct: r.host_busy_pct ?? null,
+      hostCpus: r.host_cpus ?? null,
       memAvailableBytes: r.mem_available_bytes,
       load1: r.load1,
       tempC: r.temp_c,
@@ -347,6 +372,7 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       anonBytes: r.anon_bytes ?? null,
       cpuUserPct: r.cpu_user_pct,
       cpuSysPct: r.cpu_sys_pct,
+      cpuWaitMs: r.cpu_wait_ms ?? null,
     }),
   );
   const clientRows = db.prepare(`SELECT * FROM client_samples WHERE run_id = ? ORDER BY t_ms`).all(id) as ClientRow[];
@@ -405,7 +431,7 @@ function getPhases(db: Db, id: string): PhaseInfo[] {
 export function getSummary(db: Db, idOrPrefix: string): RunSummary {
   const timeline = getTimeline(db, idOrPrefix);
   const histograms = db
-    .prepare('SELECT t_ms AS tMs, lat_hist_us AS hist FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL')
+    .prepare('SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL')
     .all(timeline.run.id) as EncodedHistogram[];
   return summarizeTimeline(timeline, histograms);
 }

@@ -64,6 +64,8 @@ export interface ProcessSample {
   anonBytes?: number;
   cpuUserPct: number;
   cpuSysPct: number;
+  /** Time runnable but not running (each thread's /proc/PID/task/TID/schedstat), ms per second: it waited for a CPU. */
+  cpuWaitMs?: number;
 }
 
 /** One second of the server side, from the sampler: totals over all backend processes. */
@@ -78,6 +80,12 @@ export interface ServerSample {
   anonBytes?: number;
   cpuUserPct: number;
   cpuSysPct: number;
+  /** Sum of the processes' CPU wait, ms per second (see ProcessSample.cpuWaitMs). */
+  cpuWaitMs?: number;
+  /** The host's CPUs busy, all of them together (100% = every core), from /proc/stat. */
+  hostBusyPct?: number;
+  /** The host's cores (or the sampler's cpuset), for reading hostBusyPct. */
+  hostCpus?: number;
   memAvailableBytes?: number;
   load1?: number;
   tempC?: number;
@@ -116,8 +124,17 @@ export interface ClientSample extends DeliveryCounts {
   latMaxMs?: number;
   /** hdr-histogram-js compressed base64 of this second's delivery latencies, in microseconds. */
   latHistUs?: string;
+  /** Each arrival's distance from one interval per tick after the connection's previous one, µs. */
+  jitHistUs?: string;
+  jitP50Ms?: number;
+  jitP99Ms?: number;
+  jitMaxMs?: number;
+  /** Runs of ticks arriving on one connection within a tenth of an interval of each other. */
+  clumps?: number;
   spreadMaxMs?: number;
   cpuPct?: number;
+  /** This shard's CPU wait, ms per second (see ProcessSample.cpuWaitMs). */
+  cpuWaitMs?: number;
   rssBytes?: number;
   loopDelayP99Ms?: number;
 }
@@ -237,6 +254,9 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('anonBytes', 'uint'),
     f('cpuUserPct', 'unum', true),
     f('cpuSysPct', 'unum', true),
+    f('cpuWaitMs', 'unum'),
+    f('hostBusyPct', 'unum'),
+    f('hostCpus', 'uint'),
     f('memAvailableBytes', 'uint'),
     f('load1', 'unum'),
     f('tempC', 'num'),
@@ -253,7 +273,13 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
       f(name, 'num'),
     ),
     f('latHistUs', 'str'),
+    f('jitHistUs', 'str'),
+    f('jitP50Ms', 'unum'),
+    f('jitP99Ms', 'unum'),
+    f('jitMaxMs', 'unum'),
+    f('clumps', 'uint'),
     f('cpuPct', 'unum'),
+    f('cpuWaitMs', 'unum'),
     f('rssBytes', 'uint'),
     f('loopDelayP99Ms', 'unum'),
   ],
@@ -263,8 +289,9 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('scheduledMs', 'uint', true),
     f('receivers', 'uint'),
     f('expectedReceivers', 'uint'),
-    f('firstMs', 'uint'),
-    f('lastMs', 'uint'),
+    // Fractional ms: a merged spread across shards is computed from these, below a millisecond too.
+    f('firstMs', 'unum'),
+    f('lastMs', 'unum'),
     f('spreadMs', 'unum'),
     f('publishLagMs', 'num'),
     f('delivered', 'uint'),
@@ -301,6 +328,7 @@ const processSpec: readonly Field[] = [
   f('anonBytes', 'uint'),
   f('cpuUserPct', 'unum', true),
   f('cpuSysPct', 'unum', true),
+  f('cpuWaitMs', 'unum'),
 ];
 
 const MAX_STRING = 64 * 1024;

@@ -181,6 +181,20 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN backend_color TEXT;
   ALTER TABLE runs ADD COLUMN backend_protocol TEXT;
   `,
+  // 5: every delivery measured (jitter histograms and clumps beside the latency histograms every
+  // shard now sends) and the machine's contention: each process's CPU wait (runnable, not
+  // running) and the host's busy CPUs, so a run can tell the server's limit from the machine's.
+  `
+  ALTER TABLE client_samples ADD COLUMN jit_hist_us TEXT;
+  ALTER TABLE client_samples ADD COLUMN jit_p99_ms REAL;
+  ALTER TABLE client_samples ADD COLUMN jit_max_ms REAL;
+  ALTER TABLE client_samples ADD COLUMN clumps INTEGER;
+  ALTER TABLE client_samples ADD COLUMN cpu_wait_ms REAL;
+  ALTER TABLE server_samples ADD COLUMN cpu_wait_ms REAL;
+  ALTER TABLE server_samples ADD COLUMN host_busy_pct REAL;
+  ALTER TABLE server_samples ADD COLUMN host_cpus INTEGER;
+  ALTER TABLE process_samples ADD COLUMN cpu_wait_ms REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,7 +1,7 @@
 // A run's timeline as series: the server's totals on the one per-second grid (collector/stats.ts),
 // and deliveries per tick. Ticks come every intervalMs (2 s by default), so per-second delivery
 // counts alternate between a whole broadcast and nothing; per tick, a steady run is a flat line.
-import type { ServerPoint, Timeline } from './query.ts';
+import type { ServerPoint, TickPoint, Timeline } from './query.ts';
 import type { TickCounts } from './records.ts';
 import { addOf, bySecond, maxOf } from './stats.ts';
 
@@ -44,7 +44,30 @@ export interface TickDelivery extends TickCounts {
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencyMaxMs: number | null;
+  /** First to last arrival over every connection that reported the tick (docs/METRICS.md). */
   spreadMs: number | null;
+}
+
+/**
+ * Each tick's spread over every shard: the earliest first arrival to the latest last one. The
+ * shards keep the runner's clock (a client host's offset applied), so their times compare; and
+ * never less than any one shard's own spread (older runs rounded first and last to 1 ms).
+ */
+export function mergedSpreads(ticks: readonly Pick<TickPoint, 'n' | 'firstMs' | 'lastMs' | 'spreadMs'>[]): Map<number, number> {
+  const byTick = new Map<number, { first: number; last: number; own: number }>();
+  for (const k of ticks) {
+    if (k.spreadMs === null && (k.firstMs === null || k.lastMs === null)) continue;
+    const m = byTick.get(k.n) ?? { first: Infinity, last: -Infinity, own: 0 };
+    if (k.firstMs !== null && k.lastMs !== null) {
+      m.first = Math.min(m.first, k.firstMs);
+      m.last = Math.max(m.last, k.lastMs);
+    }
+    m.own = Math.max(m.own, k.spreadMs ?? 0);
+    byTick.set(k.n, m);
+  }
+  const spreads = new Map<number, number>();
+  for (const [n, m] of byTick) spreads.set(n, Math.round(Math.max(m.own, m.last > m.first ? m.last - m.first : 0) * 1000) / 1000);
+  return spreads;
 }
 
 export interface TickSeries {
@@ -70,9 +93,10 @@ export function tickSeries(t: Pick<Timeline, 'run' | 'ticks' | 'clients'>): Tick
     return d;
   };
   let judged = false;
+  const spreads = mergedSpreads(t.ticks);
   for (const k of t.ticks) {
     const d = at(k.n, k.scheduledMs);
-    d.spreadMs = maxOf(d.spreadMs, k.spreadMs);
+    d.spreadMs = spreads.get(k.n) ?? null;
     // Several probe sources: the worst of their percentiles, an upper bound.
     d.latencyP50Ms = maxOf(d.latencyP50Ms, k.latP50Ms);
     d.latencyP99Ms = maxOf(d.latencyP99Ms, k.latP99Ms);

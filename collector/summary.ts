@@ -5,12 +5,17 @@
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
-import { serverPerSecond, type ServerSecond } from './series.ts';
+import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
 import { maxOf, mean, median, secondOf } from './stats.ts';
 
 export interface EncodedHistogram {
   tMs: number;
+  /** The client shard or probe process that sent it (absent: counted as a shard). */
+  source?: string;
+  /** Delivery latency, µs. */
   hist: string;
+  /** Arrival jitter, µs (schema 5 on). */
+  jit?: string | null;
 }
 
 export interface SummaryWindow {
@@ -61,8 +66,20 @@ export interface WindowSummary {
   deliveredPct: number | null;
   msgsPerSecReceived: number | null;
   msgsPerSecExpected: number | null;
+  /** Every delivery the clients measured (runs before schema 5: the probes' only). */
   latency: LatencyPercentiles;
+  /** The probes' deliveries alone: a cross-check, and what older runs measured. */
+  probeLatency: LatencyPercentiles;
+  /** Where `latency` came from: every connection, or the probes (older runs). */
+  latencyBasis: 'all' | 'probes' | null;
+  jitter: LatencyPercentiles;
+  clumps: number;
   worstSpreadMs: number | null;
+  /** The server's processes waiting for a CPU (runnable, not running), ms per second: median and worst second. */
+  serverCpuWaitMs: number | null;
+  serverCpuWaitMsMax: number | null;
+  /** The host's CPUs busy, mean over the window (100% = every core). */
+  hostBusyPctAvg: number | null;
   clientCpuPctMax: number | null;
   clientRssBytesMax: number | null;
   verdict: string | null;
@@ -149,8 +166,12 @@ export function summarizeWindow(
   const received = sum('received');
   const cpu = server.map((s) => s.cpuPct);
   // Aligned to whole seconds like the per-second client points, so both cover the same samples.
-  const latency = percentilesOfEncoded(histograms.filter((h) => inWindow(secondOf(h.tMs))).map((h) => h.hist));
-  const spreads = t.ticks.filter((k) => inWindow(k.scheduledMs) && k.spreadMs !== null).map((k) => k.spreadMs!);
+  const windowHists = histograms.filter((h) => inWindow(secondOf(h.tMs)));
+  const latency = percentilesOfEncoded(windowHists.map((h) => h.hist));
+  const probeLatency = percentilesOfEncoded(windowHists.filter((h) => h.source === 'probe').map((h) => h.hist));
+  const jitter = percentilesOfEncoded(windowHists.flatMap((h) => (h.jit ? [h.jit] : [])));
+  const spreads = [...mergedSpreads(t.ticks.filter((k) => inWindow(k.scheduledMs))).values()];
+  const waits = serverWaits(t, inWindow);
   return {
     window,
     connections,
@@ -174,12 +195,30 @@ export function summarizeWindow(
     msgsPerSecReceived: clients.length ? received / clients.length : null,
     msgsPerSecExpected: clients.length ? expected / clients.length : null,
     latency: clients.length || latency.count ? latency : { ...NO_LATENCY },
+    probeLatency,
+    latencyBasis: latency.count === 0 ? null : windowHists.some((h) => h.source !== 'probe') ? 'all' : 'probes',
+    jitter,
+    clumps: clients.reduce((n, c) => n + c.clumps, 0),
     worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
+    ...waits,
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
     verdict: verdict.verdict,
     verdictReason: verdict.verdictReason,
   };
+}
+
+/** The server's CPU wait and the host's busy CPUs over a window (runs since schema 5). */
+function serverWaits(t: Timeline, inWindow: (ms: number) => boolean): Pick<WindowSummary, 'serverCpuWaitMs' | 'serverCpuWaitMsMax' | 'hostBusyPctAvg'> {
+  const perSecond = new Map<number, number>();
+  const busy: number[] = [];
+  for (const s of t.server) {
+    if (!inWindow(s.tMs)) continue;
+    if (s.cpuWaitMs !== null) perSecond.set(s.tMs, (perSecond.get(s.tMs) ?? 0) + s.cpuWaitMs);
+    if (s.hostBusyPct !== null) busy.push(s.hostBusyPct);
+  }
+  const waits = [...perSecond.values()];
+  return { serverCpuWaitMs: median(waits), serverCpuWaitMsMax: waits.length ? Math.max(...waits) : null, hostBusyPctAvg: mean(busy) };
 }
 
 /** One summary per hold phase or capacity step that ended, in order. */

@@ -4,6 +4,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { compiledEntry } from '../process/compile.ts';
 import { nativeClientBinary } from './native.ts';
+import { fromNativeShard } from './native-sample.ts';
 import type { FromShard, ShardConfig, ToShard } from './types.ts';
 
 export interface FleetOptions {
@@ -142,13 +143,14 @@ export class ClientFleet {
     const child: ChildProcess = native
       ? spawn(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
       : fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    return this.attach(child as ShardProcess, config, share, false);
+    return this.attach(child as ShardProcess, config, share, false, native);
   }
 
-  private async attach(child: ShardProcess, config: ShardConfig, share: number, remote: boolean): Promise<void> {
+  private async attach(child: ShardProcess, config: ShardConfig, share: number, remote: boolean, native = false): Promise<void> {
     const member: Member = { child, remote, config, share, exited: false };
     this.members.push(member);
-    child.on('message', (message: FromShard) => {
+    child.on('message', (raw: FromShard) => {
+      const message = native ? fromNativeShard(raw) : raw;
       for (const listener of this.listeners) listener(message, config.source);
     });
     child.on('exit', (code, signal) => {

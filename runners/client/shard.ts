@@ -1,10 +1,12 @@
 // One client shard process: opens its share of the connections at the given rate, checks every
 // tick's sequence number, and every second sends its sums, its own CPU, memory and event-loop
 // delay to the run. Samples are pushed, never polled: a busy shard cannot delay the run's view
-// of it. The probe process is the same code with latency histograms and per-tick spread on.
+// of it. Every shard histograms each delivery's latency and jitter and keeps each tick's first and
+// last arrival; the probe process adds per-tick latency percentiles.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { newLatencyHistogram } from '../../collector/histogram.ts';
+import { readCpuWaitMs } from '../sampler/proc.ts';
 import type { TickRecord } from '../../collector/records.ts';
 import { readTick, wireFor, type Wire } from './protocol.ts';
 import { DeliveryTracker, newConnState, type ConnState, type TickJudgement } from './tracker.ts';
@@ -44,7 +46,7 @@ process.on('message', (message: ToShard) => {
     config = message.config;
     clockOffsetMs = config.clockOffsetMs ?? 0;
     wire = wireFor(config.protocol);
-    tracker = new DeliveryTracker({ lateMs: config.lateMs, probe: config.probe });
+    tracker = new DeliveryTracker({ lateMs: config.lateMs, probe: config.probe, intervalMs: config.intervalMs });
     target = message.target;
     startRamp();
     startSchedule();
@@ -114,7 +116,7 @@ function connect(index: number): void {
         while (performance.now() < until);
       }
       const tick = readTick(text);
-      if (tick) tracker.onTick(conn.state, tick.seq, tick.scheduledMs, config.probe ? now() : wallNow());
+      if (tick) tracker.onTick(conn.state, tick.seq, tick.scheduledMs, now());
     } else if (kind === 'ready') {
       subscribe();
     } else if (typeof kind === 'object') {
@@ -168,7 +170,7 @@ function tickRecord(j: TickJudgement): TickRecord {
     kind: 'tick', source: config.source, n: j.n, scheduledMs: j.scheduledMs,
     expectedReceivers: j.expected, delivered: j.delivered, late: j.late, missing: j.missing,
     ...(t ? { receivers: t.receivers } : {}),
-    ...(t && t.receivers > 0 ? { firstMs: Math.round(t.firstMs), lastMs: Math.round(t.lastMs), spreadMs: round3(t.lastMs - t.firstMs) } : {}),
+    ...(t && t.receivers > 0 ? { firstMs: round3(t.firstMs), lastMs: round3(t.lastMs), spreadMs: round3(t.lastMs - t.firstMs) } : {}),
     ...(j.latency ? { latP50Ms: round3(j.latency.p50Ms), latP99Ms: round3(j.latency.p99Ms), latMaxMs: round3(j.latency.maxMs) } : {}),
   };
 }
@@ -198,6 +200,7 @@ function startReporting(): void {
   loop.enable();
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  let waited = readCpuWaitMs('self');
   let lastT = 0;
   const report = () => {
     // The second boundary just passed; strictly increasing even if a busy loop fired us late.
@@ -207,6 +210,9 @@ function startReporting(): void {
     const elapsedNow = performance.now();
     const cpuPct = ((cpuNow.user + cpuNow.system) / 1000 / (elapsedNow - wall)) * 100;
     cpu = process.cpuUsage();
+    const waitedNow = readCpuWaitMs('self');
+    const cpuWaitMs = waited !== undefined && waitedNow !== undefined ? Math.round(((waitedNow - waited) / (elapsedNow - wall)) * 10000) / 10 : undefined;
+    waited = waitedNow;
     wall = elapsedNow;
     const taken = tracker.take();
     const hs = handshakes.totalCount > 0 ? { hsP50Ms: handshakes.getValueAtPercentile(50) / 1000, hsP99Ms: handshakes.getValueAtPercentile(99) / 1000, hsMaxMs: handshakes.maxValue / 1000 } : {};
@@ -219,8 +225,11 @@ function startReporting(): void {
         ...hs,
         ...taken.counts,
         ...(taken.lat ? { latP50Ms: taken.lat.p50, latP90Ms: taken.lat.p90, latP99Ms: taken.lat.p99, latMaxMs: taken.lat.max, latHistUs: taken.latHistUs } : {}),
+        ...(taken.jit ? { jitP50Ms: taken.jit.p50, jitP99Ms: taken.jit.p99, jitMaxMs: taken.jit.max, jitHistUs: taken.jitHistUs } : {}),
+        clumps: taken.clumps,
         ...(taken.spreadMaxMs !== null ? { spreadMaxMs: taken.spreadMaxMs } : {}),
         cpuPct: Math.round(cpuPct * 10) / 10,
+        ...(cpuWaitMs !== undefined ? { cpuWaitMs } : {}),
         rssBytes: process.memoryUsage.rss(),
         loopDelayP99Ms: loop.percentile(99) / 1e6,
       },

@@ -1,7 +1,9 @@
 // Per-connection delivery checks and their per-second sums (docs/METRICS.md): each connection
 // keeps its last sequence number and a bitmask of the 30 before it, a few bytes that tell gaps,
 // duplicates and out-of-order arrivals apart. A tick is judged once per connection, a fixed
-// time after its schedule: delivered or missing, so delivered% is exact per tick.
+// time after its schedule: delivered or missing, so delivered% is exact per tick. Every arrival's
+// latency and jitter go into histograms, and each tick's first and last arrival are kept, on
+// every shard: the run merges them over all connections (docs/METRICS.md).
 import { encodeHistogram, newLatencyHistogram, type Histogram } from '../../collector/histogram.ts';
 import type { DeliveryCounts, TickCounts } from '../../collector/records.ts';
 
@@ -13,9 +15,16 @@ export interface ConnState {
   firstTick: number;
   /** When the client learnt it was subscribed (uWS: the 101; Socket.IO: the connect ack). */
   subscribedAtMs: number;
+  /** The previous in-order arrival's time (NaN: none yet), for jitter and clumps. */
+  lastArrivalMs: number;
+  /** The previous arrival was already counted in a clump. */
+  inClump: boolean;
 }
 
-export const newConnState = (subscribedAtMs = Infinity): ConnState => ({ lastSeq: -1, mask: 0, firstTick: Infinity, subscribedAtMs });
+export const newConnState = (subscribedAtMs = Infinity): ConnState => ({ lastSeq: -1, mask: 0, firstTick: Infinity, subscribedAtMs, lastArrivalMs: NaN, inClump: false });
+
+/** µs for a histogram: at least 1 (its lowest value), at most its highest (an hour). */
+const histogramUs = (ms: number) => Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000)));
 
 const WINDOW = 30;
 
@@ -38,20 +47,33 @@ export interface TickTally {
 
 export type IntervalCounts = DeliveryCounts;
 
-/** A shard's judgement of one tick (every shard), with the probes' arrival figures of it. */
+/** A shard's judgement of one tick, with its arrivals on this shard's connections. */
 export interface TickJudgement extends TickCounts {
-  /** Probes only. */
   tally?: TickTally;
+  /** Probes only. */
   latency?: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 /** The q-quantile of sorted values (nearest rank, as hdr-histogram reports percentiles). */
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
+export interface TakenFigures {
+  counts: IntervalCounts;
+  latHistUs?: string;
+  lat?: { p50: number; p90: number; p99: number; max: number };
+  jitHistUs?: string;
+  jit?: { p50: number; p99: number; max: number };
+  clumps: number;
+  spreadMaxMs: number | null;
+}
+
 export class DeliveryTracker {
   counts: IntervalCounts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };
-  /** Probes only: delivery latency in µs from the tick's schedule, and per-tick arrival spread. */
-  private readonly histogram: Histogram | undefined;
+  /** Every delivery's latency in µs from its tick's schedule. */
+  private readonly histogram: Histogram = newLatencyHistogram();
+  /** Every in-order arrival's distance in µs from one interval per tick after the previous one. */
+  private readonly jitter: Histogram = newLatencyHistogram();
+  private clumps = 0;
   private readonly ticks = new Map<number, TickTally>();
   private worstSpreadMs: number | null = null;
   private readonly pending = new Map<number, { expected: number; scheduledMs: number }>(); // tick → who expects it
@@ -61,14 +83,14 @@ export class DeliveryTracker {
   private readonly latencyByTick = new Map<number, number[]>();
 
   constructor(
-    private readonly options: { lateMs: number; probe: boolean },
-  ) {
-    this.histogram = options.probe ? newLatencyHistogram() : undefined;
-  }
+    private readonly options: { lateMs: number; probe: boolean; intervalMs: number },
+  ) {}
 
   /** One tick frame arrived on connection `c` at `nowMs` (fractional ms for probes). */
   onTick(c: ConnState, seq: number, scheduledMs: number, nowMs: number): void {
     const counts = this.counts;
+    const previousSeq = c.lastSeq;
+    const inOrder = c.lastSeq < 0 || seq > c.lastSeq;
     if (c.lastSeq < 0) {
       if (c.firstTick !== Infinity && seq > c.firstTick) counts.dropped += seq - c.firstTick;
       c.lastSeq = seq;
@@ -92,20 +114,40 @@ export class DeliveryTracker {
       counts.late++;
       this.lateByTick.set(seq, (this.lateByTick.get(seq) ?? 0) + 1);
     }
-    if (this.histogram) {
-      this.histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+    this.histogram.recordValue(histogramUs(latencyMs));
+    if (inOrder) this.onInOrderArrival(c, seq, previousSeq, nowMs);
+    if (this.options.probe) {
       const latencies = this.latencyByTick.get(seq);
       if (latencies) latencies.push(latencyMs);
       else this.latencyByTick.set(seq, [latencyMs]);
-      const tally = this.ticks.get(seq);
-      if (tally) {
-        tally.receivers++;
-        if (nowMs < tally.firstMs) tally.firstMs = nowMs;
-        if (nowMs > tally.lastMs) tally.lastMs = nowMs;
+    }
+    const tally = this.ticks.get(seq);
+    if (tally) {
+      tally.receivers++;
+      if (nowMs < tally.firstMs) tally.firstMs = nowMs;
+      if (nowMs > tally.lastMs) tally.lastMs = nowMs;
+    } else {
+      this.ticks.set(seq, { n: seq, scheduledMs, expected: 0, firstMs: nowMs, lastMs: nowMs, receivers: 1 });
+    }
+  }
+
+  /**
+   * Jitter: how far this arrival is from one interval per tick after the connection's previous
+   * one (a dropped tick is counted as dropped, not as jitter). A clump: ticks arriving within a
+   * tenth of an interval of each other on one connection, counted once however many it holds.
+   */
+  private onInOrderArrival(c: ConnState, seq: number, previousSeq: number, nowMs: number): void {
+    if (!Number.isNaN(c.lastArrivalMs) && previousSeq >= 0) {
+      const gapMs = nowMs - c.lastArrivalMs;
+      this.jitter.recordValue(histogramUs(Math.abs(gapMs - (seq - previousSeq) * this.options.intervalMs)));
+      if (gapMs < this.options.intervalMs / 10) {
+        if (!c.inClump) this.clumps++;
+        c.inClump = true;
       } else {
-        this.ticks.set(seq, { n: seq, scheduledMs, expected: 0, firstMs: nowMs, lastMs: nowMs, receivers: 1 });
+        c.inClump = false;
       }
     }
+    c.lastArrivalMs = nowMs;
   }
 
   /**
@@ -120,11 +162,9 @@ export class DeliveryTracker {
       expected++;
     }
     this.pending.set(n, { expected, scheduledMs });
-    if (this.histogram && !this.ticks.has(n)) {
-      this.ticks.set(n, { n, scheduledMs, expected, firstMs: Infinity, lastMs: -Infinity, receivers: 0 });
-    } else if (this.histogram) {
-      this.ticks.get(n)!.expected = expected;
-    }
+    const tally = this.ticks.get(n);
+    if (tally) tally.expected = expected;
+    else this.ticks.set(n, { n, scheduledMs, expected, firstMs: Infinity, lastMs: -Infinity, receivers: 0 });
   }
 
   /**
@@ -168,20 +208,23 @@ export class DeliveryTracker {
   }
 
   /** This interval's figures; resets them for the next one. */
-  take(): { counts: IntervalCounts; latHistUs?: string; lat?: { p50: number; p90: number; p99: number; max: number }; spreadMaxMs: number | null } {
-    const counts = this.counts;
+  take(): TakenFigures {
+    const taken: TakenFigures = { counts: this.counts, clumps: this.clumps, spreadMaxMs: this.worstSpreadMs };
     this.counts = { received: 0, expected: 0, duplicate: 0, outOfOrder: 0, dropped: 0, late: 0, missing: 0 };
-    const spreadMaxMs = this.worstSpreadMs;
     this.worstSpreadMs = null;
-    if (!this.histogram || this.histogram.totalCount === 0) return { counts, spreadMaxMs };
+    this.clumps = 0;
     const h = this.histogram;
-    const result = {
-      counts,
-      latHistUs: encodeHistogram(h),
-      lat: { p50: h.getValueAtPercentile(50) / 1000, p90: h.getValueAtPercentile(90) / 1000, p99: h.getValueAtPercentile(99) / 1000, max: h.maxValue / 1000 },
-      spreadMaxMs,
-    };
-    h.reset();
-    return result;
+    if (h.totalCount > 0) {
+      taken.latHistUs = encodeHistogram(h);
+      taken.lat = { p50: h.getValueAtPercentile(50) / 1000, p90: h.getValueAtPercentile(90) / 1000, p99: h.getValueAtPercentile(99) / 1000, max: h.maxValue / 1000 };
+      h.reset();
+    }
+    const j = this.jitter;
+    if (j.totalCount > 0) {
+      taken.jitHistUs = encodeHistogram(j);
+      taken.jit = { p50: j.getValueAtPercentile(50) / 1000, p99: j.getValueAtPercentile(99) / 1000, max: j.maxValue / 1000 };
+      j.reset();
+    }
+    return taken;
   }
 }

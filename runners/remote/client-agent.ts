@@ -9,6 +9,7 @@ import type { BatchSender } from '../../collector/sender.ts';
 import { collectorSender, sendLine, serveRequests } from './agent-io.ts';
 import { BUNDLE_DIR_ENV, compiledEntry } from '../process/compile.ts';
 import { NATIVE_CLIENT_BINARY } from '../client/native.ts';
+import { fromNativeShard } from '../client/native-sample.ts';
 import type { FromShard, ToShard } from '../client/types.ts';
 
 export type ToClientAgent =
@@ -39,7 +40,8 @@ async function spawnShard(source: string, native: boolean): Promise<void> {
     ? spawn(path.join(process.env[BUNDLE_DIR_ENV] ?? '.', NATIVE_CLIENT_BINARY), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
     : fork(await compiledEntry('runners/client/shard.ts'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   shards.set(source, child);
-  child.on('message', (message: FromShard) => {
+  child.on('message', (raw: FromShard) => {
+    const message = native ? fromNativeShard(raw) : raw;
     // Samples and ticks go to the collector from here; the runner gets a copy for its verdict.
     const streamed = message.type === 'sample' && sender !== undefined;
     if (streamed) {

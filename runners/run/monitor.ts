@@ -1,6 +1,6 @@
 // Watches every record a run produces on its way to the collector: the live figures for the
 // status line, the window sums a verdict is made of, and the client-saturation rule.
-import { percentilesOfEncoded } from '../../collector/histogram.ts';
+import { decodeHistogram, newLatencyHistogram, percentilesMs, percentilesOfEncoded, type Histogram } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
 import { median } from '../../collector/stats.ts';
 
@@ -27,7 +27,8 @@ export class RunMonitor {
   /** Window sums, for the current window only. */
   private window: Window | undefined;
   private sums = { expected: 0, missing: 0, received: 0, seconds: new Set<number>() };
-  private hists: string[] = [];
+  /** Every delivery of the window, merged as it comes: every shard sends one each second. */
+  private hist: Histogram = newLatencyHistogram();
   private rss: [number, number][] = [];
   private cpu: number[] = [];
   private openPerSecond = new Map<number, number>();
@@ -44,7 +45,7 @@ export class RunMonitor {
     this.window = window;
     this.silentInWindow.clear();
     this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
-    this.hists = [];
+    this.hist = newLatencyHistogram();
     this.rss = [];
     this.anon = [];
     this.cpu = [];
@@ -108,7 +109,7 @@ export class RunMonitor {
       this.sums.missing += c.missing;
       this.sums.received += c.received;
       this.sums.seconds.add(c.t);
-      if (c.latHistUs) this.hists.push(c.latHistUs);
+      if (c.latHistUs) this.hist.add(decodeHistogram(c.latHistUs));
       this.openPerSecond.set(c.t, (this.openPerSecond.get(c.t) ?? 0) + c.open);
     }
     const cpu = c.cpuPct ?? 0;
@@ -181,7 +182,7 @@ export class RunMonitor {
   }
 
   windowFigures() {
-    const latency = percentilesOfEncoded(this.hists);
+    const latency = percentilesMs(this.hist);
     // Seconds where not every shard reported yet undercount; the median of the rest is robust.
     const opens = [...this.openPerSecond.values()];
     const rss = this.rss.map((p) => p[1]);

@@ -18,6 +18,8 @@ export interface ProcReading {
   pssBytes: number | undefined;
   /** RssAnon: undefined before Linux 4.5. */
   anonBytes: number | undefined;
+  /** ms its threads waited for a CPU since they started (see readCpuWaitMs). */
+  cpuWaitMs: number | undefined;
 }
 
 /** One process's CPU times and RSS, or undefined when it is gone. */
@@ -29,7 +31,7 @@ export function readProcess(pid: number): ProcReading | undefined {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
     const anonKb = /^RssAnon:\s+(\d+) kB/m.exec(status)?.[1];
-    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024, pssBytes: readPss(pid), anonBytes: anonKb === undefined ? undefined : Number(anonKb) * 1024 };
+    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024, pssBytes: readPss(pid), anonBytes: anonKb === undefined ? undefined : Number(anonKb) * 1024, cpuWaitMs: readCpuWaitMs(pid) };
   } catch {
     return undefined;
   }
@@ -43,6 +45,42 @@ export function readProcess(pid: number): ProcReading | undefined {
 export function readPss(pid: number): number | undefined {
   const m = /^Pss:\s+(\d+) kB/m.exec(safeRead(`/proc/${pid}/smaps_rollup`) ?? '');
   return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/**
+ * How long the process's threads have waited runnable for a CPU, in ms since they started: the
+ * second field of each thread's /proc/PID/task/TID/schedstat (ns; the kernel keeps it with
+ * CONFIG_SCHED_INFO, as Debian's and Raspberry Pi OS's kernels do). Undefined where unreadable.
+ */
+export function readCpuWaitMs(pid: number | 'self'): number | undefined {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let ns = 0;
+  let read = 0;
+  for (const tid of tasks) {
+    const fields = safeRead(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ');
+    const wait = Number(fields?.[1]);
+    if (!Number.isFinite(wait)) continue;
+    ns += wait;
+    read++;
+  }
+  return read > 0 ? ns / 1e6 : undefined;
+}
+
+/** Busy and total CPU time of the whole host since boot (/proc/stat, in clock ticks), and its CPUs. */
+export function readHostCpu(): { busy: number; total: number; cpus: number } | undefined {
+  const stat = safeRead('/proc/stat');
+  if (!stat) return undefined;
+  const lines = stat.split('\n');
+  const fields = lines[0]!.split(/\s+/).slice(1, 9).map(Number);
+  if (fields.length < 5 || fields.some((v) => !Number.isFinite(v))) return undefined;
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = fields[3]! + fields[4]!; // idle + iowait
+  return { busy: total - idle, total, cpus: lines.filter((l) => /^cpu\d+ /.test(l)).length };
 }
 
 export interface HostReading {

@@ -4,7 +4,7 @@
 // kernel or its cgroup OOM-killed it.
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import type { BackendStatus, ProcessExit, ProcessRole } from '../backends/types.ts';
-import { cgroupOomCounterFile, readHost, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
+import { cgroupOomCounterFile, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
 
 export interface SamplerOptions {
   source: string;
@@ -21,6 +21,7 @@ export class Sampler {
   private readonly oomFiles = new Map<number, string | undefined>();
   private readonly oomAtStart = new Map<string, number | undefined>();
   private systemOomAtStart = systemOomKills();
+  private hostCpuBefore = readHostCpu();
   private stopped = false;
   private inFlight: Promise<void> | undefined;
   lastSample: ServerSample | undefined;
@@ -86,10 +87,20 @@ export class Sampler {
         ...(reading.anonBytes !== undefined ? { anonBytes: reading.anonBytes } : {}),
         cpuUserPct: before ? pct(reading.cpuSeconds.user, before.reading.cpuSeconds.user) : 0,
         cpuSysPct: before ? pct(reading.cpuSeconds.system, before.reading.cpuSeconds.system) : 0,
+        // Runnable but not running, ms per second: the machine, not the server, held it back.
+        ...(before && seconds > 0 && reading.cpuWaitMs !== undefined && before.reading.cpuWaitMs !== undefined
+          ? { cpuWaitMs: Math.round(Math.max(0, reading.cpuWaitMs - before.reading.cpuWaitMs) / seconds * 10) / 10 }
+          : {}),
       });
     }
     if (procs.length === 0 || (this.lastSample && t <= this.lastSample.t)) return undefined;
     const host = readHost();
+    const hostCpu = readHostCpu();
+    const hostBusyPct = hostCpu && this.hostCpuBefore && hostCpu.total > this.hostCpuBefore.total
+      ? Math.round(((hostCpu.busy - this.hostCpuBefore.busy) / (hostCpu.total - this.hostCpuBefore.total)) * 1000) / 10
+      : undefined;
+    this.hostCpuBefore = hostCpu;
+    const waits = procs.filter((p) => p.cpuWaitMs !== undefined);
     const sample: ServerSample = {
       kind: 'server',
       source: this.options.source,
@@ -100,6 +111,8 @@ export class Sampler {
       ...(procs.every((p) => p.anonBytes !== undefined) ? { anonBytes: procs.reduce((n, p) => n + p.anonBytes!, 0) } : {}),
       cpuUserPct: Math.round(procs.reduce((n, p) => n + p.cpuUserPct, 0) * 10) / 10,
       cpuSysPct: Math.round(procs.reduce((n, p) => n + p.cpuSysPct, 0) * 10) / 10,
+      ...(waits.length > 0 ? { cpuWaitMs: Math.round(waits.reduce((n, p) => n + p.cpuWaitMs!, 0) * 10) / 10 } : {}),
+      ...(hostBusyPct !== undefined ? { hostBusyPct, hostCpus: hostCpu!.cpus } : {}),
       ...(host.memAvailableBytes !== undefined ? { memAvailableBytes: host.memAvailableBytes } : {}),
       ...(host.load1 !== undefined ? { load1: host.load1 } : {}),
       ...(host.tempC !== undefined ? { tempC: host.tempC } : {}),

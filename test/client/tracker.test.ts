@@ -7,7 +7,7 @@ import { DeliveryTracker, newConnState, wasReceived } from '../../runners/client
 import { tickPayload } from '../../runners/backends/ticker.ts';
 
 test('a connection that loses every 10th tick: dropped and missing both count exactly those ticks', () => {
-  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false, intervalMs: 2000 });
   const lossy = newConnState(0);
   const fine = newConnState(0);
   for (let n = 1; n <= 100; n++) {
@@ -22,7 +22,7 @@ test('a connection that loses every 10th tick: dropped and missing both count ex
 });
 
 test('duplicates, out-of-order arrivals and late deliveries are told apart', () => {
-  const tracker = new DeliveryTracker({ lateMs: 100, probe: false });
+  const tracker = new DeliveryTracker({ lateMs: 100, probe: false, intervalMs: 2000 });
   const c = newConnState(0);
   tracker.onSchedule(1, 1000, [c]);
   tracker.onTick(c, 1, 1000, 1010);
@@ -36,7 +36,7 @@ test('duplicates, out-of-order arrivals and late deliveries are told apart', () 
 });
 
 test('a connection subscribed after a tick was scheduled does not expect it', () => {
-  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false, intervalMs: 2000 });
   const early = newConnState(0);
   const late = newConnState(1500); // subscribed between tick 1 and tick 2
   tracker.onSchedule(1, 1000, [early, late]);
@@ -50,7 +50,7 @@ test('a connection subscribed after a tick was scheduled does not expect it', ()
 });
 
 test('probes: latency from the schedule into a histogram, and per-tick spread', () => {
-  const tracker = new DeliveryTracker({ lateMs: 2000, probe: true });
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: true, intervalMs: 2000 });
   const a = newConnState(0);
   const b = newConnState(0);
   tracker.onSchedule(7, 7000, [a, b]);
@@ -75,7 +75,7 @@ test('readTick finds seq and schedule in both backends\' frames', () => {
 });
 
 test('each tick is judged on its own: expected, delivered, late and missing belong to that tick', () => {
-  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false });
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false, intervalMs: 2000 });
   const conns = [newConnState(0), newConnState(0), newConnState(0)];
   tracker.onSchedule(1, 2000, conns);
   tracker.onSchedule(2, 4000, conns);
@@ -95,6 +95,36 @@ test('each tick is judged on its own: expected, delivered, late and missing belo
       { n: 2, scheduledMs: 4000, expected: 3, delivered: 2, late: 1, missing: 1 },
     ],
   );
-  assert.equal(one.tally, undefined, 'a bulk shard has no probe tally');
+  // Every shard keeps each tick's arrivals, for the run's merged spread.
+  assert.deepEqual(one.tally && { receivers: one.tally.receivers, firstMs: one.tally.firstMs, lastMs: one.tally.lastMs }, { receivers: 3, firstMs: 2005, lastMs: 4500 });
+  assert.equal(one.latency, undefined, 'per-tick latency percentiles are the probes\' alone');
   assert.deepEqual(tracker.take().counts, { received: 5, expected: 6, duplicate: 0, outOfOrder: 0, dropped: 0, late: 2, missing: 1 });
+});
+
+test('every delivery goes into the latency histogram, on a bulk shard too', () => {
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false, intervalMs: 2000 });
+  const conns = Array.from({ length: 10 }, () => newConnState(0));
+  tracker.onSchedule(1, 2000, conns);
+  conns.forEach((c, i) => tracker.onTick(c, 1, 2000, 2000 + (i === 9 ? 1500 : 10)));
+  const taken = tracker.take();
+  assert.ok(taken.lat, 'latency measured');
+  assert.ok(taken.lat.p50 < 11 && taken.lat.p99 >= 1499 && taken.lat.max >= 1499, JSON.stringify(taken.lat));
+});
+
+test('jitter and clumps: a tick held back and sent with the next is one clump, jitter one interval', () => {
+  const tracker = new DeliveryTracker({ lateMs: 2000, probe: false, intervalMs: 1000 });
+  const c = newConnState(0);
+  // Ticks 1..6 on schedule + 5 ms, except tick 3, held back and sent with tick 4.
+  for (const [n, at] of [[1, 1005], [2, 2005], [3, 4005], [4, 4006], [5, 5005], [6, 6005]] as const) tracker.onTick(c, n, n * 1000, at);
+  const taken = tracker.take();
+  assert.equal(taken.clumps, 1);
+  assert.ok(taken.jit, 'jitter measured');
+  assert.ok(Math.abs(taken.jit.max - 1000) < 2, `jitter max ${taken.jit.max} ms`);
+  assert.ok(taken.jit.p50 < 2, `jitter p50 ${taken.jit.p50} ms`);
+  // A dropped tick is dropped, not jitter: tick 8 two intervals after tick 6 is on time.
+  tracker.onTick(c, 8, 8000, 8005);
+  const after = tracker.take();
+  assert.equal(after.counts.dropped, 1);
+  assert.ok(after.jit && after.jit.max < 1, `jitter after a drop ${after.jit?.max} ms`);
+  assert.equal(after.clumps, 0);
 });

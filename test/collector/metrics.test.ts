@@ -85,7 +85,7 @@ test('one per-second grid: absolute whole seconds, summed over sources; elapsed 
   const grouped = bySecond([{ t: 1005, v: 1 }, { t: 1995, v: 2 }, { t: 3000, v: 4 }, { t: 999, v: 8 }], (x) => x.t, (tMs) => ({ tMs, sum: 0 }), (acc, x) => void (acc.sum += x.v));
   assert.deepEqual(grouped, [{ tMs: 0, sum: 8 }, { tMs: 1000, sum: 3 }, { tMs: 3000, sum: 4 }]);
   // Two samplers (two hosts) in one second add up; PSS only when every one of them had it.
-  const point = (tMs: number, rssBytes: number, pssBytes: number | null) => ({ tMs, source: 's', rssBytes, pssBytes, anonBytes: pssBytes === null ? null : pssBytes / 2, cpuUserPct: 1, cpuSysPct: 1, cpuPct: 2, memAvailableBytes: null, load1: null, tempC: null, connections: 10, backpressureBytes: null, published: null });
+  const point = (tMs: number, rssBytes: number, pssBytes: number | null) => ({ tMs, source: 's', rssBytes, pssBytes, anonBytes: pssBytes === null ? null : pssBytes / 2, cpuUserPct: 1, cpuSysPct: 1, cpuPct: 2, cpuWaitMs: null, hostBusyPct: null, hostCpus: null, memAvailableBytes: null, load1: null, tempC: null, connections: 10, backpressureBytes: null, published: null });
   assert.deepEqual(serverPerSecond([point(1010, 100, 60), point(1500, 50, 30), point(2010, 100, 60), point(2020, 50, null)]), [
     { tMs: 1000, rssBytes: 150, pssBytes: 90, anonBytes: 45, cpuPct: 4, connections: 20 },
     { tMs: 2000, rssBytes: 150, pssBytes: null, anonBytes: null, cpuPct: 4, connections: 20 },

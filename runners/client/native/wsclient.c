@@ -47,6 +47,8 @@ typedef struct conn {
   unsigned char *out;   // bytes SSL_write could not take yet
   int out_len;
   int index;            // position in conns[]
+  double last_arrival_ms; // the previous in-order tick's arrival (0: none yet), for jitter and clumps
+  unsigned char in_clump; // the previous arrival already counted as (part of) a clump
 } conn;
 
 // ---- configuration, from the "start" message ----
@@ -72,7 +74,7 @@ static struct { char msg[160]; long count; } errors[8];
 static int n_errors;
 static struct { int64_t n; double scheduled, judge_at; long expected, late; } pending[256];
 // Judged ticks since the last report, as JSON tick records (every shard judges every tick).
-static char ticks_json[12000];
+static char ticks_json[32000];
 static size_t ticks_len;
 static int n_pending;
 
@@ -86,7 +88,72 @@ static double now_ms(void) {
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6 - clock_offset_ms;
 }
 
+// ---- histograms: every delivery's latency and every arrival's jitter, in µs ----
+// hdr-histogram's bucket scheme (lowest value 1 µs, 3 significant digits, up to one hour), so
+// the run rebuilds these exactly as the collector's histograms: each second sends each non-empty
+// bucket's lowest value and count, and the exact maximum. Two arrays of 23,552 counters; one
+// record is a few shifts.
+#define HDR_SUB_MAGNITUDE 10 /* 2048 sub-buckets, half of them 1024 */
+#define HDR_HIGHEST 3600000000ULL
+#define HDR_LEN (23 * 1024)
+typedef struct { uint64_t counts[HDR_LEN]; uint64_t total, max; } hdr;
+static hdr lat_hist, jit_hist;
+static long clumps;
+
+static int hdr_index(uint64_t v) {
+  int bucket = 63 - __builtin_clzll(v | 2047) - HDR_SUB_MAGNITUDE;
+  return ((bucket + 1) << HDR_SUB_MAGNITUDE) + (int)(v >> bucket) - (1 << HDR_SUB_MAGNITUDE);
+}
+static uint64_t hdr_value(int index) {
+  int bucket = (index >> HDR_SUB_MAGNITUDE) - 1;
+  uint64_t sub = (uint64_t)(index & ((1 << HDR_SUB_MAGNITUDE) - 1)) + (1 << HDR_SUB_MAGNITUDE);
+  if (bucket < 0) { sub -= 1 << HDR_SUB_MAGNITUDE; bucket = 0; }
+  return sub << bucket;
+}
+static void hdr_record(hdr *h, double us) {
+  uint64_t v = us < 1 ? 1 : us > HDR_HIGHEST ? HDR_HIGHEST : (uint64_t)(us + 0.5);
+  h->counts[hdr_index(v)]++;
+  h->total++;
+  if (v > h->max) h->max = v;
+}
+/** Writes `,"<key>":[value,count,…],"<key>MaxUs":max` and empties the histogram. */
+static void hdr_take(hdr *h, FILE *out, const char *key) {
+  if (h->total == 0) return;
+  fprintf(out, ",\"%s\":[", key);
+  int first = 1;
+  for (int i = 0; i < HDR_LEN; i++) {
+    if (!h->counts[i]) continue;
+    fprintf(out, "%s%llu,%llu", first ? "" : ",", (unsigned long long)hdr_value(i), (unsigned long long)h->counts[i]);
+    first = 0;
+    h->counts[i] = 0;
+  }
+  fprintf(out, "],\"%sMax\":%llu", key, (unsigned long long)h->max);
+  h->total = h->max = 0;
+}
+
+// Each tick's first and last arrival and how many, over this shard's connections (same clock),
+// so the run can merge shards into the broadcast's first-to-last spread.
+static struct { int64_t n; double first, last; long count; } arrivals[64];
+static void note_arrival(int64_t seq, double now) {
+  __typeof__(arrivals[0]) *a = &arrivals[seq & 63];
+  if (a->n > seq) return; // a stray arrival of a tick long judged
+  if (a->n != seq || a->count == 0) { a->n = seq; a->first = a->last = now; a->count = 1; return; }
+  if (now < a->first) a->first = now;
+  if (now > a->last) a->last = now;
+  a->count++;
+}
+
 // ---- IPC: JSON lines both ways ----
+static void ipc_write(const char *data, size_t n) {
+  for (size_t off = 0; off < n;) {
+    ssize_t w = write(ipc_fd, data + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) { usleep(1000); continue; }
+    if (w <= 0) exit(0);
+    off += w;
+  }
+}
+
 static void ipc_send(const char *fmt, ...) {
   char line[16384];
   va_list ap;
@@ -96,13 +163,7 @@ static void ipc_send(const char *fmt, ...) {
   if (n < 0) return;
   if (n > (int)sizeof line - 2) n = sizeof line - 2;
   line[n++] = '\n';
-  for (int off = 0; off < n;) {
-    ssize_t w = write(ipc_fd, line + off, n - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && errno == EAGAIN) { usleep(1000); continue; }
-    if (w <= 0) exit(0);
-    off += w;
-  }
+  ipc_write(line, n);
 }
 
 /** Finds "key": in a JSON object's text and returns a pointer just past the colon. */
@@ -209,6 +270,8 @@ static void subscribe(conn *k) {
 }
 
 static void on_tick(conn *k, int64_t seq, double scheduled) {
+  int64_t prev_seq = k->last_seq;
+  int in_order = k->last_seq < 0 || seq > k->last_seq;
   if (k->last_seq < 0) {
     if (k->first_tick != INT64_MAX && seq > k->first_tick) c.dropped += seq - k->first_tick;
     k->last_seq = seq;
@@ -227,7 +290,22 @@ static void on_tick(conn *k, int64_t seq, double scheduled) {
     if (d <= 30) k->mask |= 1u << (d - 1);
   }
   c.received++;
-  if (now_ms() - scheduled > late_ms) {
+  double now = now_ms();
+  hdr_record(&lat_hist, (now - scheduled) * 1000);
+  note_arrival(seq, now);
+  if (in_order) {
+    // Jitter: how far this arrival is from one interval per tick after the previous one (a
+    // dropped tick is not jitter; it is counted as dropped). A clump: ticks arriving within a
+    // tenth of an interval of each other, counted once however many it holds.
+    if (k->last_arrival_ms > 0 && prev_seq >= 0) {
+      double gap = now - k->last_arrival_ms, dev = gap - (double)(seq - prev_seq) * interval_ms;
+      hdr_record(&jit_hist, (dev < 0 ? -dev : dev) * 1000);
+      if (gap < interval_ms / 10) { if (!k->in_clump) { clumps++; k->in_clump = 1; } }
+      else k->in_clump = 0;
+    }
+    k->last_arrival_ms = now;
+  }
+  if (now - scheduled > late_ms) {
     c.late++;
     // Counted against its own tick too, while that tick waits for its judgement.
     for (int p = 0; p < n_pending; p++) if (pending[p].n == seq) { pending[p].late++; break; }
@@ -432,7 +510,17 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static double last_cpu_s, last_wall_ms;
+static double last_cpu_s, last_wall_ms, last_wait_ms = -1;
+
+/** ms this (single-threaded) process has waited runnable for a CPU: /proc/self/schedstat's second field, in ns. */
+static double cpu_wait_ms(void) {
+  unsigned long long run = 0, wait = 0;
+  FILE *f = fopen("/proc/self/schedstat", "r");
+  if (!f) return -1;
+  int ok = fscanf(f, "%llu %llu", &run, &wait) == 2;
+  fclose(f);
+  return ok ? wait / 1e6 : -1;
+}
 static int64_t last_t;
 
 static void report(void) {
@@ -444,6 +532,10 @@ static void report(void) {
   getrusage(RUSAGE_SELF, &ru);
   double cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
   double cpu_pct = last_wall_ms > 0 ? (cpu_s - last_cpu_s) * 1000 / (wall - last_wall_ms) * 100 : 0;
+  double wait_now = cpu_wait_ms();
+  char waitj[48] = "";
+  if (wait_now >= 0 && last_wait_ms >= 0 && last_wall_ms > 0) snprintf(waitj, sizeof waitj, ",\"cpuWaitMs\":%.1f", (wait_now - last_wait_ms) * 1000 / (wall - last_wall_ms));
+  last_wait_ms = wait_now;
   last_cpu_s = cpu_s;
   last_wall_ms = wall;
   long pages = 0, resident = 0;
@@ -455,11 +547,24 @@ static void report(void) {
     snprintf(hsj, sizeof hsj, "\"hsP50Ms\":%.3f,\"hsP99Ms\":%.3f,\"hsMaxMs\":%.3f,", hs[n_hs / 2], hs[(long)(n_hs * 0.99) < n_hs ? (long)(n_hs * 0.99) : n_hs - 1], hs[n_hs - 1]);
     n_hs = 0;
   }
-  ipc_send("{\"type\":\"sample\",\"ticks\":[%s],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
-           "\"received\":%ld,\"expected\":%ld,\"duplicate\":%ld,\"outOfOrder\":%ld,\"dropped\":%ld,\"late\":%ld,\"missing\":%ld,"
-           "\"cpuPct\":%.1f,\"rssBytes\":%ld,\"loopDelayP99Ms\":%.2f}}",
-           ticks_json, source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
-           cpu_pct, resident * sysconf(_SC_PAGESIZE), worst_lag_ms);
+  // The histograms make the line as long as it needs (a wide spread of latencies: thousands of
+  // buckets), so it is built in memory, not in ipc_send's fixed buffer.
+  char *line = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&line, &size);
+  fprintf(out, "{\"type\":\"sample\",\"ticks\":[%s],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
+          "\"received\":%ld,\"expected\":%ld,\"duplicate\":%ld,\"outOfOrder\":%ld,\"dropped\":%ld,\"late\":%ld,\"missing\":%ld,\"clumps\":%ld,"
+          "\"cpuPct\":%.1f,\"rssBytes\":%ld,\"loopDelayP99Ms\":%.2f",
+          ticks_json, source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
+          clumps, cpu_pct, resident * sysconf(_SC_PAGESIZE), worst_lag_ms);
+  fputs(waitj, out);
+  hdr_take(&lat_hist, out, "latUs");
+  hdr_take(&jit_hist, out, "jitUs");
+  fputs("}}\n", out);
+  fclose(out);
+  ipc_write(line, size);
+  free(line);
+  clumps = 0;
   // Handshakes leave freed memory behind in malloc's arenas; give it back so RSS is what the
   // connections hold, not what the ramp once needed.
   if (c.opened > 0 || c.failed > 0) malloc_trim(0);
@@ -512,10 +617,15 @@ static void judge_due(double now) {
     if (delivered > expected) delivered = expected;
     c.expected += expected;
     c.missing += expected - delivered;
-    if (ticks_len + 256 < sizeof ticks_json) {
+    if (ticks_len + 400 < sizeof ticks_json) {
       ticks_len += snprintf(ticks_json + ticks_len, sizeof ticks_json - ticks_len,
-                            "%s{\"kind\":\"tick\",\"source\":\"%s\",\"n\":%lld,\"scheduledMs\":%lld,\"expectedReceivers\":%ld,\"delivered\":%ld,\"late\":%ld,\"missing\":%ld}",
+                            "%s{\"kind\":\"tick\",\"source\":\"%s\",\"n\":%lld,\"scheduledMs\":%lld,\"expectedReceivers\":%ld,\"delivered\":%ld,\"late\":%ld,\"missing\":%ld",
                             ticks_len ? "," : "", source, (long long)n, (long long)pending[p].scheduled, expected, delivered, pending[p].late, expected - delivered);
+      __typeof__(arrivals[0]) *a = &arrivals[n & 63];
+      if (a->n == n && a->count > 0)
+        ticks_len += snprintf(ticks_json + ticks_len, sizeof ticks_json - ticks_len, ",\"receivers\":%ld,\"firstMs\":%.3f,\"lastMs\":%.3f,\"spreadMs\":%.3f",
+                              a->count, a->first, a->last, a->last - a->first);
+      ticks_len += snprintf(ticks_json + ticks_len, sizeof ticks_json - ticks_len, "}");
     }
     pending[p] = pending[--n_pending];
   }

@@ -125,6 +125,11 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     row.cpuPct = s.cpuPct;
     row.serverConnections = s.connections;
   }
+  for (const s of t.server) {
+    if (s.cpuWaitMs === null) continue;
+    const row = at(s.tMs);
+    row.serverCpuWaitMs = (row.serverCpuWaitMs ?? 0) + s.cpuWaitMs;
+  }
   for (const c of t.clients) {
     const row = at(c.tMs);
     row.connections = c.open;
@@ -132,6 +137,7 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     row.latencyP50Ms = c.latency.p50Ms;
     row.latencyP99Ms = c.latency.p99Ms;
     row.spreadMs = c.spreadMaxMs;
+    row.jitterP99Ms = c.jitter.p99Ms;
     row.clientCpuPct = c.clientCpuPctMax;
   }
   const ticks = tickSeries(t);
