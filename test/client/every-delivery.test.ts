@@ -1,0 +1,130 @@
+// Every delivery measured, by the real shard processes (TypeScript and native) against server
+// fixtures that misbehave in a known way: a tenth of the connections served 1.5 s late, and a
+// tick held back and sent with the next one.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { mergeEncoded, percentilesOfEncoded } from '../../collector/histogram.ts';
+import type { ClientSample, TickRecord } from '../../collector/records.ts';
+import { mergedSpreads } from '../../collector/series.ts';
+import { tickPayload } from '../../runners/backends/ticker.ts';
+import { resolveTls } from '../../runners/backends/tls.ts';
+import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
+import { CERT_DIR, sleep } from '../helpers/backends.ts';
+
+/** A wss:// server that calls `send(ws, index, n, payload)` for each client on each tick's schedule. */
+async function tickServer(intervalMs: number, t0Ms: number, send: (ws: WebSocket, index: number, n: number, payload: string) => void) {
+  const tls = resolveTls({ dir: CERT_DIR });
+  const server = https.createServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), minVersion: 'TLSv1.3' });
+  const wss = new WebSocketServer({ server });
+  const clients: WebSocket[] = [];
+  wss.on('connection', (ws) => clients.push(ws));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let n = 1;
+  const timer = setInterval(() => {
+    const due = t0Ms + n * intervalMs;
+    if (Date.now() < due) return;
+    const payload = tickPayload('AAPL', n, due);
+    clients.forEach((ws, i) => send(ws, i, n, payload));
+    n++;
+  }, 2);
+  return {
+    port: (server.address() as AddressInfo).port,
+    close() {
+      clearInterval(timer);
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      server.close();
+    },
+  };
+}
+
+function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOptions {
+  return {
+    host: '127.0.0.1', port, protocol: 'raw', connections: 20, probes: 0, perShard: 1000, perAddress: 5000,
+    connectRatePerSec: 200, maxInFlightPerShard: 20, intervalMs: 500, t0Ms: Date.now(), lateMs: 2000, judgeAfterMs: 2500,
+    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: 'node', ...overrides,
+  };
+}
+
+async function collect(fleet: ClientFleet, total: number, ms: number) {
+  const samples: ClientSample[] = [];
+  const ticks: TickRecord[] = [];
+  fleet.onMessage((m) => {
+    if (m.type === 'sample') {
+      samples.push(m.sample);
+      ticks.push(...m.ticks);
+    }
+  });
+  await fleet.start();
+  fleet.ramp(total);
+  await sleep(ms);
+  await fleet.stop();
+  return { samples, ticks };
+}
+
+const sum = (samples: ClientSample[], key: 'received' | 'clumps' | 'expected' | 'missing') => samples.reduce((n, s) => n + (s[key] ?? 0), 0);
+
+for (const bulkClient of ['node', 'native'] as const) {
+  test(`a tenth of the connections served 1.5 s late: p99 over every connection sees it, p90 does not; one histogram count per delivery (${bulkClient} client)`, async () => {
+    const intervalMs = 500;
+    const t0Ms = Date.now() + 1500; // everyone connected before tick 1
+    // The server's i-th connection; which ones are slow does not matter, only that it is a tenth.
+    const server = await tickServer(intervalMs, t0Ms, (ws, i, _n, payload) => (i % 10 === 9 ? setTimeout(() => ws.send(payload), 1500) : ws.send(payload)));
+    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, perShard: 10 })); // two bulk shards
+    const { samples, ticks } = await collect(fleet, 20, 7000);
+    server.close();
+    const hists = samples.flatMap((s) => (s.latHistUs ? [s.latHistUs] : []));
+    assert.ok(new Set(samples.filter((s) => s.latHistUs).map((s) => s.source)).size >= 2, 'both shards sent histograms');
+    const all = percentilesOfEncoded(hists);
+    assert.ok(all.p99Ms! >= 1500, `p99 ${all.p99Ms} ms over every connection`);
+    assert.ok(all.p90Ms! < 1500, `p90 ${all.p90Ms} ms`);
+    // Exactly one histogram count per delivery, over the whole hold.
+    assert.equal(mergeEncoded(hists).totalCount, sum(samples, 'received'));
+    const judgedDelivered = ticks.reduce((n, t) => n + (t.delivered ?? 0), 0);
+    assert.ok(judgedDelivered > 100 && judgedDelivered <= sum(samples, 'received'), `delivered ${judgedDelivered}`);
+    assert.equal(sum(samples, 'missing'), 0);
+  });
+
+  test(`a tick held back and sent with the next: one clump per connection, jitter max about one interval (${bulkClient} client)`, async () => {
+    const intervalMs = 400;
+    const t0Ms = Date.now() + 1500;
+    const held = 6;
+    const server = await tickServer(intervalMs, t0Ms, (ws, _i, n, payload) => {
+      if (n === held) return;
+      if (n === held + 1) ws.send(tickPayload('AAPL', held, t0Ms + held * intervalMs));
+      ws.send(payload);
+    });
+    const connections = 12;
+    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, connections }));
+    const { samples } = await collect(fleet, connections, 1500 + (held + 4) * intervalMs);
+    server.close();
+    assert.equal(sum(samples, 'clumps'), connections, 'one clump per connection');
+    const jitter = percentilesOfEncoded(samples.flatMap((s) => (s.jitHistUs ? [s.jitHistUs] : [])));
+    assert.ok(Math.abs(jitter.maxMs! - intervalMs) < intervalMs * 0.25, `jitter max ${jitter.maxMs} ms, interval ${intervalMs} ms`);
+    assert.ok(jitter.p50Ms! < intervalMs * 0.25, `jitter p50 ${jitter.p50Ms} ms`);
+  });
+
+  test(`the spread merged over every shard is never below the probes' spread (${bulkClient} bulk client)`, async () => {
+    const intervalMs = 500;
+    const t0Ms = Date.now() + 1500;
+    // Each connection a little later than the one before: the spread grows with the connections.
+    const server = await tickServer(intervalMs, t0Ms, (ws, i, _n, payload) => setTimeout(() => ws.send(payload), i * 3));
+    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, connections: 24, probes: 4, perShard: 10, lateMs: 500, judgeAfterMs: 700 }));
+    const { ticks } = await collect(fleet, 24, 6000);
+    server.close();
+    const point = (k: TickRecord) => ({ n: k.n, firstMs: k.firstMs ?? null, lastMs: k.lastMs ?? null, spreadMs: k.spreadMs ?? null });
+    const merged = mergedSpreads(ticks.map(point));
+    const probes = ticks.filter((k) => k.source === 'probe' && k.spreadMs !== undefined);
+    assert.ok(probes.length >= 4, `${probes.length} probe ticks`);
+    for (const p of probes) assert.ok(merged.get(p.n)! >= p.spreadMs!, `tick ${p.n}: merged ${merged.get(p.n)} ms < probes' ${p.spreadMs} ms`);
+    // Every shard reported its arrivals, and the merge spans them all: wider than any one source.
+    const sources = new Set(ticks.filter((k) => k.firstMs !== undefined).map((k) => k.source));
+    assert.ok(sources.size >= 3, `arrivals from ${[...sources].join(', ')}`);
+    const widest = Math.max(...[...merged.values()]);
+    assert.ok(widest >= 24 * 3 * 0.8 - 10, `merged spread ${widest} ms for 24 connections 3 ms apart`);
+  });
+}
