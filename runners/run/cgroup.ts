@@ -8,6 +8,8 @@ import { ConfigError } from '../../common/errors.ts';
 export interface ResourceLimits {
   memoryBytes?: number;
   cpuCores?: number;
+  /** The server's own CPUs (a cpuset), as a list: "1" or "2-3". */
+  cpus?: string;
 }
 
 const ROOT = '/sys/fs/cgroup';
@@ -35,12 +37,14 @@ export class CgroupJail {
 
   private static createV2(name: string, limits: ResourceLimits): CgroupJail {
     const controllers = fs.readFileSync(path.join(ROOT, 'cgroup.controllers'), 'utf8');
-    for (const c of ['memory', 'cpu']) {
+    const wanted = ['memory', 'cpu', ...(limits.cpus ? ['cpuset'] : [])];
+    for (const c of wanted) {
       if (!controllers.split(/\s+/).includes(c)) throw new ConfigError(`cgroup v2 here has no ${c} controller (${ROOT}/cgroup.controllers: ${controllers.trim()})`);
     }
-    fs.writeFileSync(path.join(ROOT, 'cgroup.subtree_control'), '+memory +cpu');
+    fs.writeFileSync(path.join(ROOT, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
     const dir = path.join(ROOT, name);
     fs.mkdirSync(dir);
+    if (limits.cpus) fs.writeFileSync(path.join(dir, 'cpuset.cpus'), limits.cpus);
     if (limits.memoryBytes) {
       fs.writeFileSync(path.join(dir, 'memory.max'), String(limits.memoryBytes));
       if (fs.existsSync(path.join(dir, 'memory.swap.max'))) fs.writeFileSync(path.join(dir, 'memory.swap.max'), '0');
@@ -66,6 +70,15 @@ export class CgroupJail {
       dirs.push(cpu);
       fs.writeFileSync(path.join(cpu, 'cpu.cfs_period_us'), String(PERIOD_US));
       fs.writeFileSync(path.join(cpu, 'cpu.cfs_quota_us'), String(Math.round(limits.cpuCores * PERIOD_US)));
+    }
+    if (limits.cpus) {
+      // A v1 cpuset takes no task before it has CPUs and memory nodes: the parent's nodes.
+      const cpuset = path.join(ROOT, 'cpuset', name);
+      if (!fs.existsSync(path.join(ROOT, 'cpuset'))) throw new ConfigError(`--server-cpus needs the cpuset controller: mount it (mount -t cgroup -o cpuset cpuset ${ROOT}/cpuset) or use cgroup v2`);
+      fs.mkdirSync(cpuset);
+      dirs.push(cpuset);
+      fs.writeFileSync(path.join(cpuset, 'cpuset.mems'), fs.readFileSync(path.join(ROOT, 'cpuset', 'cpuset.mems'), 'utf8').trim());
+      fs.writeFileSync(path.join(cpuset, 'cpuset.cpus'), limits.cpus);
     }
     return new CgroupJail('v1', dirs, limits);
   }

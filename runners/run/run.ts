@@ -16,6 +16,7 @@ import { ClientFleet } from '../client/fleet.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { CgroupJail } from './cgroup.ts';
+import { formatCpuList, pinThisProcess, splitCpus } from './cpus.ts';
 import type { Limits } from './environment.ts';
 import { describeHost } from './environment.ts';
 import { serverNode } from '../process/server-node.ts';
@@ -41,7 +42,11 @@ export interface RunRequest {
   /** Tests only: make shard-0 spend this long on every frame. */
   slowShardMsPerFrame?: number;
   /** Limits imposed on the server processes through a cgroup (a hardware profile). */
-  resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number };
+  /**
+   * Limits and placement of a server on this machine. cpus: its own CPUs (--server-cpus; the
+   * runner and load generator keep to the rest); cpusNote: why a profile gave it none.
+   */
+  resources?: { profile: string | null; memoryBytes?: number; cpuCores?: number; cpus?: string; cpusNote?: string };
   /** The server's port (a firewall between the machines); 0 or absent picks a free one. */
   port?: number;
   /** This machine's addresses to connect to a target from (FleetOptions.sourceAddresses). */
@@ -162,6 +167,10 @@ class BackendRun {
   private server: StartedServer | undefined;
   private fleet: ClientFleet | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Undoes --server-cpus' pinning of this process when the run stops. */
+  private unpin: (() => void) | undefined;
+  /** Windows the machine held the server back in, in words. */
+  private readonly hostBound: string[] = [];
   private readonly crashes: string[] = [];
   private readonly harnessFailures: string[] = [];
   private readonly clientBound: string[] = [];
@@ -195,6 +204,7 @@ class BackendRun {
     this.record();
     try {
       this.describeLimits();
+      this.keepHarnessOffServerCpus();
       await this.startServer();
       await this.idle();
       await this.startClients();
@@ -246,7 +256,14 @@ class BackendRun {
     if (!this.plan.jail || !r) return;
     const memory = r.memoryBytes ? `${(r.memoryBytes / 1e9).toFixed(2)} GB memory` : 'no memory limit';
     const cpu = r.cpuCores ? `${r.cpuCores} cores` : 'no CPU limit';
-    this.recorder.event('info', `server limited by cgroup ${this.plan.jail.version}: ${memory}, ${cpu}${r.profile ? ` (profile ${r.profile})` : ''}`);
+    const placed = r.cpus ? `, on CPUs ${r.cpus} of its own (the runner and load generator on ${formatCpuList(splitCpus(r.cpus).harness)})` : r.cpusNote ? `; ${r.cpusNote}` : '';
+    this.recorder.event('info', `server limited by cgroup ${this.plan.jail.version}: ${memory}, ${cpu}${placed}${r.profile ? ` (profile ${r.profile})` : ''}`);
+  }
+
+  /** --server-cpus: the runner, and the shards it forks from now on, keep to the other CPUs. */
+  private keepHarnessOffServerCpus(): void {
+    const cpus = this.request.resources?.cpus;
+    if (cpus) this.unpin = pinThisProcess(splitCpus(cpus).harness);
   }
 
   private async startServer(): Promise<void> {
@@ -393,8 +410,12 @@ class BackendRun {
     const { verdict, reason } = judge({
       targetConnections: target, heldConnections: w.heldConnections, expected: w.expected, missing: w.missing, latencyP99Ms: w.latency.p99Ms,
       intervalMs: this.scenario.intervalMs, crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0,
-      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope,
+      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound,
     });
+    if (w.contention.hostBound) {
+      this.hostBound.push(`at ${target} connections, ${w.contention.hostBound}`);
+      this.recorder.event('host-bound', `at ${target} connections: ${w.contention.hostBound}`, { ...w.contention });
+    }
     return { connections: target, verdict, reason };
   }
 
@@ -420,6 +441,8 @@ class BackendRun {
     await this.server?.backend.stop();
     await this.plan.remote.stopServer();
     this.plan.jail?.destroy();
+    this.unpin?.();
+    this.unpin = undefined;
   }
 
   /** The verdict and validity, sent last in a batch of their own (nothing else can sink them), and the outcome. */
@@ -430,6 +453,7 @@ class BackendRun {
     const validity = validityOf({
       clientBound: this.clientBound, harnessFailures: this.harnessFailures, tls: this.tls, maxShardCpuPct: monitor.maxShardCpuPct, maxLoopDelayP99Ms: monitor.maxLoopDelayP99Ms,
       connectionErrors: monitor.connectFailures, missedTicks: monitor.silentTicks, clockUncertaintyMs: plan.remote.server?.clock.uncertaintyMs ?? null, latencyP50Ms: w?.latency.p50Ms ?? null,
+      hostBound: this.hostBound,
     });
     if (validity.clockWarning) recorder.event('warning', validity.clockWarning);
     await recorder.sender.flush(30_000);

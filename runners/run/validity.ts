@@ -14,6 +14,8 @@ export interface ValidityFacts {
   /** A target's clock offset uncertainty; null when server and clients share this machine's clock. */
   clockUncertaintyMs: number | null;
   latencyP50Ms: number | null;
+  /** Windows where the machine held the server back (waiting for CPU while others used it). */
+  hostBound?: string[];
 }
 
 export interface Validity {
@@ -26,6 +28,8 @@ export interface Validity {
   clockOffsetBoundMs: number;
   clockWarning?: string;
   missedTicks: number;
+  /** The machine, not the server, was the limit in some window: figures are this machine's, a warning. */
+  hostBound: boolean;
   tls: { protocol: string; cipher: string } | null;
   /** Every reason the run is not a clean measurement of the server, in words; empty when valid. */
   warnings: string[];
@@ -35,6 +39,7 @@ export function validityOf(f: ValidityFacts): Validity {
   const warnings: string[] = [];
   if (f.clientBound.length > 0) warnings.push(`the load generator saturated (${f.clientBound.join('; ')}): figures describe the client, not the server`);
   if (f.harnessFailures.length > 0) warnings.push(`the harness failed: ${f.harnessFailures.join('; ')}`);
+  if (f.hostBound?.length) warnings.push(`host-bound: ${f.hostBound.join('; ')}: the machine, not the server, held it back (--server-cpus gives the server cores of its own)`);
   if (f.tls === null) warnings.push('no TLS session was reported: nothing connected');
   else if (f.tls.protocol !== 'TLSv1.3' || f.tls.cipher !== SEED_CIPHER) warnings.push(`negotiated ${f.tls.protocol} ${f.tls.cipher}, not TLSv1.3 ${SEED_CIPHER}`);
   // On one machine probes and server share a clock; a target's offset is known to ± this.
@@ -53,6 +58,7 @@ export function validityOf(f: ValidityFacts): Validity {
     clockOffsetBoundMs: bound,
     ...(clockWarning ? { clockWarning } : {}),
     missedTicks: f.missedTicks,
+    hostBound: (f.hostBound?.length ?? 0) > 0,
     tls: f.tls,
     warnings: clockWarning ? [...warnings, clockWarning] : warnings,
   };

@@ -16,6 +16,8 @@ export interface WindowFigures {
   /** [time ms, total server RSS bytes] over the window. */
   rss: [number, number][];
   judgeMemorySlope: boolean;
+  /** Why the machine, not the server, held the window back (runners/run/monitor.ts contentionOf); null if it did not. */
+  hostBound?: string | null;
 }
 
 /** Memory counts as growing past this much over the window (and 2% of its mean). */
@@ -60,7 +62,12 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
       if (growth > Math.max(GROWTH_FLOOR_BYTES, 0.02 * mean)) reasons.push(`memory growing: +${(growth / 1e6).toFixed(1)} MB over ${Math.round(span / 1000)} s`);
     }
   }
-  return reasons.length ? { verdict: 'unstable', reason: reasons.join('; ') } : { verdict: 'stable', reason: `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms` };
+  // A window that failed while the machine held the server back is this machine's limit: said
+  // first, as its own reason, apart from the server's figures and from a CPU quota's throttling.
+  if (reasons.length && w.hostBound) return { verdict: 'unstable', reason: `host-bound, the limit of this machine, not of the server: ${w.hostBound}; ${reasons.join('; ')}` };
+  if (reasons.length) return { verdict: 'unstable', reason: reasons.join('; ') };
+  const stable = `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms`;
+  return { verdict: 'stable', reason: w.hostBound ? `${stable}; host-bound: ${w.hostBound}` : stable };
 }
 
 export interface StepOutcome {

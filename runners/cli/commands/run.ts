@@ -43,6 +43,7 @@ const RUN_OPTIONS = {
   client: { type: 'string' },
   'memory-limit': { type: 'string' },
   'cpu-limit': { type: 'string' },
+  'server-cpus': { type: 'string' },
   target: { type: 'string' },
   'ssh-config': { type: 'string' },
   'client-addresses': { type: 'string' },
@@ -82,6 +83,9 @@ ${backendHelp('                           ')}
                          with the run, never presented as that hardware)
   --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)
   --cpu-limit CORES      server CPU limit in cores, e.g. 1.5 (overrides the profile's)
+  --server-cpus LIST     the server's own CPUs, e.g. 1 or 2-3 (a cpuset, cgroup v1 or v2); the
+                         runner and load generator keep to the others. A profile picks them
+                         when the machine has cores to spare, and says why not otherwise
   --connect-first        connect everyone, then start the clock
   --server-node PATH     run the servers on this machine under that Node binary (its ABI picks
                          the uWS build; recorded with the run). Without it, when no uWS build

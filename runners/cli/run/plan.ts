@@ -9,6 +9,7 @@ import { nativeClientBinary } from '../../client/native.ts';
 import { setServerNode } from '../../process/server-node.ts';
 import { parseSshTarget } from '../../remote/ssh.ts';
 import { parseClientHosts } from '../../remote/target.ts';
+import { allowedCpus, formatCpuList, splitCpus } from '../../run/cpus.ts';
 import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../run/environment.ts';
 import type { RunRequest } from '../../run/run.ts';
 import { getProfile, type Profile } from '../../scenarios/profiles.ts';
@@ -63,13 +64,31 @@ function chooseServerNode(values: RunValues, backends: readonly Backend[]): void
 function resourcesOf(values: RunValues, profile: Profile | undefined): RunRequest['resources'] {
   const memoryLimit = bytesFlag('memory-limit', values['memory-limit'] as string | undefined, 16 * 1024 * 1024);
   const cpuLimit = numberFlag('cpu-limit', values['cpu-limit'] as string | undefined, { min: 0.01 });
-  if (!profile && memoryLimit === undefined && cpuLimit === undefined) return undefined;
-  return { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores: cpuLimit ?? profile?.cpuCores };
+  const serverCpus = values['server-cpus'] as string | undefined;
+  if (serverCpus !== undefined) splitCpus(serverCpus); // refused here, before anything starts
+  if (!profile && memoryLimit === undefined && cpuLimit === undefined && serverCpus === undefined) return undefined;
+  const cpuCores = cpuLimit ?? profile?.cpuCores;
+  const placement = serverCpus !== undefined ? { cpus: formatCpuList(splitCpus(serverCpus).server) } : profile ? profileCpus(cpuCores) : {};
+  return { profile: profile?.name ?? null, memoryBytes: memoryLimit ?? profile?.memoryBytes, cpuCores, ...placement };
+}
+
+/**
+ * A profile gives the server cores of its own when the machine has them to spare: enough for its
+ * CPU limit, and at least one more for the load generator and runner. Otherwise it says why not
+ * (recorded with the run): the server then shares every CPU with the harness.
+ */
+function profileCpus(cpuCores: number | undefined): { cpus?: string; cpusNote?: string } {
+  const allowed = allowedCpus();
+  const need = Math.max(1, Math.ceil(cpuCores ?? 1));
+  if (allowed.length >= need + 1) return { cpus: formatCpuList(allowed.slice(-need)) };
+  const note = `no CPUs of its own: its ${cpuCores ?? 'unlimited'} cores need ${need} and the load generator 1 more, and this machine has ${allowed.length} (${formatCpuList(allowed)}); server, load generator and runner share them`;
+  process.stderr.write(`wsbench run: the profile's server gets ${note}\n`);
+  return { cpusNote: note };
 }
 
 /** Which flags go together: where the server runs, where clients connect from, where samples go. */
 function placement(values: RunValues, resources: RunRequest['resources']): { sourceAddresses?: string[]; clientUrls?: string[] } {
-  if (values.target && resources) throw new ConfigError('--profile, --memory-limit and --cpu-limit limit a server on this machine; with --target the server runs on real hardware: drop them');
+  if (values.target && resources) throw new ConfigError('--profile, --memory-limit, --cpu-limit and --server-cpus limit a server on this machine; with --target the server runs on real hardware: drop them');
   if (values['ssh-config'] && !values.target) throw new ConfigError('--ssh-config needs --target');
   if (values['client-addresses'] && !values.target) throw new ConfigError('--client-addresses needs --target (a local server is reached from 127.x addresses, spread by default)');
   if (values.clients && !values.target) throw new ConfigError('--clients needs --target: clients on other hosts reach a server on a host, not on 127.0.0.1 here');
