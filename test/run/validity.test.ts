@@ -46,3 +46,11 @@ test('a clock offset known less well than the median latency warns, without maki
   assert.equal(validityOf({ ...clean, clockUncertaintyMs: 1.5, latencyP50Ms: 4.2 }).clockWarning, undefined);
   assert.equal(validityOf({ ...clean, clockUncertaintyMs: 6.25, latencyP50Ms: null }).clockWarning, undefined);
 });
+
+test('a host-bound window is a warning that names the way out, without making the run invalid', () => {
+  const v = validityOf({ ...clean, hostBound: ['at 1000 connections, the server waited 98 ms/s for a CPU in 8 of 8 s'] });
+  assert.equal(v.valid, true);
+  assert.equal(v.hostBound, true);
+  assert.deepEqual(v.warnings, ['host-bound: at 1000 connections, the server waited 98 ms/s for a CPU in 8 of 8 s: the machine, not the server, held it back (--server-cpus gives the server cores of its own)']);
+  assert.equal(validityOf(clean).hostBound, false);
+});
