@@ -196,7 +196,8 @@ export interface ClientPoint extends DeliveryCounts {
   latency: LatencyPercentiles;
   /** Arrival jitter over every connection (merged histograms; schema 5 on). */
   jitter: LatencyPercentiles;
-  clumps: number;
+  /** Null where no shard counted clumps (runs before schema 5). */
+  clumps: number | null;
   spreadMaxMs: number | null;
   /** The shard that waited longest for a CPU, ms in that second. */
   clientCpuWaitMsMax: number | null;
@@ -297,7 +298,7 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       hsP99Ms: null,
       latency: NO_LATENCY,
       jitter: NO_LATENCY,
-      clumps: 0,
+      clumps: null,
       clientCpuWaitMsMax: null,
       spreadMaxMs: null, clientCpuPctMax: null, clientCpuPctTotal: null, clientRssBytes: null, loopDelayP99MsMax: null,
     };
@@ -315,7 +316,7 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
       p.clientRssBytes = addOf(p.clientRssBytes, r.rss_bytes);
       p.loopDelayP99MsMax = maxOf(p.loopDelayP99MsMax, r.loop_delay_p99_ms);
       p.clientCpuWaitMsMax = maxOf(p.clientCpuWaitMsMax, r.cpu_wait_ms ?? null);
-      p.clumps += r.clumps ?? 0;
+      p.clumps = addOf(p.clumps, r.clumps ?? null);
       if (r.jit_hist_us) jitters.push(r.jit_hist_us);
       if (r.lat_hist_us) hists.push(r.lat_hist_us);
       else if (r.lat_p99_ms !== null) {

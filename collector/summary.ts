@@ -6,7 +6,7 @@ import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './his
 import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
-import { maxOf, mean, median, secondOf } from './stats.ts';
+import { addOf, maxOf, mean, median, secondOf } from './stats.ts';
 
 export interface EncodedHistogram {
   tMs: number;
@@ -73,7 +73,8 @@ export interface WindowSummary {
   /** Where `latency` came from: every connection, or the probes (older runs). */
   latencyBasis: 'all' | 'probes' | null;
   jitter: LatencyPercentiles;
-  clumps: number;
+  /** Null in runs before schema 5, which did not count them. */
+  clumps: number | null;
   worstSpreadMs: number | null;
   /** The server's processes waiting for a CPU (runnable, not running), ms per second: median and worst second. */
   serverCpuWaitMs: number | null;
@@ -198,7 +199,7 @@ export function summarizeWindow(
     probeLatency,
     latencyBasis: latency.count === 0 ? null : windowHists.some((h) => h.source !== 'probe') ? 'all' : 'probes',
     jitter,
-    clumps: clients.reduce((n, c) => n + c.clumps, 0),
+    clumps: clients.reduce<number | null>((n, c) => addOf(n, c.clumps), null),
     worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
     ...waits,
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),

@@ -61,17 +61,18 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['memory', `steady ${f('steadyRssBytes')} RSS${s.steadyPssBytes !== null ? `, ${f('steadyPssBytes')} PSS` : ''}${s.steadyAnonBytes !== null ? `, ${f('steadyAnonBytes')} anonymous` : ''}; peak ${formatBytes(s.peakRssBytes)} RSS`],
     ['idle memory', s.idle ? `${f('idleRssBytes')} RSS${s.idlePssBytes !== null ? `, ${f('idlePssBytes')} PSS` : ''}${s.idleAnonBytes !== null ? `, ${f('idleAnonBytes')} anonymous` : ''} (${s.idle.samples} samples before the first connection)` : 'not recorded (the run predates the idle phase)'],
     ['per connection', `${s.addedBytesPerConn === null ? 'per added connection unknown (no idle memory)' : `${f('addedBytesPerConn')} per added connection (anonymous memory; ${f('addedRssBytesPerConn')} in RSS)`}; ${f('bytesPerConn')} total RSS, idle included`],
-    ['server cpu', `${f('cpuPctAvg')} mean, ${f('cpuPctMax')} peak second (100% = one core)`],
+    ['server cpu', `${f('cpuPctAvg')} mean, ${f('cpuPctMax')} peak second (100% = one core)${s.serverCpuWaitMs !== null ? `; waited for a CPU ${f('serverCpuWaitMs')} (median), ${format(HEADLINE.serverCpuWaitMs, s.serverCpuWaitMsMax)} worst second, host ${formatNumber(s.hostBusyPctAvg, 0)}% busy` : ''}`],
     ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${f('deliveredPct')}`],
     ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],
-    ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries)`],
-    ['tick spread', `worst ${f('worstSpreadMs')}`],
+    ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries, ${s.latencyBasis === 'probes' ? 'probes only: the run predates measuring every delivery' : `every connection; probes alone p99 ${formatMs(s.probeLatency.p99Ms)}`})`],
+    ['jitter', s.jitter.count ? `p50 ${formatMs(s.jitter.p50Ms)}, p99 ${formatMs(s.jitter.p99Ms)}, max ${formatMs(s.jitter.maxMs)}; ${formatNumber(s.clumps)} clumps` : 'not measured (the run predates it)'],
+    ['tick spread', `worst ${f('worstSpreadMs')} (every connection)`],
     ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
     ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
   ];
   if (s.capacity) {
     for (const w of s.capacity.steps) {
-      lines.push([`step ${w.window.step}`, `${formatNumber(w.window.targetConnections)}: held ${formatNumber(w.connections)}, ${formatBytes(w.steadyRssBytes)}, ${format(HEADLINE.addedBytesPerConn, w.addedBytesPerConn)}/added conn, cpu ${format(HEADLINE.cpuPctAvg, w.cpuPctAvg)}, p99 ${formatMs(w.latency.p99Ms)}, delivered ${format(HEADLINE.deliveredPct, w.deliveredPct)}: ${w.verdict}`]);
+      lines.push([`step ${w.window.step}`, `${formatNumber(w.window.targetConnections)}: held ${formatNumber(w.connections)}, ${formatBytes(w.steadyRssBytes)}, ${format(HEADLINE.addedBytesPerConn, w.addedBytesPerConn)}/added conn, cpu ${format(HEADLINE.cpuPctAvg, w.cpuPctAvg)}${w.serverCpuWaitMs !== null ? `, waited ${format(HEADLINE.serverCpuWaitMs, w.serverCpuWaitMs)}` : ''}, p99 ${formatMs(w.latency.p99Ms)}, delivered ${format(HEADLINE.deliveredPct, w.deliveredPct)}: ${w.verdict}`]);
     }
     if (s.marginalBytesPerConn !== null) lines.push(['capacity slope', `${f('marginalBytesPerConn')} per added connection (first to highest stable step)`]);
   }

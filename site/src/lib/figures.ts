@@ -16,7 +16,8 @@ export interface FigureRow {
 /** A run report's headline figures, in the order a reader asks for them. */
 export const RUN_FIGURES: HeadlineKey[] = [
   'connections', 'addedBytesPerConn', 'addedRssBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'steadyPssBytes', 'steadyAnonBytes', 'idleAnonBytes', 'bytesPerConn',
-  'cpuPctAvg', 'cpuPctMax', 'deliveredPct', 'missing', 'late', 'latencyP50Ms', 'latencyP99Ms', 'worstSpreadMs',
+  'cpuPctAvg', 'cpuPctMax', 'serverCpuWaitMs', 'deliveredPct', 'missing', 'late', 'latencyP50Ms', 'latencyP99Ms', 'latencyMaxMs', 'worstSpreadMs',
+  'jitterP99Ms', 'jitterMaxMs', 'clumps',
 ];
 
 export function figureRows(summary: WindowSummary | RunSummary, keys: readonly HeadlineKey[]): FigureRow[] {
