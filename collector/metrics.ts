@@ -7,6 +7,16 @@
 /** A window is stable only if at least this share of its expected deliveries arrived. */
 export const STABLE_DELIVERED_PCT = 99.99;
 
+/**
+ * How a failed window's reason starts when something other than the server was the limit: the
+ * machine (host-bound) or the CPU budget a limit imposed (its quota throttled the server). The
+ * summary reads a capacity search's limit back from these words.
+ */
+export const LIMIT_PREFIX = {
+  machine: 'host-bound, the limit of this machine, not of the server',
+  budget: 'the limit of the CPU budget, not of the server',
+} as const;
+
 export type Unit = 'bytes' | 'ms' | 'msPerSecond' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'seconds';
 
 /** How a figure is folded over a window of per-second (or per-tick) values. */

@@ -3,7 +3,7 @@
 // server's idle memory, and a capacity search's headline, which is its capacity: the highest
 // stable step and what ended the search, never the failed peak.
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
-import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
+import { formatConnectionsShort, formatMs, formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
 import { addOf, maxOf, mean, median, secondOf } from './stats.ts';
@@ -96,6 +96,11 @@ export interface CapacityHeadline {
   failed: WindowSummary | null;
   /** Why it failed, short: "p99 2.78 s", "delivered 79.6%, held 32.8k of 40k". */
   failedBecause: string | null;
+  /**
+   * What ended the search: the server itself, the CPU budget a limit imposed (its quota throttled
+   * the failed step), or this machine (host-bound); null when no step failed.
+   */
+  limitedBy: 'server' | 'budget' | 'machine' | null;
   /** Every step was stable: the capacity is at least the last step. */
   ceiling: boolean;
   /** Capacity slope: RSS added per connection between the first and the highest stable step. */
@@ -262,6 +267,15 @@ export function failureInWords(w: WindowSummary, intervalMs: number): string {
   return why.length ? why.join(', ') : (w.verdictReason ?? w.verdict ?? 'not stable');
 }
 
+/** Which limit a failed window met, read from its reason (runners/run/verdict.ts words it). */
+export function limitOf(w: Pick<WindowSummary, 'verdict' | 'verdictReason'>): 'server' | 'budget' | 'machine' {
+  const reason = w.verdictReason ?? '';
+  // Both can hold: the budget is the limit imposed on purpose, named first.
+  if (reason.includes(LIMIT_PREFIX.budget)) return 'budget';
+  if (reason.includes(LIMIT_PREFIX.machine)) return 'machine';
+  return 'server';
+}
+
 /** A capacity search's result: the highest stable step, the step that failed and why. */
 export function capacityHeadline(steps: WindowSummary[], intervalMs: number): CapacityHeadline {
   const ordered = [...steps].sort((a, b) => (a.window.step ?? 0) - (b.window.step ?? 0));
@@ -278,6 +292,7 @@ export function capacityHeadline(steps: WindowSummary[], intervalMs: number): Ca
     stable,
     failed,
     failedBecause: failed ? failureInWords(failed, intervalMs) : null,
+    limitedBy: failed ? limitOf(failed) : null,
     ceiling: failed === null && stable !== null,
     marginalBytesPerConn: marginal,
   };
@@ -291,7 +306,8 @@ export function headlineOf(verdict: string | null, status: string, capacity: Cap
   if (!capacity) return verdict ?? status;
   const { stable, failed, failedBecause } = capacity;
   if (stable && !failed) return `capacity ≥ ${formatConnectionsShort(stepConnections(stable))} (every step stable)`;
-  const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}` : (verdict ?? status);
+  const limit = capacity.limitedBy === 'machine' ? '; host-bound: the machine was the limit' : capacity.limitedBy === 'budget' ? '; the CPU budget was the limit' : '';
+  const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}${failed.verdict === 'unstable' ? limit : ''}` : (verdict ?? status);
   return stable ? `capacity ${formatConnectionsShort(stepConnections(stable))} (${failure})` : `no stable step (${failure})`;
 }
 

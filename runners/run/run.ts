@@ -394,14 +394,14 @@ class BackendRun {
       for (const message of monitor.watchSilence(Date.now())) recorder.event('client-saturated', message);
       this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor, scenario.intervalMs), true);
     }
-    this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
-    const outcome = this.judgeWindow(target, window);
+    const throttling = this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
+    const outcome = this.judgeWindow(target, window, throttling);
     recorder.phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict: outcome.verdict, verdictReason: outcome.reason }, seq);
     this.steps.push(outcome);
     return outcome.verdict === 'stable';
   }
 
-  private judgeWindow(target: number, window: { fromMs: number; toMs: number }): StepOutcome {
+  private judgeWindow(target: number, window: { fromMs: number; toMs: number }, throttling: { periods: number; throttled: number } | null): StepOutcome {
     const { monitor } = this;
     const w = (this.lastWindow = monitor.windowFigures());
     for (const message of monitor.watchSilence(Date.now())) this.recorder.event('client-saturated', message);
@@ -410,7 +410,7 @@ class BackendRun {
     const { verdict, reason } = judge({
       targetConnections: target, heldConnections: w.heldConnections, expected: w.expected, missing: w.missing, latencyP99Ms: w.latency.p99Ms,
       intervalMs: this.scenario.intervalMs, crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0,
-      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound,
+      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound, throttling,
     });
     if (w.contention.hostBound) {
       this.hostBound.push(`at ${target} connections, ${w.contention.hostBound}`);
@@ -420,14 +420,15 @@ class BackendRun {
   }
 
   /** Under a CPU limit, how often the quota stopped the server: a mean below the limit can hide bursts (each tick) cut short. */
-  private reportThrottling(stepLabel: string, connections: number, before: ReturnType<CgroupJail['cpuThrottling']> | null): void {
+  private reportThrottling(stepLabel: string, connections: number, before: ReturnType<CgroupJail['cpuThrottling']> | null): { periods: number; throttled: number } | null {
     const after = this.plan.jail?.cpuThrottling() ?? null;
-    if (!before || !after) return;
+    if (!before || !after) return null;
     const periods = after.periods - before.periods;
     const throttled = after.throttled - before.throttled;
     const ms = Math.round(after.throttledMs - before.throttledMs);
     const pct = periods ? ((throttled / periods) * 100).toFixed(1) : '0';
     this.recorder.event('cpu-throttling', `${stepLabel} at ${connections} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${pct}%), ${(ms / 1000).toFixed(1)} s in all`, { connections, periods, throttled, throttledMs: ms });
+    return { periods, throttled };
   }
 
   /** Clients first, then the server, then what is left on remote hosts; a last sample of a live server. */

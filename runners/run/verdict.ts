@@ -1,6 +1,6 @@
 // The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
 // it can be tested with fixed numbers and recomputed from a database.
-import { STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
+import { LIMIT_PREFIX, STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
 import type { Verdict } from '../../collector/records.ts';
 
 export interface WindowFigures {
@@ -18,7 +18,12 @@ export interface WindowFigures {
   judgeMemorySlope: boolean;
   /** Why the machine, not the server, held the window back (runners/run/monitor.ts contentionOf); null if it did not. */
   hostBound?: string | null;
+  /** A CPU limit's quota periods over the window, and how many throttled the server; null without a limit. */
+  throttling?: { periods: number; throttled: number } | null;
 }
+
+/** A window whose quota throttled the server in this share of its periods or more was held back by its budget. */
+export const BUDGET_BOUND_SHARE = 0.05;
 
 /** Memory counts as growing past this much over the window (and 2% of its mean). */
 const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
@@ -64,8 +69,12 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
   }
   // A window that failed while the machine held the server back is this machine's limit: said
   // first, as its own reason, apart from the server's figures and from a CPU quota's throttling.
-  if (reasons.length && w.hostBound) return { verdict: 'unstable', reason: `host-bound, the limit of this machine, not of the server: ${w.hostBound}; ${reasons.join('; ')}` };
-  if (reasons.length) return { verdict: 'unstable', reason: reasons.join('; ') };
+  const t = w.throttling;
+  const limits = [
+    ...(t && t.periods > 0 && t.throttled / t.periods >= BUDGET_BOUND_SHARE ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${t.throttled} of ${t.periods} periods (${((100 * t.throttled) / t.periods).toFixed(1)}%)`] : []),
+    ...(w.hostBound ? [`${LIMIT_PREFIX.machine}: ${w.hostBound}`] : []),
+  ];
+  if (reasons.length) return { verdict: 'unstable', reason: [...limits, ...reasons].join('; ') };
   const stable = `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms`;
   return { verdict: 'stable', reason: w.hostBound ? `${stable}; host-bound: ${w.hostBound}` : stable };
 }

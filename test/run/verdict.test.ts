@@ -83,3 +83,15 @@ test('host-bound: a failed window is this machine\'s limit, said first; a stable
   assert.equal(held.verdict, 'stable');
   assert.match(held.reason, /^held 1000, delivered 100\.000%, p99 12\.0 ms; host-bound: /);
 });
+
+test('a failed window that the CPU quota throttled is the budget\'s limit; the capacity headline names which limit ended the search', async () => {
+  const { limitOf } = await import('../../collector/summary.ts');
+  const throttled = judge({ ...steady, latencyP99Ms: 2500, throttling: { periods: 1000, throttled: 230 } });
+  assert.match(throttled.reason, /^the limit of the CPU budget, not of the server: the CPU quota throttled the server in 230 of 1000 periods \(23\.0%\); latency p99 2500 ms/);
+  assert.equal(limitOf({ verdict: 'unstable', verdictReason: throttled.reason }), 'budget');
+  // A few throttled periods do not make it the budget's.
+  const server = judge({ ...steady, latencyP99Ms: 2500, throttling: { periods: 1000, throttled: 12 } });
+  assert.equal(limitOf({ verdict: 'unstable', verdictReason: server.reason }), 'server');
+  const machine = judge({ ...steady, latencyP99Ms: 2500, hostBound: 'the server waited 120 ms/s for a CPU in 8 of 8 s' });
+  assert.equal(limitOf({ verdict: 'unstable', verdictReason: machine.reason }), 'machine');
+});
