@@ -61,7 +61,11 @@ function print100k(db: Db, label: string): void {
   console.log(`server memory     ${MB(s.steadyRssBytes)} steady (RSS), ${MB(s.peakRssBytes)} peak; ${KB(s.bytesPerConn)} per connection, idle included`);
   console.log(`idle / added      ${s.idle ? `idle ${MB(s.idleRssBytes)} (RSS); ${KB(s.addedBytesPerConn)} per added connection` : 'idle memory not recorded (the run predates the idle phase)'}${s.steadyPssBytes !== null ? `; PSS ${MB(s.steadyPssBytes)} steady` : ''}`);
   console.log(`server CPU        ${pct(s.cpuPctAvg, 0)} average, ${pct(s.cpuPctMax, 0)} peak (100% = one core)`);
-  console.log(`latency           p50 ${msec(s.latency.p50Ms)}, p99 ${msec(s.latency.p99Ms)}, max ${msec(s.latency.maxMs)}; worst tick spread ${msec(s.worstSpreadMs)}`);
+  console.log(`latency           p50 ${msec(s.latency.p50Ms)}, p99 ${msec(s.latency.p99Ms)}, max ${msec(s.latency.maxMs)} over ${s.latency.count.toLocaleString('en-US')} deliveries (${s.latencyBasis === 'all' ? 'every connection' : 'probes only'}); worst tick spread ${msec(s.worstSpreadMs)}`);
+  if (s.latencyBasis === 'all') console.log(`probes alone      p50 ${msec(s.probeLatency.p50Ms)}, p99 ${msec(s.probeLatency.p99Ms)}, max ${msec(s.probeLatency.maxMs)} over ${s.probeLatency.count.toLocaleString('en-US')} deliveries`);
+  console.log(`jitter / clumps   ${s.jitter.count ? `p50 ${msec(s.jitter.p50Ms)}, p99 ${msec(s.jitter.p99Ms)}, max ${msec(s.jitter.maxMs)}; ${s.clumps} clumps` : 'not measured (the run predates it)'}`);
+  console.log(`CPU wait          ${s.serverCpuWaitMs === null ? 'not measured (the run predates it)' : `server waited ${s.serverCpuWaitMs.toFixed(0)} ms/s for a CPU (median), ${s.serverCpuWaitMsMax?.toFixed(0)} ms/s worst second; host ${pct(s.hostBusyPctAvg, 0)} busy`}`);
+  console.log(`validity          ${((run.validity as { warnings?: string[] } | null)?.warnings ?? []).join(' | ') || 'no warning'}`);
   console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${pct(clientCpu, 0)} of a core on average, ${MB(clientsRss)}`);
 }
 
@@ -77,6 +81,7 @@ function printPi4(db: Db, label: string): void {
   for (const run of [uws, sio]) {
     const summary = summaries.get(run.backend)!;
     console.log(`\n${run.backend}: run ${run.id}; ${summary.headline}`);
+    console.log(`limit that ended the search: ${summary.capacity?.limitedBy ?? 'none (every step stable)'}`);
     console.log(`machine: ${machine(run)}`);
     console.log(`idle memory: ${summary.idle ? MB(summary.idleRssBytes) : 'not recorded (the run predates the idle phase)'}`);
     // The quota's throttling per step (recorded since the runner reads cpu.stat; older runs: n/a).
@@ -86,9 +91,9 @@ function printPi4(db: Db, label: string): void {
         return [d.connections, `${d.throttled}/${d.periods}`];
       }),
     );
-    console.log('step      held      memory       per conn    added/conn  CPU    throttled  verdict');
+    console.log('step      held      memory       per conn    added/conn  CPU    wait ms/s  host busy  throttled  p99       verdict');
     for (const w of steps(run.backend)) {
-      console.log(`${`step ${w.window.step}`.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.steadyRssBytes).padStart(10)}  ${KB(w.bytesPerConn).padStart(10)}  ${KB(w.addedBytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(5)}  ${(throttling.get(w.window.targetConnections ?? -1) ?? 'n/a').padStart(9)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
+      console.log(`${`step ${w.window.step}`.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.steadyRssBytes).padStart(10)}  ${KB(w.bytesPerConn).padStart(10)}  ${KB(w.addedBytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(5)}  ${(w.serverCpuWaitMs === null ? 'n/a' : w.serverCpuWaitMs.toFixed(0)).padStart(9)}  ${pct(w.hostBusyPctAvg, 0).padStart(9)}  ${(throttling.get(w.window.targetConnections ?? -1) ?? 'n/a').padStart(9)}  ${msec(w.latency.p99Ms).padStart(8)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
     }
   }
   const [su, ss] = [summaries.get('uws')!, summaries.get('socketio')!];

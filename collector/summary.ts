@@ -76,6 +76,12 @@ export interface WindowSummary {
   /** Null in runs before schema 5, which did not count them. */
   clumps: number | null;
   worstSpreadMs: number | null;
+  /**
+   * With --clients: the worst spread among each client host's connections (one clock each), and
+   * how well that host's clock offset is known, which bounds a spread merged across hosts.
+   * Null when every connection was on the runner's host.
+   */
+  spreadByHost: { host: string; worstSpreadMs: number | null; clockUncertaintyMs: number | null }[] | null;
   /** The server's processes waiting for a CPU (runnable, not running), ms per second: median and worst second. */
   serverCpuWaitMs: number | null;
   serverCpuWaitMsMax: number | null;
@@ -206,12 +212,30 @@ export function summarizeWindow(
     jitter,
     clumps: clients.reduce<number | null>((n, c) => addOf(n, c.clumps), null),
     worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
+    spreadByHost: spreadByHost(t, inWindow),
     ...waits,
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
     verdict: verdict.verdict,
     verdictReason: verdict.verdictReason,
   };
+}
+
+/**
+ * Bulk shard i ran on client host i mod n (runners/client/fleet.ts deals them round-robin, in
+ * env.clients' order); the probes stay on the runner's host. Per host, its shards share a clock.
+ */
+function spreadByHost(t: Timeline, inWindow: (ms: number) => boolean): WindowSummary['spreadByHost'] {
+  const hosts = (t.run.env as { clients?: { host?: string; clock?: { uncertaintyMs?: number } }[] }).clients;
+  if (!hosts?.length) return null;
+  const hostOf = (source: string) => {
+    const i = /^shard-(\d+)$/.exec(source);
+    return i ? hosts[Number(i[1]) % hosts.length] : undefined;
+  };
+  return hosts.map((h) => {
+    const spreads = [...mergedSpreads(t.ticks.filter((k) => inWindow(k.scheduledMs) && hostOf(k.source) === h)).values()];
+    return { host: h.host ?? '?', worstSpreadMs: spreads.length ? Math.max(...spreads) : null, clockUncertaintyMs: h.clock?.uncertaintyMs ?? null };
+  });
 }
 
 /** The server's CPU wait and the host's busy CPUs over a window (runs since schema 5). */

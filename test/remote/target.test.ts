@@ -121,6 +121,13 @@ test('--clients: bulk shards on another host, in the native client built there, 
   assert.deepEqual(t.clientSources, ['probe', 'shard-0'], 'the remote shard streamed its samples under its own source');
   assert.equal(getSummary(d, run.id).deliveredPct, 100);
   assert.equal(getSummary(d, run.id).peakConnections, 300);
+  // The remote shard's latency histograms and arrivals came too: every delivery, and its host's spread with its clock's uncertainty.
+  const s = getSummary(d, run.id);
+  assert.equal(s.latencyBasis, 'all');
+  assert.ok(s.latency.count > s.probeLatency.count, `${s.latency.count} deliveries measured, ${s.probeLatency.count} by the probes`);
+  assert.equal(s.spreadByHost?.length, 1);
+  assert.equal(s.spreadByHost![0]!.host, target!.address);
+  assert.ok(s.spreadByHost![0]!.worstSpreadMs !== null && s.spreadByHost![0]!.clockUncertaintyMs !== null, JSON.stringify(s.spreadByHost));
   d.close();
   for (let i = 0; i < 50 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');

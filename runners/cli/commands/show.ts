@@ -66,7 +66,7 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],
     ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries, ${s.latencyBasis === 'probes' ? 'probes only: the run predates measuring every delivery' : `every connection; probes alone p99 ${formatMs(s.probeLatency.p99Ms)}`})`],
     ['jitter', s.jitter.count ? `p50 ${formatMs(s.jitter.p50Ms)}, p99 ${formatMs(s.jitter.p99Ms)}, max ${formatMs(s.jitter.maxMs)}; ${formatNumber(s.clumps)} clumps` : 'not measured (the run predates it)'],
-    ['tick spread', `worst ${f('worstSpreadMs')} (every connection)`],
+    ['tick spread', `worst ${f('worstSpreadMs')} (every connection)${s.spreadByHost ? `; per client host: ${s.spreadByHost.map((h) => `${h.host} ${formatMs(h.worstSpreadMs)}${h.clockUncertaintyMs !== null ? ` (clock ±${formatMs(h.clockUncertaintyMs)})` : ''}`).join(', ')}` : ''}`],
     ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
     ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
   ];
