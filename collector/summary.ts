@@ -2,6 +2,7 @@
 // any window (a hold, a capacity step, the idle phase), the memory a connection adds over the
 // server's idle memory, and a capacity search's headline, which is its capacity: the highest
 // stable step and what ended the search, never the failed peak.
+import { contentionOf, type ContendedSecond } from './contention.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { formatConnectionsShort, formatMs, formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
@@ -87,6 +88,8 @@ export interface WindowSummary {
   serverCpuWaitMsMax: number | null;
   /** The host's CPUs busy, mean over the window (100% = every core). */
   hostBusyPctAvg: number | null;
+  /** Why the machine, not the server, held this window back (collector/contention.ts), from its samples; null if it did not. */
+  hostBound: string | null;
   clientCpuPctMax: number | null;
   clientRssBytesMax: number | null;
   verdict: string | null;
@@ -239,16 +242,24 @@ function spreadByHost(t: Timeline, inWindow: (ms: number) => boolean): WindowSum
 }
 
 /** The server's CPU wait and the host's busy CPUs over a window (runs since schema 5). */
-function serverWaits(t: Timeline, inWindow: (ms: number) => boolean): Pick<WindowSummary, 'serverCpuWaitMs' | 'serverCpuWaitMsMax' | 'hostBusyPctAvg'> {
-  const perSecond = new Map<number, number>();
-  const busy: number[] = [];
+function serverWaits(t: Timeline, inWindow: (ms: number) => boolean): Pick<WindowSummary, 'serverCpuWaitMs' | 'serverCpuWaitMsMax' | 'hostBusyPctAvg' | 'hostBound'> {
+  const perSecond = new Map<number, ContendedSecond>();
   for (const s of t.server) {
-    if (!inWindow(s.tMs)) continue;
-    if (s.cpuWaitMs !== null) perSecond.set(s.tMs, (perSecond.get(s.tMs) ?? 0) + s.cpuWaitMs);
-    if (s.hostBusyPct !== null) busy.push(s.hostBusyPct);
+    if (!inWindow(s.tMs) || s.cpuWaitMs === null || s.hostBusyPct === null || s.hostCpus === null) continue;
+    const second = perSecond.get(s.tMs) ?? { waitMs: 0, busyPct: 0, cpus: s.hostCpus, serverCpuPct: 0 };
+    second.waitMs += s.cpuWaitMs;
+    second.serverCpuPct += s.cpuPct;
+    second.busyPct = Math.max(second.busyPct, s.hostBusyPct);
+    perSecond.set(s.tMs, second);
   }
-  const waits = [...perSecond.values()];
-  return { serverCpuWaitMs: median(waits), serverCpuWaitMsMax: waits.length ? Math.max(...waits) : null, hostBusyPctAvg: mean(busy) };
+  const seconds = [...perSecond.values()];
+  const waits = seconds.map((s) => s.waitMs);
+  return {
+    serverCpuWaitMs: median(waits),
+    serverCpuWaitMsMax: waits.length ? Math.max(...waits) : null,
+    hostBusyPctAvg: mean(seconds.map((s) => s.busyPct)),
+    hostBound: contentionOf(seconds).hostBound,
+  };
 }
 
 /** One summary per hold phase or capacity step that ended, in order. */
@@ -292,11 +303,11 @@ export function failureInWords(w: WindowSummary, intervalMs: number): string {
 }
 
 /** Which limit a failed window met, read from its reason (runners/run/verdict.ts words it). */
-export function limitOf(w: Pick<WindowSummary, 'verdict' | 'verdictReason'>): 'server' | 'budget' | 'machine' {
+export function limitOf(w: Pick<WindowSummary, 'verdict' | 'verdictReason'> & { hostBound?: string | null }): 'server' | 'budget' | 'machine' {
   const reason = w.verdictReason ?? '';
   // Both can hold: the budget is the limit imposed on purpose, named first.
   if (reason.includes(LIMIT_PREFIX.budget)) return 'budget';
-  if (reason.includes(LIMIT_PREFIX.machine)) return 'machine';
+  if (reason.includes(LIMIT_PREFIX.machine) || w.hostBound) return 'machine';
   return 'server';
 }
 

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { newLatencyHistogram } from '../../collector/histogram.ts';
-import { readCpuWaitMs } from '../sampler/proc.ts';
+import { CpuWaitMeter } from '../sampler/proc.ts';
 import type { TickRecord } from '../../collector/records.ts';
 import { readTick, wireFor, type Wire } from './protocol.ts';
 import { DeliveryTracker, newConnState, type ConnState, type TickJudgement } from './tracker.ts';
@@ -200,7 +200,8 @@ function startReporting(): void {
   loop.enable();
   let cpu = process.cpuUsage();
   let wall = performance.now();
-  let waited = readCpuWaitMs('self');
+  const waitMeter = new CpuWaitMeter();
+  waitMeter.sample('self', performance.now());
   let lastT = 0;
   const report = () => {
     // The second boundary just passed; strictly increasing even if a busy loop fired us late.
@@ -210,9 +211,7 @@ function startReporting(): void {
     const elapsedNow = performance.now();
     const cpuPct = ((cpuNow.user + cpuNow.system) / 1000 / (elapsedNow - wall)) * 100;
     cpu = process.cpuUsage();
-    const waitedNow = readCpuWaitMs('self');
-    const cpuWaitMs = waited !== undefined && waitedNow !== undefined ? Math.round(((waitedNow - waited) / (elapsedNow - wall)) * 10000) / 10 : undefined;
-    waited = waitedNow;
+    const cpuWaitMs = waitMeter.sample('self', elapsedNow);
     wall = elapsedNow;
     const taken = tracker.take();
     const hs = handshakes.totalCount > 0 ? { hsP50Ms: handshakes.getValueAtPercentile(50) / 1000, hsP99Ms: handshakes.getValueAtPercentile(99) / 1000, hsMaxMs: handshakes.maxValue / 1000 } : {};

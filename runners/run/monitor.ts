@@ -2,53 +2,12 @@
 // status line, the window sums a verdict is made of, and the client-saturation rule.
 import { decodeHistogram, newLatencyHistogram, percentilesMs, percentilesOfEncoded, type Histogram } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
+import { contentionOf, type ContendedSecond } from '../../collector/contention.ts';
 import { median } from '../../collector/stats.ts';
 
 export interface Window {
   fromMs: number;
   toMs: number;
-}
-
-/**
- * A second counts as contended when the server waited at least this long for a CPU while the
- * host's CPUs were nearly all busy, a good part of that with something other than the server
- * (the load generator, the runner, anything else): the machine held the server back.
- */
-export const HOST_BOUND = { waitMsPerSec: 50, hostBusyPct: 90, othersPctOfCore: 20, shareOfSeconds: 0.2 } as const;
-
-export interface Contention {
-  seconds: number;
-  contendedSeconds: number;
-  serverWaitMsMedian: number | null;
-  hostBusyPctMean: number | null;
-  /** CPU used by everything but the server, % of one core, mean over the contended seconds. */
-  othersPctMean: number | null;
-  hostCpus: number | null;
-  /** Why the window is host-bound, in words; null when it is not. */
-  hostBound: string | null;
-}
-
-/** Whether a window's server seconds show the machine, not the server, as the limit. */
-export function contentionOf(seconds: readonly { waitMs: number; busyPct: number; cpus: number; serverCpuPct: number }[]): Contention {
-  const others = (s: (typeof seconds)[number]) => (s.busyPct * s.cpus) - s.serverCpuPct;
-  const contended = seconds.filter((s) => s.waitMs >= HOST_BOUND.waitMsPerSec && s.busyPct >= HOST_BOUND.hostBusyPct && others(s) >= HOST_BOUND.othersPctOfCore);
-  const wait = median(seconds.map((s) => s.waitMs));
-  const busy = seconds.length ? seconds.reduce((a, s) => a + s.busyPct, 0) / seconds.length : null;
-  const othersMean = contended.length ? contended.reduce((a, s) => a + others(s), 0) / contended.length : null;
-  const cpus = seconds.length ? seconds[seconds.length - 1]!.cpus : null;
-  const bound = seconds.length > 0 && contended.length >= Math.max(2, HOST_BOUND.shareOfSeconds * seconds.length);
-  const waitContended = median(contended.map((s) => s.waitMs));
-  return {
-    seconds: seconds.length,
-    contendedSeconds: contended.length,
-    serverWaitMsMedian: wait,
-    hostBusyPctMean: busy,
-    othersPctMean: othersMean,
-    hostCpus: cpus,
-    hostBound: bound
-      ? `the server waited ${Math.round(waitContended!)} ms/s for a CPU in ${contended.length} of ${seconds.length} s, while the host's ${cpus} CPUs were ≥ ${HOST_BOUND.hostBusyPct}% busy, ${Math.round(othersMean!)}% of a core of it not the server's`
-      : null,
-  };
 }
 
 export class RunMonitor {
@@ -74,7 +33,7 @@ export class RunMonitor {
   private rss: [number, number][] = [];
   private cpu: number[] = [];
   /** The server's seconds with a CPU-wait reading (schema 5 samplers), for contention. */
-  private waits: { waitMs: number; busyPct: number; cpus: number; serverCpuPct: number }[] = [];
+  private waits: ContendedSecond[] = [];
   private openPerSecond = new Map<number, number>();
   /** The idle phase (server up, no client) and the server's RSS totals seen in it. */
   private idle: Window | undefined;

@@ -18,8 +18,6 @@ export interface ProcReading {
   pssBytes: number | undefined;
   /** RssAnon: undefined before Linux 4.5. */
   anonBytes: number | undefined;
-  /** ms its threads waited for a CPU since they started (see readCpuWaitMs). */
-  cpuWaitMs: number | undefined;
 }
 
 /** One process's CPU times and RSS, or undefined when it is gone. */
@@ -31,7 +29,7 @@ export function readProcess(pid: number): ProcReading | undefined {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
     const anonKb = /^RssAnon:\s+(\d+) kB/m.exec(status)?.[1];
-    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024, pssBytes: readPss(pid), anonBytes: anonKb === undefined ? undefined : Number(anonKb) * 1024, cpuWaitMs: readCpuWaitMs(pid) };
+    return { pid, cpuSeconds: { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }, rssBytes: rssKb * 1024, pssBytes: readPss(pid), anonBytes: anonKb === undefined ? undefined : Number(anonKb) * 1024 };
   } catch {
     return undefined;
   }
@@ -48,27 +46,45 @@ export function readPss(pid: number): number | undefined {
 }
 
 /**
- * How long the process's threads have waited runnable for a CPU, in ms since they started: the
- * second field of each thread's /proc/PID/task/TID/schedstat (ns; the kernel keeps it with
+ * How long each of the process's threads has waited runnable for a CPU, in ms since it started:
+ * the second field of /proc/PID/task/TID/schedstat (ns; the kernel keeps it with
  * CONFIG_SCHED_INFO, as Debian's and Raspberry Pi OS's kernels do). Undefined where unreadable.
  */
-export function readCpuWaitMs(pid: number | 'self'): number | undefined {
+export function readThreadWaitsMs(pid: number | 'self'): Map<string, number> | undefined {
   let tasks: string[];
   try {
     tasks = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
-  let ns = 0;
-  let read = 0;
+  const waits = new Map<string, number>();
   for (const tid of tasks) {
-    const fields = safeRead(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ');
-    const wait = Number(fields?.[1]);
-    if (!Number.isFinite(wait)) continue;
-    ns += wait;
-    read++;
+    const wait = Number(safeRead(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ')[1]);
+    if (Number.isFinite(wait)) waits.set(tid, wait / 1e6);
   }
-  return read > 0 ? ns / 1e6 : undefined;
+  return waits.size > 0 ? waits : undefined;
+}
+
+/**
+ * A process's CPU wait in ms per second between two readings, thread by thread: only threads
+ * read both times count, so a thread missed once (it was starting, or exiting) cannot bring its
+ * whole history into one second.
+ */
+export class CpuWaitMeter {
+  private before: { waits: Map<string, number>; atMs: number } | undefined;
+
+  sample(pid: number | 'self', nowMs: number): number | undefined {
+    const waits = readThreadWaitsMs(pid);
+    const before = this.before;
+    this.before = waits ? { waits, atMs: nowMs } : undefined;
+    if (!waits || !before || nowMs <= before.atMs) return undefined;
+    let ms = 0;
+    for (const [tid, wait] of waits) {
+      const was = before.waits.get(tid);
+      if (was !== undefined && wait >= was) ms += wait - was;
+    }
+    return Math.round((ms / (nowMs - before.atMs)) * 10_000) / 10;
+  }
 }
 
 /** Busy and total CPU time of the whole host since boot (/proc/stat, in clock ticks), and its CPUs. */

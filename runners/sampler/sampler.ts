@@ -4,7 +4,7 @@
 // kernel or its cgroup OOM-killed it.
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import type { BackendStatus, ProcessExit, ProcessRole } from '../backends/types.ts';
-import { cgroupOomCounterFile, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
+import { cgroupOomCounterFile, CpuWaitMeter, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
 
 export interface SamplerOptions {
   source: string;
@@ -22,6 +22,7 @@ export class Sampler {
   private readonly oomAtStart = new Map<string, number | undefined>();
   private systemOomAtStart = systemOomKills();
   private hostCpuBefore = readHostCpu();
+  private readonly waitMeters = new Map<number, CpuWaitMeter>();
   private stopped = false;
   private inFlight: Promise<void> | undefined;
   lastSample: ServerSample | undefined;
@@ -75,6 +76,9 @@ export class Sampler {
     for (const { pid, role } of processes) {
       const reading = readProcess(pid);
       if (!reading) continue;
+      let meter = this.waitMeters.get(pid);
+      if (!meter) this.waitMeters.set(pid, (meter = new CpuWaitMeter()));
+      const cpuWaitMs = meter.sample(pid, now);
       const before = this.previous.get(pid);
       this.previous.set(pid, { reading, atMs: now });
       const seconds = before ? (now - before.atMs) / 1000 : 0;
@@ -88,9 +92,7 @@ export class Sampler {
         cpuUserPct: before ? pct(reading.cpuSeconds.user, before.reading.cpuSeconds.user) : 0,
         cpuSysPct: before ? pct(reading.cpuSeconds.system, before.reading.cpuSeconds.system) : 0,
         // Runnable but not running, ms per second: the machine, not the server, held it back.
-        ...(before && seconds > 0 && reading.cpuWaitMs !== undefined && before.reading.cpuWaitMs !== undefined
-          ? { cpuWaitMs: Math.round(Math.max(0, reading.cpuWaitMs - before.reading.cpuWaitMs) / seconds * 10) / 10 }
-          : {}),
+        ...(cpuWaitMs !== undefined ? { cpuWaitMs } : {}),
       });
     }
     if (procs.length === 0 || (this.lastSample && t <= this.lastSample.t)) return undefined;

@@ -68,14 +68,14 @@ test('interruption, then harness failure, then a crash outrank every window; no 
 });
 
 test('host-bound: a failed window is this machine\'s limit, said first; a stable one keeps its verdict with the note', async () => {
-  const { contentionOf } = await import('../../runners/run/monitor.ts');
+  const { contentionOf } = await import('../../collector/contention.ts');
   const busy = { waitMs: 120, busyPct: 98, cpus: 2, serverCpuPct: 60 };
   const quiet = { waitMs: 2, busyPct: 40, cpus: 2, serverCpuPct: 60 };
   // Waiting alone is not enough: the host must be busy with others (here the server itself fills it).
   assert.equal(contentionOf([{ ...busy, serverCpuPct: 190 }, { ...busy, serverCpuPct: 190 }]).hostBound, null);
   assert.equal(contentionOf([busy, quiet, quiet, quiet, quiet, quiet, quiet, quiet, quiet, quiet]).hostBound, null, 'one second in ten');
   const c = contentionOf([busy, busy, quiet, quiet]);
-  assert.match(c.hostBound!, /^the server waited 120 ms\/s for a CPU in 2 of 4 s, while the host's 2 CPUs were ≥ 90% busy, 136% of a core of it not the server's$/);
+  assert.match(c.hostBound!, /^the server waited 120 ms\/s for a CPU in 2 of 4 s, while the host's 2 CPUs were 98% busy, 136% of a core of it not the server's$/);
   const failed = judge({ ...steady, latencyP99Ms: 2500, hostBound: c.hostBound });
   assert.equal(failed.verdict, 'unstable');
   assert.match(failed.reason, /^host-bound, the limit of this machine, not of the server: the server waited .*; latency p99 2500 ms ≥ the 2000 ms interval$/);

@@ -1,0 +1,58 @@
+// Whether the machine, not the server, held a window back: from each second's CPU wait of the
+// server's processes (schedstat), the host's busy CPUs and the server's own CPU. Pure, so the
+// runner judges a window live with it and the collector derives it again from stored samples.
+import { median } from './stats.ts';
+
+/**
+ * A second counts as contended when the server waited at least this long for a CPU while the
+ * host's CPUs were busy, a good part of that with something other than the server (the load
+ * generator, the runner, anything else): the machine held the server back. Busy is a mean over
+ * the second, and a broadcast is a burst of a few hundred ms in a mostly idle second, so the bar
+ * for "busy" is well below 100%; the wait itself says the CPUs were full when it mattered.
+ */
+export const HOST_BOUND = { waitMsPerSec: 100, hostBusyPct: 60, othersPctOfCore: 20, shareOfSeconds: 0.2 } as const;
+
+/** One second of the server's host: its wait summed over its processes, the host's busy CPUs, the server's CPU. */
+export interface ContendedSecond {
+  waitMs: number;
+  busyPct: number;
+  cpus: number;
+  serverCpuPct: number;
+}
+
+export interface Contention {
+  seconds: number;
+  contendedSeconds: number;
+  serverWaitMsMedian: number | null;
+  hostBusyPctMean: number | null;
+  /** CPU used by everything but the server, % of one core, mean over the contended seconds. */
+  othersPctMean: number | null;
+  hostCpus: number | null;
+  /** Why the window is host-bound, in words; null when it is not. */
+  hostBound: string | null;
+}
+
+/** Whether a window's server seconds show the machine, not the server, as the limit. */
+export function contentionOf(seconds: readonly ContendedSecond[]): Contention {
+  const others = (s: (typeof seconds)[number]) => (s.busyPct * s.cpus) - s.serverCpuPct;
+  const contended = seconds.filter((s) => s.waitMs >= HOST_BOUND.waitMsPerSec && s.busyPct >= HOST_BOUND.hostBusyPct && others(s) >= HOST_BOUND.othersPctOfCore);
+  const wait = median(seconds.map((s) => s.waitMs));
+  const busy = seconds.length ? seconds.reduce((a, s) => a + s.busyPct, 0) / seconds.length : null;
+  const othersMean = contended.length ? contended.reduce((a, s) => a + others(s), 0) / contended.length : null;
+  const cpus = seconds.length ? seconds[seconds.length - 1]!.cpus : null;
+  const bound = seconds.length > 0 && contended.length >= Math.max(2, HOST_BOUND.shareOfSeconds * seconds.length);
+  const waitContended = median(contended.map((s) => s.waitMs));
+  const busyContended = median(contended.map((s) => s.busyPct));
+  return {
+    seconds: seconds.length,
+    contendedSeconds: contended.length,
+    serverWaitMsMedian: wait,
+    hostBusyPctMean: busy,
+    othersPctMean: othersMean,
+    hostCpus: cpus,
+    hostBound: bound
+      ? `the server waited ${Math.round(waitContended!)} ms/s for a CPU in ${contended.length} of ${seconds.length} s, while the host's ${cpus} CPUs were ${Math.round(busyContended!)}% busy, ${Math.round(othersMean!)}% of a core of it not the server's`
+      : null,
+  };
+}
+
