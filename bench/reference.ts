@@ -65,7 +65,7 @@ function print100k(db: Db, label: string): void {
   if (s.latencyBasis === 'all') console.log(`probes alone      p50 ${msec(s.probeLatency.p50Ms)}, p99 ${msec(s.probeLatency.p99Ms)}, max ${msec(s.probeLatency.maxMs)} over ${s.probeLatency.count.toLocaleString('en-US')} deliveries`);
   console.log(`jitter / clumps   ${s.jitter.count ? `p50 ${msec(s.jitter.p50Ms)}, p99 ${msec(s.jitter.p99Ms)}, max ${msec(s.jitter.maxMs)}; ${s.clumps} clumps` : 'not measured (the run predates it)'}`);
   console.log(`CPU wait          ${s.serverCpuWaitMs === null ? 'not measured (the run predates it)' : `server waited ${s.serverCpuWaitMs.toFixed(0)} ms/s for a CPU (median), ${s.serverCpuWaitMsMax?.toFixed(0)} ms/s worst second; host ${pct(s.hostBusyPctAvg, 0)} busy`}`);
-  console.log(`validity          ${((run.validity as { warnings?: string[] } | null)?.warnings ?? []).join(' | ') || 'no warning'}`);
+  console.log(`warnings          ${((run.validity as { warnings?: string[] } | null)?.warnings ?? []).join(' | ') || 'no warning'}`);
   console.log(`load generator    busiest shard ${pct(s.clientCpuPctMax, 0)} of a core; all shards ${pct(clientCpu, 0)} of a core on average, ${MB(clientsRss)}`);
 }
 
