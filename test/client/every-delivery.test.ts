@@ -85,7 +85,7 @@ for (const bulkClient of ['node', 'native'] as const) {
     // Exactly one histogram count per delivery, over the whole hold.
     assert.equal(mergeEncoded(hists).totalCount, sum(samples, 'received'));
     const judgedDelivered = ticks.reduce((n, t) => n + (t.delivered ?? 0), 0);
-    assert.ok(judgedDelivered > 100 && judgedDelivered <= sum(samples, 'received'), `delivered ${judgedDelivered}`);
+    assert.ok(judgedDelivered >= 60 && judgedDelivered <= sum(samples, 'received'), `delivered ${judgedDelivered} (at least three ticks of 20 judged)`);
     assert.equal(sum(samples, 'missing'), 0);
   });
 

@@ -32,17 +32,23 @@ test('the shipped capacity runs are headlined by their capacity, and their compa
   const capacity = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
   const [uws, sio] = [capacity('uws'), capacity('socketio')];
   db.close();
-  assert.equal(uws.headline, 'capacity 60k (failed at 70k: p99 2.78 s)');
-  assert.equal(uws.capacityConnections, 60_000);
-  assert.equal(uws.capacity!.failed!.window.targetConnections, 70_000);
-  assert.equal(uws.window.targetConnections, 60_000, 'headline figures are the stable step\'s, not the failed peak\'s');
-  assert.equal(sio.headline, 'capacity 30k (failed at 40k: delivered 79.6%, p99 6.75 s, held 32.8k of 40k)');
-  // The write-up: 2.0x the connections, 4.7x the memory at 30k (the highest step both held), 12.3x per added connection by the slope.
+  assert.equal(uws.headline, 'capacity ≥ 100k (every step stable)');
+  assert.equal(uws.capacityConnections, 100_000);
+  assert.equal(uws.capacity!.failed, null);
+  assert.equal(uws.capacity!.limitedBy, null);
+  assert.equal(uws.window.targetConnections, 100_000, 'headline figures are the highest stable step\'s');
+  assert.equal(sio.headline, 'capacity 40k (failed at 50k: delivered 91.5%, p99 5.07 s, held 47.5k of 50k; the CPU budget was the limit)');
+  assert.equal(sio.capacity!.limitedBy, 'budget');
+  assert.equal(sio.window.targetConnections, 40_000, 'headline figures are the stable step\'s, not the failed peak\'s');
+  // Measured over every delivery, with the server's CPU wait.
+  assert.equal(sio.latencyBasis, 'all');
+  assert.ok(sio.serverCpuWaitMs !== null && sio.capacity!.failed!.serverCpuWaitMs! > sio.serverCpuWaitMs, 'the failed step waited longer for a CPU');
+  // The write-up: at least 2.5x the connections, 5.2x the memory at 40k (the highest step both held), 12.0x per added connection by the slope.
   const rows = new Map(pairRows({ name: 'uWS', summary: uws }, { name: 'Socket.IO', summary: sio }).map((r) => [`${r.key}${r.where ? ' (equal)' : ''}`, r]));
-  assert.equal(rows.get('capacityConnections')!.comparison.phrase, 'uWS held 2.0x the connections of Socket.IO');
-  assert.equal(rows.get('marginalBytesPerConn')!.comparison.phrase, 'uWS used 12.3x less memory per added connection (slope) than Socket.IO');
-  assert.equal(rows.get('bytesPerConn (equal)')!.comparison.factor!.toFixed(1), '4.7');
-  assert.equal(rows.get('steadyRssBytes (equal)')!.where, 'at 30,000 connections, the highest step both held stable');
+  assert.equal(rows.get('capacityConnections')!.comparison.phrase, 'uWS held 2.5x the connections of Socket.IO');
+  assert.equal(rows.get('marginalBytesPerConn')!.comparison.phrase, 'uWS used 12.0x less memory per added connection (slope) than Socket.IO');
+  assert.equal(rows.get('bytesPerConn (equal)')!.comparison.factor!.toFixed(1), '5.2');
+  assert.equal(rows.get('steadyRssBytes (equal)')!.where, 'at 40,000 connections, the highest step both held stable');
 });
 
 test('a missing reference folder imports nothing', () => {
