@@ -75,7 +75,7 @@ describe('report site', () => {
     assert.equal(await page.getByTestId('memory-note').count(), 0);
     assert.equal(await page.getByTestId('verdict').textContent(), run.verdict);
     assert.equal(await page.getByTestId('validity').textContent(), 'valid measurement');
-    assert.equal(await page.locator('wsb-chart canvas').count(), 6);
+    assert.equal(await page.locator('wsb-chart canvas').count(), 7);
     // Displayed downsampled (4 points); zooming into seconds 1-6 shows each second.
     await page.fill('[data-role=from]', '1');
     await page.fill('[data-role=to]', '6');
