@@ -3,6 +3,7 @@
 // sums counters; percentiles across shards come from merged histograms, never averages.
 import { DatabaseError } from './errors.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
+import { machinesOf, type RunMachines } from './machines.ts';
 import { headlineValue } from './metrics.ts';
 import type { DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
@@ -23,13 +24,17 @@ export interface RunInfo {
   backendLabel: string | null;
   backendTitle: string | null;
   backendColor: string | null;
+  /** The machine the server ran on, where its figures were measured: a --target's, not the runner's. */
   host: string | null;
   cpuModel: string | null;
   cores: number | null;
   memTotalBytes: number | null;
   os: string | null;
   kernel: string | null;
+  /** The Node the servers ran on. */
   nodeVersion: string | null;
+  /** Every machine of the run (server, runner, client hosts) and the servers' Node, from env. */
+  machines: RunMachines;
   limits: Record<string, unknown> | null;
   env: Record<string, unknown>;
   tlsVersion: string | null;
@@ -75,6 +80,11 @@ interface RunRow {
 }
 
 function toRunInfo(r: RunRow): RunInfo {
+  const env = JSON.parse(r.env_json) as Record<string, unknown>;
+  const machines = machinesOf(env);
+  // The columns hold what the run's first record said (the runner's machine); a run on a
+  // --target was measured on the target, and says so everywhere it is shown.
+  const target = machines.server.remote ? machines.server : null;
   return {
     id: r.id,
     name: r.name,
@@ -86,15 +96,16 @@ function toRunInfo(r: RunRow): RunInfo {
     backendLabel: r.backend_label,
     backendTitle: r.backend_title,
     backendColor: r.backend_color,
-    host: r.host,
-    cpuModel: r.cpu_model,
-    cores: r.cores,
-    memTotalBytes: r.mem_total_bytes,
-    os: r.os,
-    kernel: r.kernel,
-    nodeVersion: r.node_version,
+    host: target ? target.host : r.host,
+    cpuModel: target ? target.cpuModel : r.cpu_model,
+    cores: target ? target.cores : r.cores,
+    memTotalBytes: target ? target.memTotalBytes : r.mem_total_bytes,
+    os: target ? target.os : r.os,
+    kernel: target ? target.kernel : r.kernel,
+    nodeVersion: target ? machines.serverNode.version : r.node_version,
+    machines,
     limits: r.limits_json === null ? null : JSON.parse(r.limits_json),
-    env: JSON.parse(r.env_json),
+    env,
     tlsVersion: r.tls_version,
     tlsCipher: r.tls_cipher,
     status: r.status,

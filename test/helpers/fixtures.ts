@@ -81,3 +81,10 @@ export function ndjson(header: unknown, records: unknown[]): string {
 }
 
 export type { IngestRecord };
+
+/** A Raspberry Pi 4 as a --target's probe and clock measurement record it (env.target). */
+export const PI_TARGET = {
+  host: 'pi.local', node: 'v20.19.2', nodeAbi: '115', arch: 'arm64', machine: 'aarch64', glibc: '2.41', cores: 4, cpuModel: 'Cortex-A72',
+  model: 'Raspberry Pi 4 Model B Rev 1.5', memTotalBytes: 8 * 1024 ** 3, os: 'Debian GNU/Linux 13 (trixie)', kernel: '6.12.34+rpt-rpi-v8',
+  throttled: '0x0', role: 'server', clock: { offsetMs: 3.21, uncertaintyMs: 0.42, rounds: 16 },
+};

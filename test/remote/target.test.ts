@@ -87,6 +87,7 @@ test('a full run of both backends against the target on the port given: samples 
     assert.equal(run.tlsCipher, 'TLS_AES_128_GCM_SHA256');
     const envTarget = run.env.target as Record<string, any>;
     assert.equal(envTarget.host, target!.address);
+    assert.equal(run.host, target!.address, 'the run is shown as measured on the target');
     assert.equal(envTarget.role, 'server');
     assert.ok(Math.abs(envTarget.clock.offsetMs) < 50 && envTarget.clock.uncertaintyMs >= 0, 'same kernel clock: offset near zero');
     assert.equal((run.validity as any).clockOffsetBoundMs, envTarget.clock.uncertaintyMs);
@@ -99,7 +100,11 @@ test('a full run of both backends against the target on the port given: samples 
     assert.ok(t.server.some((s) => (s.connections ?? 0) === 200), "the backend's counters came through");
     assert.equal(getSummary(d, run.id).deliveredPct, 100);
   }
+  const shown = await runCli(['show', listRuns(d)[0]!.id, '--db', db]);
   d.close();
+  assert.match(shown.stdout, new RegExp(`server host +${target!.address.replace(/\./g, '\\.')} · .*\\(a remote target over SSH; clock offset -?\\d+\\.\\d ms ± \\d+\\.\\d ms`), shown.stdout);
+  assert.match(shown.stdout, /server node +Node v\d+\.\d+\.\d+ on the target/);
+  assert.match(shown.stdout, new RegExp(`load generator +${os.hostname()} · `));
   assert.equal(agentsOnTarget(), '', 'nothing left running on the target');
 });
 
@@ -129,6 +134,8 @@ test('--clients: bulk shards on another host, in the native client built there, 
   assert.equal(s.spreadByHost![0]!.host, target!.address);
   assert.ok(s.spreadByHost![0]!.worstSpreadMs !== null && s.spreadByHost![0]!.clockUncertaintyMs !== null, JSON.stringify(s.spreadByHost));
   d.close();
+  const shown = await runCli(['show', run.id, '--db', db]);
+  assert.match(shown.stdout, new RegExp(`load generator +.*, with the bulk clients on ${target!.address.replace(/\./g, '\\.')} \\(native client\\)`), shown.stdout);
   for (let i = 0; i < 50 && agentsOnTarget() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(agentsOnTarget(), '', 'no agent or shard left on the client host');
 });

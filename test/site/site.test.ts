@@ -13,8 +13,12 @@ import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { buildSite, pageJavaScriptBytes, serveSite } from '../../site/build.ts';
+import { Ingestor, digestOf } from '../../collector/ingest.ts';
+import { encodeBatch } from '../../collector/ndjson.ts';
+import type { RunRecord } from '../../collector/records.ts';
 import { runCli } from '../helpers/cli.ts';
-import { tempDir } from '../helpers/fixtures.ts';
+import { fixtureRecords } from '../helpers/seed-db.ts';
+import { PI_TARGET, tempDir } from '../helpers/fixtures.ts';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -38,6 +42,14 @@ describe('report site', () => {
     const d = openDatabase(db, { readonly: true });
     const [uws, socketio] = ['uws', 'socketio'].map((backend) => listRuns(d, { backend }).find((r) => !r.name.includes('<'))!.id);
     d.close();
+    // A run stored from a --target (a Raspberry Pi over SSH): its server figures were measured there.
+    const onPi = fixtureRecords('fixture run on a Pi target');
+    const record = onPi[0] as RunRecord;
+    onPi[0] = { ...record, scenario: { ...record.scenario, name: 'target-fixture' }, env: { ...record.env, target: PI_TARGET } };
+    const w = openDatabase(db);
+    const header = { batch: 'on-pi.0', run: 'on-pi' };
+    new Ingestor(w).ingest(header, onPi, digestOf(encodeBatch(header, onPi)));
+    w.close();
     writeups = path.join(dir, 'writeups');
     fs.mkdirSync(writeups);
     fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\n---\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
@@ -86,6 +98,18 @@ describe('report site', () => {
     await page.close();
   });
 
+  test('a run on a --target names the target as the server machine, its Node, and this machine as the load generator', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/runs/on-pi/`);
+    const row = (name: string) => page.locator('tr', { has: page.locator(`th:text-is("${name}")`) }).locator('td').textContent();
+    assert.match((await row('Server machine'))!, /^pi\.local · Raspberry Pi 4 Model B Rev 1\.5 · Cortex-A72 · 4 cores · 8\.0 GB memory · .* · aarch64 \(a remote target over SSH; clock offset 3\.2 ms ± 0\.4 ms; vcgencmd get_throttled 0x0 at start\)$/);
+    assert.equal(await row('Server Node'), 'Node v20.19.2 on the target');
+    assert.match((await row('Load generator'))!, /^test-host · Test CPU · 2 cores/);
+    await page.goto(`${url}/`);
+    assert.match((await page.locator('tr', { hasText: 'fixture run on a Pi target' }).first().textContent())!, /pi\.local \(4 cores\)/, 'home names the machine the server ran on');
+    await page.close();
+  });
+
   test('replay: at ?t= the counters show that second of the database, and the cursor moves by keyboard and by play', async () => {
     const d = openDatabase(db, { readonly: true });
     const run = listRuns(d, { backend: 'uws' }).find((r) => !r.name.includes('<'))!;
@@ -118,7 +142,9 @@ describe('report site', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/compare/`);
     const boxes = page.locator('[data-role=choices] input');
-    assert.equal(await boxes.count(), 3);
+    const d = openDatabase(db, { readonly: true });
+    assert.equal(await boxes.count(), listRuns(d).length, 'every run can be chosen');
+    d.close();
     for (const box of await boxes.all()) await box.uncheck();
     await boxes.nth(1).check();
     await boxes.nth(2).check();

@@ -1,5 +1,6 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
 import { ConfigError } from '../../../common/errors.ts';
+import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../../collector/machines.ts';
 import { format, HEADLINE, headlineValue, type HeadlineKey } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';
@@ -54,7 +55,9 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${run.verdictReason ? ` (${run.verdictReason})` : ''}`],
     ['result', s.headline],
     ['started', `${formatTime(run.startedMs)}, lasted ${formatDuration(s.durationMs)}`],
-    ['host', [run.host, run.cpuModel, run.cores && `${run.cores} cores`, formatBytes(run.memTotalBytes), run.os, run.kernel, run.nodeVersion && `node ${run.nodeVersion}`].filter(Boolean).join(', ')],
+    ['server host', serverMachineInWords(run.machines.server)],
+    ['server node', serverNodeInWords(run.machines.serverNode)],
+    ...(run.machines.server.remote || run.machines.clientHosts.length ? [['load generator', loadGeneratorInWords(run.machines)]] : []),
     ['tls', [run.tlsVersion, run.tlsCipher].filter(Boolean).join(' ') || '–'],
     ['window', `${where} (${formatDuration(s.window.toMs - s.window.fromMs)})`],
     ['connections', `held ${f('connections')} (peak ${formatNumber(s.peakConnections)}; server saw ${formatNumber(s.serverPeakConnections)})`],
