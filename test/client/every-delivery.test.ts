@@ -12,8 +12,8 @@ import type { ClientSample, TickRecord } from '../../collector/records.ts';
 import { mergedSpreads } from '../../collector/series.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
 import { resolveTls } from '../../runners/backends/tls.ts';
-import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
-import { CERT_DIR, sleep } from '../helpers/backends.ts';
+import { CERT_DIR } from '../helpers/backends.ts';
+import { collectFleet, fleetOptions } from '../helpers/fleet.ts';
 
 /** A wss:// server that calls `send(ws, index, n, payload)` for each client on each tick's schedule. */
 async function tickServer(intervalMs: number, t0Ms: number, send: (ws: WebSocket, index: number, n: number, payload: string) => void) {
@@ -42,29 +42,8 @@ async function tickServer(intervalMs: number, t0Ms: number, send: (ws: WebSocket
   };
 }
 
-function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOptions {
-  return {
-    host: '127.0.0.1', port, protocol: 'raw', connections: 20, probes: 0, perShard: 1000, perAddress: 5000,
-    connectRatePerSec: 200, maxInFlightPerShard: 20, intervalMs: 500, t0Ms: Date.now(), lateMs: 2000, judgeAfterMs: 2500,
-    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: 'node', ...overrides,
-  };
-}
-
-async function collect(fleet: ClientFleet, total: number, ms: number) {
-  const samples: ClientSample[] = [];
-  const ticks: TickRecord[] = [];
-  fleet.onMessage((m) => {
-    if (m.type === 'sample') {
-      samples.push(m.sample);
-      ticks.push(...m.ticks);
-    }
-  });
-  await fleet.start();
-  fleet.ramp(total);
-  await sleep(ms);
-  await fleet.stop();
-  return { samples, ticks };
-}
+/** Every delivery late or not is judged here: 20 connections without probes, ticks 500 ms apart, late at 2 s. */
+const DELIVERY = { connections: 20, probes: 0, connectRatePerSec: 200, maxInFlightPerShard: 20, intervalMs: 500, lateMs: 2000, judgeAfterMs: 2500 };
 
 const sum = (samples: ClientSample[], key: 'received' | 'clumps' | 'expected' | 'missing') => samples.reduce((n, s) => n + (s[key] ?? 0), 0);
 
@@ -74,8 +53,8 @@ for (const bulkClient of ['node', 'native'] as const) {
     const t0Ms = Date.now() + 1500; // everyone connected before tick 1
     // The server's i-th connection; which ones are slow does not matter, only that it is a tenth.
     const server = await tickServer(intervalMs, t0Ms, (ws, i, _n, payload) => (i % 10 === 9 ? setTimeout(() => ws.send(payload), 1500) : ws.send(payload)));
-    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, perShard: 10 })); // two bulk shards
-    const { samples, ticks } = await collect(fleet, 20, 7000);
+    const options = fleetOptions(server.port, { ...DELIVERY, t0Ms, intervalMs, bulkClient, perShard: 10 }); // two bulk shards
+    const { samples, ticks } = await collectFleet(options, 20, 7000);
     server.close();
     const hists = samples.flatMap((s) => (s.latHistUs ? [s.latHistUs] : []));
     assert.ok(new Set(samples.filter((s) => s.latHistUs).map((s) => s.source)).size >= 2, 'both shards sent histograms');
@@ -99,8 +78,8 @@ for (const bulkClient of ['node', 'native'] as const) {
       ws.send(payload);
     });
     const connections = 12;
-    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, connections }));
-    const { samples } = await collect(fleet, connections, 1500 + (held + 4) * intervalMs);
+    const options = fleetOptions(server.port, { ...DELIVERY, t0Ms, intervalMs, bulkClient, connections });
+    const { samples } = await collectFleet(options, connections, 1500 + (held + 4) * intervalMs);
     server.close();
     assert.equal(sum(samples, 'clumps'), connections, 'one clump per connection');
     const jitter = percentilesOfEncoded(samples.flatMap((s) => (s.jitHistUs ? [s.jitHistUs] : [])));
@@ -113,8 +92,8 @@ for (const bulkClient of ['node', 'native'] as const) {
     const t0Ms = Date.now() + 1500;
     // Each connection a little later than the one before: the spread grows with the connections.
     const server = await tickServer(intervalMs, t0Ms, (ws, i, _n, payload) => setTimeout(() => ws.send(payload), i * 3));
-    const fleet = new ClientFleet(fleetOptions(server.port, { t0Ms, intervalMs, bulkClient, connections: 24, probes: 4, perShard: 10, lateMs: 500, judgeAfterMs: 700 }));
-    const { ticks } = await collect(fleet, 24, 6000);
+    const options = fleetOptions(server.port, { ...DELIVERY, t0Ms, intervalMs, bulkClient, connections: 24, probes: 4, perShard: 10, lateMs: 500, judgeAfterMs: 700 });
+    const { ticks } = await collectFleet(options, 24, 6000);
     server.close();
     const point = (k: TickRecord) => ({ n: k.n, firstMs: k.firstMs ?? null, lastMs: k.lastMs ?? null, spreadMs: k.spreadMs ?? null });
     const merged = mergedSpreads(ticks.map(point));

@@ -8,44 +8,20 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
-import type { ClientSample, TickRecord } from '../../collector/records.ts';
+import type { ClientSample } from '../../collector/records.ts';
 import { BACKENDS, getBackend } from '../../runners/backends/registry.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
 import { resolveTls } from '../../runners/backends/tls.ts';
-import { ClientFleet, type FleetOptions } from '../../runners/client/fleet.ts';
 import { nativeClientBinary } from '../../runners/client/native.ts';
-import { CERT_DIR, connectClient, sleep, startBackend } from '../helpers/backends.ts';
+import { CERT_DIR, connectClient, startBackend } from '../helpers/backends.ts';
+import { collectFleet, fleetOptions } from '../helpers/fleet.ts';
 
-function fleetOptions(port: number, overrides: Partial<FleetOptions>): FleetOptions {
-  return {
-    host: '127.0.0.1', port, protocol: 'raw', connections: 3, probes: 3, perShard: 1000, perAddress: 5000,
-    connectRatePerSec: 100, maxInFlightPerShard: 10, intervalMs: 100, t0Ms: Date.now(), lateMs: 100, judgeAfterMs: 200,
-    topics: ['stocks/AAPL'], ciphers: 'TLS_AES_128_GCM_SHA256', spreadAddresses: true, bulkClient: 'node', ...overrides,
-  };
-}
-
-async function collect(fleet: ClientFleet, total: number, ms: number) {
-  const samples: ClientSample[] = [];
-  const ticks: TickRecord[] = [];
-  const tls: string[] = [];
-  fleet.onMessage((m) => {
-    if (m.type === 'sample') {
-      samples.push(m.sample);
-      ticks.push(...m.ticks);
-    } else if (m.type === 'tls') tls.push(`${m.protocol} ${m.cipher}`);
-  });
-  await fleet.start();
-  fleet.ramp(total);
-  await sleep(ms);
-  await fleet.stop();
-  return { samples, ticks, tls };
-}
 
 test('the lean Socket.IO client gets the same ticks, byte for byte, as socket.io-client', async () => {
   const { backend, t0Ms } = await startBackend('socketio', { intervalMs: 100 });
   const reference = await connectClient('socketio', backend);
-  const fleet = new ClientFleet(fleetOptions(backend.port, { protocol: 'socketio', t0Ms, connections: 2, probes: 2 }));
-  const { samples, ticks, tls } = await collect(fleet, 2, 1500);
+  const options = fleetOptions(backend.port, { protocol: 'socketio', t0Ms, connections: 2, probes: 2 });
+  const { samples, ticks, tls } = await collectFleet(options, 2, 1500);
   reference.close();
   await backend.stop();
   assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);
@@ -87,8 +63,8 @@ for (const bulkClient of ['node', 'native'] as const) {
     }, 5);
     // Native: three bulk connections and no probe; node: the probe process, which also reports per tick.
     const probes = bulkClient === 'native' ? 0 : 3;
-    const fleet = new ClientFleet(fleetOptions((server.address() as AddressInfo).port, { t0Ms, intervalMs, probes, bulkClient }));
-    const { samples, ticks, tls } = await collect(fleet, 3, 4500);
+    const options = fleetOptions((server.address() as AddressInfo).port, { t0Ms, intervalMs, probes, bulkClient });
+    const { samples, ticks, tls } = await collectFleet(options, 3, 4500);
     clearInterval(timer);
     wss.close();
     server.close();
@@ -127,8 +103,8 @@ for (const bulkClient of ['node', 'native'] as const) {
 for (const backend of BACKENDS.keys()) {
   test(`the native bulk client holds ${backend} connections and gets every tick`, async () => {
     const { backend: running, t0Ms } = await startBackend(backend, { intervalMs: 100 });
-    const fleet = new ClientFleet(fleetOptions(running.port, { protocol: getBackend(backend).protocol, t0Ms, connections: 50, probes: 0, bulkClient: 'native' }));
-    const { samples, tls } = await collect(fleet, 50, 2500);
+    const options = fleetOptions(running.port, { protocol: getBackend(backend).protocol, t0Ms, connections: 50, probes: 0, bulkClient: 'native' });
+    const { samples, tls } = await collectFleet(options, 50, 2500);
     await running.stop();
     assert.deepEqual(tls, ['TLSv1.3 TLS_AES_128_GCM_SHA256']);
     const last = samples[samples.length - 2]!;
