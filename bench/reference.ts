@@ -84,16 +84,9 @@ function printPi4(db: Db, label: string): void {
     console.log(`limit that ended the search: ${summary.capacity?.limitedBy ?? 'none (every step stable)'}`);
     console.log(`machine: ${machine(run)}`);
     console.log(`idle memory: ${summary.idle ? MB(summary.idleRssBytes) : 'not recorded (the run predates the idle phase)'}`);
-    // The quota's throttling per step (recorded since the runner reads cpu.stat; older runs: n/a).
-    const throttling = new Map(
-      getTimeline(db, run.id).events.filter((e) => e.kind === 'cpu-throttling').map((e) => {
-        const d = e.data as { connections: number; periods: number; throttled: number };
-        return [d.connections, `${d.throttled}/${d.periods}`];
-      }),
-    );
     console.log('step      held      memory       per conn    added/conn  CPU    wait ms/s  host busy  throttled  p99       verdict');
     for (const w of steps(run.backend)) {
-      console.log(`${`step ${w.window.step}`.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.steadyRssBytes).padStart(10)}  ${KB(w.bytesPerConn).padStart(10)}  ${KB(w.addedBytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(5)}  ${(w.serverCpuWaitMs === null ? 'n/a' : w.serverCpuWaitMs.toFixed(0)).padStart(9)}  ${pct(w.hostBusyPctAvg, 0).padStart(9)}  ${(throttling.get(w.window.targetConnections ?? -1) ?? 'n/a').padStart(9)}  ${msec(w.latency.p99Ms).padStart(8)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
+      console.log(`${`step ${w.window.step}`.padEnd(9)} ${String(w.connections).padStart(7)}  ${MB(w.steadyRssBytes).padStart(10)}  ${KB(w.bytesPerConn).padStart(10)}  ${KB(w.addedBytesPerConn).padStart(10)}  ${pct(w.cpuPctAvg, 0).padStart(5)}  ${(w.serverCpuWaitMs === null ? 'n/a' : w.serverCpuWaitMs.toFixed(0)).padStart(9)}  ${pct(w.hostBusyPctAvg, 0).padStart(9)}  ${(w.cpuThrottling ? `${w.cpuThrottling.throttled}/${w.cpuThrottling.periods}` : 'n/a').padStart(9)}  ${msec(w.latency.p99Ms).padStart(8)}  ${w.verdict}${w.verdict !== 'stable' && w.verdictReason ? `: ${w.verdictReason}` : ''}`);
     }
   }
   const [su, ss] = [summaries.get('uws')!, summaries.get('socketio')!];

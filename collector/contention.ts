@@ -12,6 +12,22 @@ import { median } from './stats.ts';
  */
 export const HOST_BOUND = { waitMsPerSec: 100, hostBusyPct: 60, othersPctOfCore: 20, shareOfSeconds: 0.2 } as const;
 
+/**
+ * A window whose CPU quota (a profile's cgroup) throttled the server in at least this share of
+ * its scheduler periods was held back by the budget imposed on purpose, not by the server.
+ */
+export const BUDGET_BOUND_SHARE = 0.05;
+
+/** The quota's throttling over one window, as the runner read it from cpu.stat. */
+export interface CpuThrottling {
+  periods: number;
+  throttled: number;
+}
+
+export function budgetBound(t: CpuThrottling | null): boolean {
+  return t !== null && t.periods > 0 && t.throttled / t.periods >= BUDGET_BOUND_SHARE;
+}
+
 /** One second of the server's host: its wait summed over its processes, the host's busy CPUs, the server's CPU. */
 export interface ContendedSecond {
   waitMs: number;

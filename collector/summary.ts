@@ -2,9 +2,9 @@
 // any window (a hold, a capacity step, the idle phase), the memory a connection adds over the
 // server's idle memory, and a capacity search's headline, which is its capacity: the highest
 // stable step and what ended the search, never the failed peak.
-import { contentionOf, type ContendedSecond } from './contention.ts';
+import { budgetBound, contentionOf, type ContendedSecond, type CpuThrottling } from './contention.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
-import { formatConnectionsShort, formatMs, formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from './metrics.ts';
+import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
 import { addOf, maxOf, mean, median, secondOf } from './stats.ts';
@@ -90,6 +90,8 @@ export interface WindowSummary {
   hostBusyPctAvg: number | null;
   /** Why the machine, not the server, held this window back (collector/contention.ts), from its samples; null if it did not. */
   hostBound: string | null;
+  /** A CPU quota's throttling over the window (the runner's cpu-throttling event); null without a quota or before it was recorded. */
+  cpuThrottling: CpuThrottling | null;
   clientCpuPctMax: number | null;
   clientRssBytesMax: number | null;
   verdict: string | null;
@@ -136,6 +138,8 @@ export interface RunSummary extends WindowSummary {
 }
 
 const isWindowPhase = (p: PhaseInfo) => p.name === 'hold' || p.name === 'step';
+/** The cpu-throttling event follows its window's end by the runner's last second of watching (≤ 1.5 s) and the read itself. */
+const THROTTLING_EVENT_SLACK_MS = 10_000;
 
 /** The idle phase's memory: the median of the server's per-second totals inside it. */
 export function idleMemory(t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): IdleMemory | null {
@@ -217,11 +221,23 @@ export function summarizeWindow(
     worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
     spreadByHost: spreadByHost(t, inWindow),
     ...waits,
+    cpuThrottling: throttlingOf(t, window),
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
     verdict: verdict.verdict,
     verdictReason: verdict.verdictReason,
   };
+}
+
+/** The runner reads cpu.stat when a window ends and records it as an event naming the window's connections. */
+function throttlingOf(t: Timeline, window: SummaryWindow): CpuThrottling | null {
+  if (window.targetConnections === null) return null;
+  const event = t.events.find((e) => {
+    const d = e.data as { connections?: unknown; periods?: unknown; throttled?: unknown } | null;
+    return e.kind === 'cpu-throttling' && d?.connections === window.targetConnections && e.tMs >= window.fromMs && e.tMs <= window.toMs + THROTTLING_EVENT_SLACK_MS && typeof d.periods === 'number' && typeof d.throttled === 'number';
+  });
+  const d = event?.data as { periods: number; throttled: number } | undefined;
+  return d ? { periods: d.periods, throttled: d.throttled } : null;
 }
 
 /**
@@ -303,11 +319,11 @@ export function failureInWords(w: WindowSummary, intervalMs: number): string {
 }
 
 /** Which limit a failed window met, read from its reason (runners/run/verdict.ts words it). */
-export function limitOf(w: Pick<WindowSummary, 'verdict' | 'verdictReason'> & { hostBound?: string | null }): 'server' | 'budget' | 'machine' {
-  const reason = w.verdictReason ?? '';
-  // Both can hold: the budget is the limit imposed on purpose, named first.
-  if (reason.includes(LIMIT_PREFIX.budget)) return 'budget';
-  if (reason.includes(LIMIT_PREFIX.machine) || w.hostBound) return 'machine';
+export function limitOf(w: Pick<WindowSummary, 'cpuThrottling' | 'hostBound'>): 'server' | 'budget' | 'machine' {
+  // Both can hold: the budget is the limit imposed on purpose, named first. Read from the
+  // figures, never from the reason's words, so rewording a verdict cannot change it.
+  if (budgetBound(w.cpuThrottling)) return 'budget';
+  if (w.hostBound) return 'machine';
   return 'server';
 }
 

@@ -1,6 +1,7 @@
 // The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
 // it can be tested with fixed numbers and recomputed from a database.
 import { LIMIT_PREFIX, STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
+import { budgetBound } from '../../collector/contention.ts';
 import type { Verdict } from '../../collector/records.ts';
 
 export interface WindowFigures {
@@ -23,7 +24,7 @@ export interface WindowFigures {
 }
 
 /** A window whose quota throttled the server in this share of its periods or more was held back by its budget. */
-export const BUDGET_BOUND_SHARE = 0.05;
+
 
 /** Memory counts as growing past this much over the window (and 2% of its mean). */
 const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
@@ -71,7 +72,7 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
   // first, as its own reason, apart from the server's figures and from a CPU quota's throttling.
   const t = w.throttling;
   const limits = [
-    ...(t && t.periods > 0 && t.throttled / t.periods >= BUDGET_BOUND_SHARE ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${t.throttled} of ${t.periods} periods (${((100 * t.throttled) / t.periods).toFixed(1)}%)`] : []),
+    ...(t && budgetBound(t) ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${t.throttled} of ${t.periods} periods (${((100 * t.throttled) / t.periods).toFixed(1)}%)`] : []),
     ...(w.hostBound ? [`${LIMIT_PREFIX.machine}: ${w.hostBound}`] : []),
   ];
   if (reasons.length) return { verdict: 'unstable', reason: [...limits, ...reasons].join('; ') };

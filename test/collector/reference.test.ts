@@ -39,6 +39,9 @@ test('the shipped capacity runs are headlined by their capacity, and their compa
   assert.equal(uws.window.targetConnections, 100_000, 'headline figures are the highest stable step\'s');
   assert.equal(sio.headline, 'capacity 40k (failed at 50k: delivered 91.5%, p99 5.07 s, held 47.5k of 50k; the CPU budget was the limit)');
   assert.equal(sio.capacity!.limitedBy, 'budget');
+  // From the quota's counters the runner recorded for that step, not from the reason's words.
+  assert.deepEqual(sio.capacity!.failed!.cpuThrottling, { periods: 1261, throttled: 650 });
+  assert.ok(sio.capacity!.steps.every((w) => w.cpuThrottling !== null && w.cpuThrottling.periods > 0), 'every step has its quota counters');
   assert.equal(sio.window.targetConnections, 40_000, 'headline figures are the stable step\'s, not the failed peak\'s');
   // Measured over every delivery, with the server's CPU wait.
   assert.equal(sio.latencyBasis, 'all');
