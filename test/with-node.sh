@@ -17,17 +17,8 @@ shift
 case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) echo "with-node.sh: no node-linux package for $(uname -m)" >&2; exit 2 ;; esac
 
 dir="$HOME/.cache/wsbench/node/node-linux-$arch-$major"
-if [ ! -f "$dir/.complete" ] || [ ! -d "$dir/include/node" ]; then
-  echo "with-node.sh: fetching node-linux-$arch@$major from the npm registry into $dir" >&2
-  staging="$dir.$$.tmp"
-  rm -rf "$staging" && mkdir -p "$staging"
-  (cd "$staging" && npm pack --silent "node-linux-$arch@$major" >/dev/null)
-  tar -xzf "$staging"/node-linux-*.tgz -C "$staging" --strip-components=1 package/bin package/include
-  rm -f "$staging"/node-linux-*.tgz
-  touch "$staging/.complete"
-  rm -rf "$dir" && mv "$staging" "$dir"
-fi
-node_bin="$dir/bin/node"
+[ -f "$dir/.complete" ] && [ -d "$dir/include/node" ] || echo "with-node.sh: fetching node-linux-$arch@$major from the npm registry into $dir" >&2
+node_bin=$(bash runners/process/fetch-node.sh "$arch" "$major" "$dir" | tail -n1)
 abi=$("$node_bin" -p process.versions.modules)
 echo "with-node.sh: $("$node_bin" -v) (ABI $abi) from $dir" >&2
 
@@ -36,11 +27,14 @@ addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
 [ -f "$addon" ] || { echo "with-node.sh: $addon is missing: run npm install (or npm ci) first" >&2; exit 2; }
 bsv=$(node -p "require('./node_modules/better-sqlite3/package.json').version")
 cached="$dir/better_sqlite3-$bsv.node"
+# Swapped by rename, never written in place: a process that has the binary loaded (a test run
+# under the machine's Node) keeps its copy instead of crashing on the new bytes.
+swap_in() { cp "$1" "$addon.$$.tmp" && mv -f "$addon.$$.tmp" "$addon"; }
 saved=$(mktemp)
 cp "$addon" "$saved"
-trap 'cp "$saved" "$addon"; rm -f "$saved"' EXIT
+trap 'swap_in "$saved"; rm -f "$saved"' EXIT
 if [ -f "$cached" ]; then
-  cp "$cached" "$addon"
+  swap_in "$cached"
 else
   echo "with-node.sh: building better-sqlite3 $bsv for Node $major (about a minute)" >&2
   # npm_config_nodedir: the headers of this Node, not of the machine's (this machine's npm config

