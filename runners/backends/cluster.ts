@@ -49,6 +49,14 @@ function runPrimary(setup?: () => void): void {
       workers.push(worker);
     }
     const live = () => workers.filter((w) => !w.isDead());
+    // The server group sends SIGTERM when a polite stop took over 3 s (workers busy closing tens
+    // of thousands of sockets): the workers go with the primary. Left alone they would run on,
+    // orphaned, beside the next backend's measurement, and print a crash when they next told
+    // the primary anything.
+    process.on('SIGTERM', () => {
+      for (const w of live()) w.process.kill('SIGKILL');
+      process.exit(0);
+    });
     const pending = new Map<number, WorkerStatus[]>();
     let stopping = false;
     let ready = 0;
@@ -97,6 +105,12 @@ function runPrimary(setup?: () => void): void {
 
 function runWorker(name: string, serve: (start: StartMessage) => ClusterServer): void {
   const tell = (message: Internal) => process.send?.(message);
+  // A primary that is gone cannot hear this worker (a listener's close, for one, tells it through
+  // the cluster channel): nothing is left to do but end, without a stack trace.
+  cluster.worker?.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
+    throw err;
+  });
   process.on('message', (message: Internal) => {
     if (message?.wsbench !== 'start') return;
     const { worker } = message.start;
