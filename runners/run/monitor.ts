@@ -18,12 +18,10 @@ export class RunMonitor {
   readonly saturated = new Map<string, { sinceMs: number; untilMs: number; message: string }>();
   private readonly lastSampleAt = new Map<string, number>();
   /** Recent seconds summed over every shard, for a status line that does not mix seconds. */
-  private readonly recent = new Map<number, { sources: number; received: number; expected: number; missing: number }>();
+  private readonly recent = new Map<number, { sources: number; received: number; expected: number; missing: number; latency: string[] }>();
   maxShardCpuPct = 0;
   maxLoopDelayP99Ms = 0;
   connectFailures = 0;
-  /** Latency p99 of the latest client second that measured a delivery. */
-  latestP99Ms: number | null = null;
   silentTicks = 0;
   /** Window sums, for the current window only. */
   private window: Window | undefined;
@@ -97,20 +95,15 @@ export class RunMonitor {
   private observeClient(c: ClientSample): EventRecord | undefined {
     this.latestClient.set(c.source, c);
     this.lastSampleAt.set(c.source, Date.now());
-    const second = this.recent.get(c.t) ?? { sources: 0, received: 0, expected: 0, missing: 0 };
+    const second = this.recent.get(c.t) ?? { sources: 0, received: 0, expected: 0, missing: 0, latency: [] };
     second.sources++;
     second.received += c.received;
     second.expected += c.expected;
     second.missing += c.missing;
+    if (c.latHistUs) second.latency.push(c.latHistUs);
     this.recent.set(c.t, second);
     for (const t of this.recent.keys()) if (t < c.t - 10_000) this.recent.delete(t);
     this.connectFailures += c.failed;
-    // For the status line: the latest second that measured any delivery (ticks come every
-    // interval, so most seconds of a shard measure none).
-    if (c.latHistUs) {
-      const p99 = percentilesOfEncoded([c.latHistUs]).p99Ms;
-      if (p99 !== null) this.latestP99Ms = p99;
-    }
     if (this.inWindow(c.t)) {
       this.sums.expected += c.expected;
       this.sums.missing += c.missing;
@@ -174,12 +167,19 @@ export class RunMonitor {
    * The latest `seconds` seconds every shard has reported, summed: over one tick interval this
    * reads the same whichever second it ends on (a single second holds a tick's messages or none).
    */
-  lastCompleteSeconds(seconds = 1): { received: number; expected: number; missing: number; seconds: number } | undefined {
-    const shards = this.latestClient.size;
-    const complete = [...this.recent].filter(([, s]) => s.sources >= shards).sort((a, b) => b[0] - a[0]).slice(0, Math.max(1, seconds));
+  lastCompleteSeconds(seconds = 1): { received: number; expected: number; missing: number; seconds: number; latencyP99Ms: number | null } | undefined {
+    const complete = this.completeSeconds(seconds);
     if (complete.length === 0) return undefined;
-    const sum = (k: 'received' | 'expected' | 'missing') => complete.reduce((n, [, s]) => n + s[k], 0);
-    return { received: sum('received'), expected: sum('expected'), missing: sum('missing'), seconds: complete.length };
+    const sum = (k: 'received' | 'expected' | 'missing') => complete.reduce((n, s) => n + s[k], 0);
+    // Over every shard's deliveries in those seconds, merged: one shard's second is a sample of a sample.
+    const latencyP99Ms = percentilesOfEncoded(complete.flatMap((s) => s.latency)).p99Ms;
+    return { received: sum('received'), expected: sum('expected'), missing: sum('missing'), seconds: complete.length, latencyP99Ms };
+  }
+
+  /** The newest seconds every shard has reported, newest first. */
+  private completeSeconds(seconds: number) {
+    const shards = this.latestClient.size;
+    return [...this.recent].filter(([, s]) => s.sources >= shards).sort((a, b) => b[0] - a[0]).slice(0, Math.max(1, seconds)).map(([, s]) => s);
   }
 
   openNow(): number {

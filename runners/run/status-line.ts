@@ -13,9 +13,9 @@ export function rampLine(backend: string, open: number, target: number): string 
 export function holdLine(backend: string, phase: string, elapsedMs: number, holdSec: number, m: RunMonitor, intervalMs: number): string {
   let clientCpu = 0;
   for (const c of m.latestClient.values()) clientCpu = Math.max(clientCpu, c.cpuPct ?? 0);
-  const p99 = m.latestP99Ms;
-  // Rates over the last tick interval: one second alone holds a whole tick or nothing.
+  // Rates and latency over the last tick interval: one second alone holds a whole tick or nothing.
   const recent = m.lastCompleteSeconds(Math.max(1, Math.round(intervalMs / 1000)));
+  const p99 = recent?.latencyP99Ms ?? null;
   const rate = (k: 'received' | 'expected' | 'missing') => (recent ? Math.round(recent[k] / recent.seconds).toLocaleString('en-US') : '–');
   const s = m.latestServer;
   const rss = s ? `${(s.rssBytes / 1e6).toFixed(0)} MB` : '–';

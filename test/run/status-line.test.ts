@@ -1,0 +1,33 @@
+// The live status line: its rates and latency p99 come from the newest seconds every shard has
+// reported, merged over the shards, so one quick shard cannot hide a slow one.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RunMonitor } from '../../runners/run/monitor.ts';
+import { holdLine } from '../../runners/run/status-line.ts';
+import { clientSample, T0 } from '../helpers/fixtures.ts';
+
+const fast = Array.from({ length: 99 }, () => 10);
+const slow = Array.from({ length: 99 }, () => 1000);
+
+test('the status line\'s p99 is over every shard\'s deliveries in the last tick interval, not one shard\'s', () => {
+  const m = new RunMonitor({ cpuPct: 90, seconds: 5 });
+  // Second 1: both shards report; the fast one last, as it did when the line showed 10 ms.
+  m.observe(clientSample(T0 + 1000, 'shard-1', slow));
+  m.observe(clientSample(T0 + 1000, 'shard-0', fast));
+  const line = holdLine('uws', 'hold', 5000, 60, m, 1000);
+  assert.match(line, /p99 1000\.\d ms/, line);
+  assert.match(line, /received\/s 500 /, 'both shards\' messages counted');
+  // A second only one shard has reported yet is not read: the line keeps to complete seconds.
+  m.observe(clientSample(T0 + 2000, 'shard-0', fast));
+  assert.match(holdLine('uws', 'hold', 6000, 60, m, 1000), /p99 1000\.\d ms/);
+  m.observe(clientSample(T0 + 2000, 'shard-1', fast));
+  assert.match(holdLine('uws', 'hold', 6000, 60, m, 1000), /p99 10\.\d ms/);
+  // A 2 s interval reads two seconds: the slow one is still in it.
+  assert.match(holdLine('uws', 'hold', 6000, 60, m, 2000), /p99 1000\.\d ms/);
+});
+
+test('no delivery measured in the interval reads as a dash, not as the last figure seen', () => {
+  const m = new RunMonitor({ cpuPct: 90, seconds: 5 });
+  m.observe(clientSample(T0 + 1000, 'shard-0', []));
+  assert.match(holdLine('uws', 'hold', 1000, 60, m, 1000), /p99 – /);
+});
