@@ -105,6 +105,7 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
   tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection' }),
   jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', bucket: 'max' }),
   serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server' }),
 };
 
 export const SERIES_KEYS = Object.keys(SERIES);

@@ -139,6 +139,7 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     row.spreadMs = c.spreadMaxMs;
     row.jitterP99Ms = c.jitter.p99Ms;
     row.clientCpuPct = c.clientCpuPctMax;
+    row.clientCpuWaitMs = c.clientCpuWaitMsMax;
   }
   const ticks = tickSeries(t);
   const perTick = new Map<number, Record<string, number | null>>();
