@@ -33,6 +33,8 @@ export class RunMonitor {
   /** The server's seconds with a CPU-wait reading (schema 5 samplers), for contention. */
   private waits: ContendedSecond[] = [];
   private openPerSecond = new Map<number, number>();
+  /** The busiest shard's CPU wait in each second of the window (ms), for the load generator's own contention. */
+  private clientWaits = new Map<number, number>();
   /** The idle phase (server up, no client) and the server's RSS totals seen in it. */
   private idle: Window | undefined;
   private idleRss: number[] = [];
@@ -52,6 +54,7 @@ export class RunMonitor {
     this.cpu = [];
     this.waits = [];
     this.openPerSecond = new Map();
+    this.clientWaits = new Map();
   }
 
   /** Sums the server's memory over the idle phase, for the per-added-connection figure. */
@@ -111,6 +114,7 @@ export class RunMonitor {
       this.sums.seconds.add(c.t);
       if (c.latHistUs) this.hist.add(decodeHistogram(c.latHistUs));
       this.openPerSecond.set(c.t, (this.openPerSecond.get(c.t) ?? 0) + c.open);
+      if (c.cpuWaitMs !== undefined) this.clientWaits.set(c.t, Math.max(this.clientWaits.get(c.t) ?? 0, c.cpuWaitMs));
     }
     const cpu = c.cpuPct ?? 0;
     this.maxShardCpuPct = Math.max(this.maxShardCpuPct, cpu);
@@ -205,6 +209,7 @@ export class RunMonitor {
       serverAnonMedianBytes: median(this.anon),
       serverCpuMeanPct: this.cpu.length ? this.cpu.reduce((a, b) => a + b, 0) / this.cpu.length : null,
       contention: contentionOf(this.waits),
+      clientCpuWaitMsMedian: median([...this.clientWaits.values()]),
     };
   }
 }

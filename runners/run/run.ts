@@ -171,6 +171,8 @@ class BackendRun {
   private unpin: (() => void) | undefined;
   /** Windows the machine held the server back in, in words. */
   private readonly hostBound: string[] = [];
+  /** The load generator's worst window: its busiest shard's median second of CPU wait (ms). */
+  private clientWaitMs: number | null = null;
   private readonly crashes: string[] = [];
   private readonly harnessFailures: string[] = [];
   private readonly clientBound: string[] = [];
@@ -412,6 +414,7 @@ class BackendRun {
       intervalMs: this.scenario.intervalMs, crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0,
       rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound, throttling,
     });
+    if (w.clientCpuWaitMsMedian !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMsMedian);
     if (w.contention.hostBound) {
       this.hostBound.push(`at ${target} connections, ${w.contention.hostBound}`);
       this.recorder.event('host-bound', `at ${target} connections: ${w.contention.hostBound}`, { ...w.contention });
@@ -454,7 +457,7 @@ class BackendRun {
     const validity = validityOf({
       clientBound: this.clientBound, harnessFailures: this.harnessFailures, tls: this.tls, maxShardCpuPct: monitor.maxShardCpuPct, maxLoopDelayP99Ms: monitor.maxLoopDelayP99Ms,
       connectionErrors: monitor.connectFailures, missedTicks: monitor.silentTicks, clockUncertaintyMs: plan.remote.server?.clock.uncertaintyMs ?? null, latencyP50Ms: w?.latency.p50Ms ?? null,
-      hostBound: this.hostBound,
+      hostBound: this.hostBound, clientWaitMs: this.clientWaitMs,
     });
     if (validity.clockWarning) recorder.event('warning', validity.clockWarning);
     await recorder.sender.flush(30_000);

@@ -1,5 +1,6 @@
 // Whether a run's figures describe the server (docs/METRICS.md, "Validity"), as a pure function
 // of what the run saw, so every warning can be tested with fixed values and is worded once.
+import { HOST_BOUND } from '../../collector/contention.ts';
 import { SEED_CIPHER } from '../backends/tls.ts';
 
 export interface ValidityFacts {
@@ -16,7 +17,12 @@ export interface ValidityFacts {
   latencyP50Ms: number | null;
   /** Windows where the machine held the server back (waiting for CPU while others used it). */
   hostBound?: string[];
+  /** The load generator's own CPU wait: its busiest shard's median second in its worst judged window (ms); null if unmeasured. */
+  clientWaitMs?: number | null;
 }
+
+/** A shard that waits this long each second for a CPU timestamps arrivals that much late (the server's host-bound bar). */
+export const CLIENT_WAIT_WARN_MS = HOST_BOUND.waitMsPerSec;
 
 export interface Validity {
   valid: boolean;
@@ -30,6 +36,8 @@ export interface Validity {
   missedTicks: number;
   /** The machine, not the server, was the limit in some window: figures are this machine's, a warning. */
   hostBound: boolean;
+  /** ClientWaitMs as measured (null before schema 5 or without samples). */
+  clientCpuWaitMs: number | null;
   tls: { protocol: string; cipher: string } | null;
   /** Every reason the run is not a clean measurement of the server, in words; empty when valid. */
   warnings: string[];
@@ -40,6 +48,7 @@ export function validityOf(f: ValidityFacts): Validity {
   if (f.clientBound.length > 0) warnings.push(`the load generator saturated (${f.clientBound.join('; ')}): figures describe the client, not the server`);
   if (f.harnessFailures.length > 0) warnings.push(`the harness failed: ${f.harnessFailures.join('; ')}`);
   if (f.hostBound?.length) warnings.push(`host-bound: ${f.hostBound.join('; ')}: the machine, not the server, held it back (--server-cpus gives the server cores of its own)`);
+  if ((f.clientWaitMs ?? 0) >= CLIENT_WAIT_WARN_MS) warnings.push(`the load generator waited ${Math.round(f.clientWaitMs!)} ms/s for a CPU (its busiest shard, median second): arrival times, and so latencies, include up to that much of its own delay`);
   if (f.tls === null) warnings.push('no TLS session was reported: nothing connected');
   else if (f.tls.protocol !== 'TLSv1.3' || f.tls.cipher !== SEED_CIPHER) warnings.push(`negotiated ${f.tls.protocol} ${f.tls.cipher}, not TLSv1.3 ${SEED_CIPHER}`);
   // On one machine probes and server share a clock; a target's offset is known to ± this.
@@ -59,6 +68,7 @@ export function validityOf(f: ValidityFacts): Validity {
     ...(clockWarning ? { clockWarning } : {}),
     missedTicks: f.missedTicks,
     hostBound: (f.hostBound?.length ?? 0) > 0,
+    clientCpuWaitMs: f.clientWaitMs ?? null,
     tls: f.tls,
     warnings: clockWarning ? [...warnings, clockWarning] : warnings,
   };

@@ -54,3 +54,12 @@ test('a host-bound window is a warning that names the way out, without making th
   assert.deepEqual(v.warnings, ['host-bound: at 1000 connections, the server waited 98 ms/s for a CPU in 8 of 8 s: the machine, not the server, held it back (--server-cpus gives the server cores of its own)']);
   assert.equal(validityOf(clean).hostBound, false);
 });
+
+test('a load generator that waited for a CPU is a warning about its latencies, without making the run invalid', () => {
+  const v = validityOf({ ...clean, clientWaitMs: 412.4 });
+  assert.equal(v.valid, true);
+  assert.equal(v.clientCpuWaitMs, 412.4);
+  assert.deepEqual(v.warnings, ['the load generator waited 412 ms/s for a CPU (its busiest shard, median second): arrival times, and so latencies, include up to that much of its own delay']);
+  assert.deepEqual(validityOf({ ...clean, clientWaitMs: 99 }).warnings, [], 'below the bar: no warning');
+  assert.equal(validityOf(clean).clientCpuWaitMs, null, 'unmeasured is null, not zero');
+});
