@@ -82,7 +82,9 @@ test("no uWS build in this Node: the run's servers go on Node 20 from the npm re
     assert.equal(run.nodeVersion, node.version, 'the run is shown with the Node its servers ran on');
     assert.equal(run.env.node, process.version, 'and the runner keeps its own');
   }
+  const shown = await runCli(['show', listRuns(d)[0]!.id, '--db', db]);
   d.close();
+  assert.match(shown.stdout, new RegExp(`server node +Node v20\\.\\d+\\.\\d+ from the npm registry, because no uWebSockets\\.js build loads in Node ${process.version.replace(/\./g, '\\.')} on this machine`), shown.stdout);
 });
 
 test('fetch-node.sh, the one way Node is taken from the registry: a complete folder is reused, bad arguments and an unknown version are named', () => {
