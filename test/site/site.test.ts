@@ -349,10 +349,16 @@ describe('report site', () => {
     const d = openDatabase(db, { readonly: true });
     const run = listRuns(d)[0]!;
     const t = getTimeline(d, run.id);
+    // The download is what wsbench import reads: imported into an empty database, it is the run.
+    const download = path.join(out, 'data', 'runs', `${run.id}.export.json.gz`);
+    assert.deepEqual([...fs.readFileSync(download).subarray(0, 2)], [0x1f, 0x8b], 'gzipped');
+    const copy = path.join(tempDir('wsbench-download-'), 'copy.db');
+    const imported = await runCli(['import', download, '--db', copy]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const c = openDatabase(copy, { readonly: true });
+    assert.equal(getSummary(c, run.id).headline, getSummary(d, run.id).headline);
+    c.close();
     d.close();
-    const exported = JSON.parse(fs.readFileSync(path.join(out, 'data', 'runs', `${run.id}.export.json`), 'utf8'));
-    assert.equal(exported.format, 'wsbench-run');
-    assert.equal(exported.run.id, run.id);
     const csv = fs.readFileSync(path.join(out, 'data', 'runs', `${run.id}.csv`), 'utf8').trim().split('\n');
     assert.match(csv[0]!, /^second,connections \(connections\),/);
     // One row per second that has a sample, server's or clients'.
