@@ -318,7 +318,7 @@ export function failureInWords(w: WindowSummary, intervalMs: number): string {
   return why.length ? why.join(', ') : (w.verdictReason ?? w.verdict ?? 'not stable');
 }
 
-/** Which limit a failed window met, read from its reason (runners/run/verdict.ts words it). */
+/** Which limit a failed window met: the CPU budget (its quota's counters), this machine (host-bound) or the server. */
 export function limitOf(w: Pick<WindowSummary, 'cpuThrottling' | 'hostBound'>): 'server' | 'budget' | 'machine' {
   // Both can hold: the budget is the limit imposed on purpose, named first. Read from the
   // figures, never from the reason's words, so rewording a verdict cannot change it.

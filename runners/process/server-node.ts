@@ -73,7 +73,8 @@ export const registryNodeDir = () => path.join(os.homedir(), '.cache', 'wsbench'
 export function registryNode(say: (line: string) => void): string {
   const dir = registryNodeDir();
   const binary = path.join(dir, 'bin', 'node');
-  if (!fs.existsSync(path.join(dir, '.complete'))) say(`fetching Node ${FALLBACK_NODE_MAJOR} for the servers from the npm registry (node-linux-${process.arch}@${FALLBACK_NODE_MAJOR}, about 30 MB, once) into ${dir}`);
+  // fetch-node.sh fetches again when either is missing (a Node 20 kept by an older wsbench has no headers).
+  if (!fs.existsSync(path.join(dir, '.complete')) || !fs.existsSync(path.join(dir, 'include', 'node'))) say(`fetching Node ${FALLBACK_NODE_MAJOR} for the servers from the npm registry (node-linux-${process.arch}@${FALLBACK_NODE_MAJOR}, about 30 MB, once) into ${dir}`);
   try {
     execFileSync('bash', [fileURLToPath(new URL('./fetch-node.sh', import.meta.url)), process.arch, String(FALLBACK_NODE_MAJOR), dir], { timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {

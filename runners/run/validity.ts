@@ -36,7 +36,7 @@ export interface Validity {
   missedTicks: number;
   /** The machine, not the server, was the limit in some window: figures are this machine's, a warning. */
   hostBound: boolean;
-  /** ClientWaitMs as measured (null before schema 5 or without samples). */
+  /** The load generator's own CPU wait, ms per second (ValidityFacts.clientWaitMs); null when unmeasured. */
   clientCpuWaitMs: number | null;
   tls: { protocol: string; cipher: string } | null;
   /** Every reason the run is not a clean measurement of the server, in words; empty when valid. */

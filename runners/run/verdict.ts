@@ -23,9 +23,6 @@ export interface WindowFigures {
   throttling?: { periods: number; throttled: number } | null;
 }
 
-/** A window whose quota throttled the server in this share of its periods or more was held back by its budget. */
-
-
 /** Memory counts as growing past this much over the window (and 2% of its mean). */
 const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
 const SLOPE_MIN_WINDOW_MS = 120_000;
