@@ -4,6 +4,7 @@ import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { fillLooks } from './backends';
+import { machineKey, pairsOf, profileOf, type Pair } from './pairs';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
@@ -17,10 +18,7 @@ function database(): Db {
   return db;
 }
 
-/** The hardware profile a run's server was limited to by cgroups, if any. */
-export function profileOf(run: RunInfo): string | null {
-  return (run.scenarioParams.profile as { profile?: string | null } | undefined)?.profile ?? null;
-}
+export { profileOf };
 
 export interface RunCard {
   run: RunInfo;
@@ -160,14 +158,8 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
   return { t: seconds.t, tickT: tickColumns.t, bucketSeconds: seconds.bucket, bucketTicks: tickColumns.bucket, tickBasis: ticks.basis, ...seconds.columns, ...tickColumns.columns };
 }
 
-export interface Comparison {
-  /** URL segment: "<scenario>[-<profile>]-<a>-vs-<b>". */
-  slug: string;
-  scenario: string;
-  profile: string | null;
-  a: RunCard;
-  b: RunCard;
-}
+/** A pair page: two backends' latest runs of one scenario and profile on one machine. */
+export type Comparison = Pair<RunCard>;
 
 // A pair is named and drawn in one order on every page: the backend first run first (the seed's
 // uWS before Socket.IO, as `wsbench run` runs them), then by name.
@@ -181,9 +173,8 @@ const backendOrder = (x: string, y: string) => {
 };
 
 /**
- * The comparisons worth a page of their own: for each scenario and hardware profile, the latest
- * run of each backend set against the latest of every other (runs under different limits are
- * never set side by side). Newest first.
+ * The comparisons worth a page of their own (pairs.ts): for each scenario, hardware profile and
+ * machine, the latest run of each backend set against the latest of every other. Newest first.
  */
 let pairs: Comparison[] | undefined;
 
@@ -194,32 +185,14 @@ export function comparisons(): Comparison[] {
 }
 
 function pairsOfLatestRuns(): Comparison[] {
-  const latest = new Map<string, Map<string, RunCard>>();
-  for (const card of allRuns()) {
-    if (card.run.status === 'running') continue;
-    const key = `${card.run.scenario}\u0000${profileOf(card.run) ?? ''}`;
-    const byBackend = latest.get(key) ?? new Map<string, RunCard>();
-    if (!byBackend.has(card.run.backend)) byBackend.set(card.run.backend, card); // newest first
-    latest.set(key, byBackend);
-  }
-  const out: Comparison[] = [];
-  for (const [key, byBackend] of latest) {
-    const [scenario, profile] = key.split('\u0000') as [string, string];
-    const backends = [...byBackend.keys()].sort(backendOrder);
-    for (let i = 0; i < backends.length; i++) {
-      for (let j = i + 1; j < backends.length; j++) {
-        const [a, b] = [byBackend.get(backends[i]!)!, byBackend.get(backends[j]!)!];
-        out.push({ slug: `${scenario}${profile ? `-${profile}` : ''}-${a.run.backend}-vs-${b.run.backend}`, scenario, profile: profile || null, a, b });
-      }
-    }
-  }
-  return out.sort((x, y) => Math.max(y.a.run.startedMs, y.b.run.startedMs) - Math.max(x.a.run.startedMs, x.b.run.startedMs));
+  return pairsOf(allRuns(), backendOrder);
 }
 
-/** The comparisons of one scenario and profile: every backend's latest run, and each pair. */
+/** The comparisons of one scenario and profile on one machine: every backend's latest run, and each pair. */
 export interface ComparisonGroup {
   scenario: string;
   profile: string | null;
+  machine: string;
   /** In pair order (backendOrder). */
   cards: RunCard[];
   pairs: Comparison[];
@@ -229,8 +202,8 @@ export interface ComparisonGroup {
 export function comparisonGroups(): ComparisonGroup[] {
   const groups = new Map<string, ComparisonGroup>();
   for (const pair of comparisons()) {
-    const key = `${pair.scenario}\u0000${pair.profile ?? ''}`;
-    const group = groups.get(key) ?? { scenario: pair.scenario, profile: pair.profile, cards: [], pairs: [] };
+    const key = [pair.scenario, pair.profile ?? '', machineKey(pair.a.run)].join('\u0000');
+    const group = groups.get(key) ?? { scenario: pair.scenario, profile: pair.profile, machine: pair.machine, cards: [], pairs: [] };
     group.pairs.push(pair);
     for (const card of [pair.a, pair.b]) if (!group.cards.includes(card)) group.cards.push(card);
     groups.set(key, group);
