@@ -4,7 +4,7 @@ import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { fillLooks } from './backends';
-import { machineKey, pairsOf, profileOf, type Pair } from './pairs';
+import { pairsOf, profileOf, type Pair } from './pairs';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
@@ -202,11 +202,10 @@ export interface ComparisonGroup {
 export function comparisonGroups(): ComparisonGroup[] {
   const groups = new Map<string, ComparisonGroup>();
   for (const pair of comparisons()) {
-    const key = [pair.scenario, pair.profile ?? '', machineKey(pair.a.run)].join('\u0000');
-    const group = groups.get(key) ?? { scenario: pair.scenario, profile: pair.profile, machine: pair.machine, cards: [], pairs: [] };
+    const group = groups.get(pair.group) ?? { scenario: pair.scenario, profile: pair.profile, machine: pair.machine, cards: [], pairs: [] };
     group.pairs.push(pair);
     for (const card of [pair.a, pair.b]) if (!group.cards.includes(card)) group.cards.push(card);
-    groups.set(key, group);
+    groups.set(pair.group, group);
   }
   for (const g of groups.values()) g.cards.sort((x, y) => backendOrder(x.run.backend, y.run.backend));
   return [...groups.values()];

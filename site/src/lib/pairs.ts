@@ -11,7 +11,7 @@ export function profileOf(run: RunInfo): string | null {
 }
 
 /** The machine the server ran on (a --target's for a remote run), as a grouping key. */
-export const machineKey = (run: RunInfo): string => [run.host, run.cores, run.cpuModel].join('|');
+const machineKey = (run: RunInfo): string => [run.host, run.cores, run.cpuModel].join('|');
 
 /** The machine in words, as cards say it: "vm (2 cores)". */
 export const machineWords = (run: RunInfo): string => `${run.host ?? 'unknown host'} (${run.cores ?? '?'} cores)`;
@@ -25,9 +25,14 @@ export interface Pair<C> {
   machine: string;
   /** The same pair exists on another machine too: titles say on which. */
   shared: boolean;
+  /** Scenario, profile and machine: pairs with the same group are one comparison group (siblings). */
+  group: string;
   a: C;
   b: C;
 }
+
+/** The comparison group a run belongs to: its scenario, profile and server machine. */
+const groupOf = (run: RunInfo): string => [run.scenario, profileOf(run) ?? '', machineKey(run)].join('\u0000');
 
 const slugPart = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'host';
 
@@ -39,7 +44,7 @@ export function pairsOf<C extends { run: RunInfo }>(cards: readonly C[], order: 
   const latest = new Map<string, Map<string, C>>();
   for (const card of cards) {
     if (card.run.status === 'running') continue;
-    const key = [card.run.scenario, profileOf(card.run) ?? '', machineKey(card.run)].join('\u0000');
+    const key = groupOf(card.run);
     const byBackend = latest.get(key) ?? new Map<string, C>();
     if (!byBackend.has(card.run.backend)) byBackend.set(card.run.backend, card); // newest first
     latest.set(key, byBackend);
@@ -51,7 +56,7 @@ export function pairsOf<C extends { run: RunInfo }>(cards: readonly C[], order: 
       for (let j = i + 1; j < backends.length; j++) {
         const [a, b] = [byBackend.get(backends[i]!)!, byBackend.get(backends[j]!)!];
         const profile = profileOf(a.run);
-        out.push({ slug: `${a.run.scenario}${profile ? `-${profile}` : ''}-${a.run.backend}-vs-${b.run.backend}`, scenario: a.run.scenario, profile, machine: machineWords(a.run), shared: false, a, b });
+        out.push({ slug: `${a.run.scenario}${profile ? `-${profile}` : ''}-${a.run.backend}-vs-${b.run.backend}`, scenario: a.run.scenario, profile, machine: machineWords(a.run), shared: false, group: groupOf(a.run), a, b });
       }
     }
   }
