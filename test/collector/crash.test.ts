@@ -27,24 +27,27 @@ test('kill -9 of the collector mid-stream loses no acknowledged batch and no buf
   });
   sender.push(runRecord());
   let pushed = 0;
-  const pushFor = async (ms: number) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
+  /** Pushes a sample every 2 ms until `done()`, failing after `limitMs`: waits on what happened, not on a clock. */
+  const pushUntil = async (done: () => boolean, limitMs: number, what: string) => {
+    const end = Date.now() + limitMs;
+    while (!done()) {
+      assert.ok(Date.now() < end, `${what}: not within ${limitMs} ms (${acked.length} batches acknowledged, ${pushed} samples pushed)`);
       sender.push(clientSample(T0 + ++pushed * 1000, 'shard-0'));
       await sleep(2);
     }
   };
 
-  await pushFor(400);
-  const ackedBeforeKill = acked.length;
-  assert.ok(ackedBeforeKill > 3, `only ${ackedBeforeKill} batches acknowledged before the kill`);
+  // Mid-stream: several batches acknowledged, more in flight.
+  await pushUntil(() => acked.length > 3, 20_000, 'batches acknowledged before the kill');
   child.kill('SIGKILL');
   await once(child, 'exit');
   const ackedAtKill = [...acked];
 
-  await pushFor(400); // collector down: all of this must be buffered
+  // Collector down: all of this must be buffered.
+  const pushedAtKill = pushed;
+  await pushUntil(() => pushed - pushedAtKill >= 100, 20_000, 'samples pushed while the collector is down');
   const buffered = sender.getStats().pendingRecords;
-  assert.ok(buffered > 50, `expected records to pile up while the collector is down, got ${buffered}`);
+  assert.ok(buffered >= 100, `expected the 100 records pushed while the collector is down to be buffered, got ${buffered}`);
 
   ({ child } = await startCollector(db, port));
   const stats = await sender.close(15_000);

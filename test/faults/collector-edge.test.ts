@@ -1,7 +1,7 @@
 // The collector's edge, as a hostile client meets it: the real `wsbench collector` started with
-// its default flags refuses a huge body (even one only declared), answers a burst with 429,
-// refuses deep nesting and invalid UTF-8 with a 4xx naming the line, and stores nothing of a
-// refused batch.
+// its default flags refuses a huge body (even one only declared, even one written all at once),
+// answers a burst with 429, refuses deep nesting and invalid UTF-8 with a 4xx naming the line,
+// and stores nothing of a refused batch.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -52,6 +52,26 @@ test('a request declaring a 100 GB body is answered 413 at once, and its connect
   socket.destroy();
   assert.match(reply, /^HTTP\/1\.1 413 /);
   assert.ok(closed, 'the connection is closed, not held');
+});
+
+test('a raw client writing an 18 MB body at once gets the whole 413 reply before the connection closes', async () => {
+  // The reply is written while most of the body is still unread: the collector half-closes and
+  // reads the rest away, so no reset can overtake the reply (it did, on a busy machine).
+  const port = Number(new URL(url).port);
+  for (let i = 0; i < 5; i++) {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    let reply = '';
+    let error = '';
+    socket.on('data', (d) => (reply += d));
+    socket.on('error', (e) => (error = e.message));
+    const closed = new Promise((r) => socket.once('close', r));
+    const body = Buffer.alloc(18 * 1024 * 1024, 0x61);
+    socket.write(Buffer.concat([Buffer.from(`POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    await closed;
+    assert.match(reply, /^HTTP\/1\.1 413 /, `attempt ${i + 1}: ${error || 'no reply'}`);
+    assert.match(reply, /"code":"body-too-large"/);
+  }
 });
 
 test('600 batches at once from one sender: the burst beyond the default rate is answered 429 with Retry-After', async () => {

@@ -10,15 +10,27 @@ set -euo pipefail
 
 cache="${WSBENCH_EMULATED_CACHE:-$HOME/.cache/wsbench/emulated}"
 root="$cache/trixie-arm64"
-mirror="${WSBENCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 say() { echo "arm64 rootfs: $*" >&2; }
 missing() { echo "emulated arm64 unavailable: $*"; echo "emulated arm64 unavailable: $*" >&2; exit 3; }
+
+# The Debian archive this machine's apt already uses (its mirror, maybe a local one).
+mirror="${WSBENCH_DEBIAN_MIRROR:-$(bash "$(dirname "$0")/apt-mirror.sh" || true)}"
+[ -n "$mirror" ] || missing "no Debian archive in this machine's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d): set WSBENCH_DEBIAN_MIRROR to one, e.g. http://deb.debian.org/debian"
+# debootstrap fetches with wget, which reads http_proxy: take apt's proxy when none is set.
+if [ -z "${http_proxy:-}" ] && command -v apt-config >/dev/null; then
+  eval "$(apt-config shell http_proxy Acquire::http::Proxy 2>/dev/null)" || true
+  [ -n "${http_proxy:-}" ] && export http_proxy
+fi
 
 [ "$(id -u)" = 0 ] || missing "needs root (debootstrap, chroot, ip netns)"
 [ "$(uname -m)" = x86_64 ] || [ "$(uname -m)" = aarch64 ] || missing "made for x86_64 hosts, this is $(uname -m)"
 
-# Debian's emulator, its binfmt registration and debootstrap.
+# Debian's emulator, its binfmt registration and debootstrap; sshd (which serves the root file
+# system), ssh and ip for the target in its network namespace.
 need=()
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null || need+=(openssh-client)
+command -v ip >/dev/null || need+=(iproute2)
 [ -x /usr/bin/qemu-aarch64-static ] || need+=(qemu-user-static)
 command -v update-binfmts >/dev/null || need+=(binfmt-support)
 command -v debootstrap >/dev/null || need+=(debootstrap)

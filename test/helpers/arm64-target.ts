@@ -23,8 +23,6 @@ export type Arm64Prepared = { root: string; seconds: number } | { skip: string }
  * used here instead, in one line, so the tests skip with it.
  */
 export function prepareArm64Rootfs(): Arm64Prepared {
-  const unavailable = sshTargetUnavailable();
-  if (unavailable) return { skip: `emulated arm64 unavailable: ${unavailable}` };
   const started = Date.now();
   // The script's progress goes to our stderr as it happens (a cold build is long).
   const res = spawnSync('bash', [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 40 * 60_000 });
@@ -32,6 +30,9 @@ export function prepareArm64Rootfs(): Arm64Prepared {
   const last = res.stdout.toString().trim().split('\n').pop() ?? '';
   if (res.status === 3) return { skip: last };
   if (res.status !== 0) throw new Error(`arm64-rootfs.sh failed (exit ${res.status ?? res.signal})`);
+  // Checked after the script, which installs sshd, ssh and ip when they are missing.
+  const unavailable = sshTargetUnavailable();
+  if (unavailable) return { skip: `emulated arm64 unavailable: ${unavailable}` };
   return { root: last, seconds };
 }
 

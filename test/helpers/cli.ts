@@ -1,6 +1,8 @@
-// Runs the real `wsbench` command in a child process and collects what it printed.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Runs the real `wsbench` command in a child process and collects what it printed. Children are
+// started through spawnOwned: a test that fails or times out leaves none of them (or of theirs).
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { killOwned, spawnOwned } from './owned.ts';
 
 export const BIN = path.resolve('bin/wsbench.js');
 
@@ -12,13 +14,13 @@ export interface CliResult {
 
 export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnOwned(undefined, process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      void killOwned(child); // the run and every server and shard it started
       reject(new Error(`wsbench ${args.join(' ')} did not finish in ${options.timeoutMs ?? 20_000} ms\n${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.on('error', reject);
@@ -31,7 +33,7 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
 
 /** `wsbench collector --db DB --port PORT` in a child process, once it prints the URL it serves. */
 export async function startCollectorCli(db: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOwned(undefined, process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)]);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,16 +1,16 @@
 // A `wsbench run` in a child process, and reading its database while it runs: what tests that
 // interfere with a live run (signals, kills) need.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { openDatabase } from '../../collector/schema.ts';
 import { BIN } from './cli.ts';
+import { spawnOwned } from './owned.ts';
 
 export function startRun(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', ...args]);
   let stderr = '';
   let stdout = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.on('data', (d) => (stdout += d));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exit, output: () => ({ stdout, stderr }) };
 }

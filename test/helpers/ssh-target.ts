@@ -1,10 +1,11 @@
 // A stand-in for a Raspberry Pi: Debian's sshd in a network namespace made for the test, reached
 // over a veth link, with keys and an ssh_config of the test's own (nothing in ~/.ssh is touched).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from './fixtures.ts';
+import { spawnOwned } from './owned.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -104,7 +105,7 @@ export async function startSshTarget(variants: SshdVariant[], options: SshTarget
         ].join('\n'),
       );
       const prefix = [...(v.nofile ? ['prlimit', `--nofile=${v.nofile}:${v.nofile}`, '--'] : []), ...(options.chroot ? chrootMounts(options.chroot) : [])];
-      const daemon = spawn('ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const daemon = spawnOwned(undefined, 'ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
       daemons.push(daemon);
       await waitForPort(address, v.port, daemon);
     }

@@ -1,6 +1,6 @@
 // --target over SSH, against a real sshd in a network namespace reached over a veth link.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,12 @@ import { parseSshTarget } from '../../runners/remote/ssh.ts';
 import { chooseUwsBuild } from '../../runners/remote/uws-build.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { spawnOwned } from '../helpers/owned.ts';
 import { sshTargetUnavailable, startSshTarget, type SshTestTarget } from '../helpers/ssh-target.ts';
+import { measuringAlone } from '../helpers/measuring.ts';
+
+// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
+await measuringAlone();
 
 const GOOD = 2222;
 /** Sessions with 1024 open files and no node on the PATH. */
@@ -37,9 +42,9 @@ after(async () => {
 
 /** A 60 s run against the target, returned once its hold has begun. */
 async function runUntilHold(db: string, workers: number) {
-  const child = spawn(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
   const run = { child, stderr: '', exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
-  child.stderr.on('data', (b: Buffer) => (run.stderr += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (run.stderr += b.toString()));
   for (let i = 0; i < 600 && !/hold \d+\/60s/.test(run.stderr); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(run.stderr, /hold \d+\/60s/, run.stderr);
   assert.notEqual(agentsOnTarget(), '', 'the agent and the server run on the target');

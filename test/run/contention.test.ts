@@ -1,24 +1,31 @@
 // The machine's own contention, measured: CPU hogs competing with the server make the run
 // host-bound (the server waited for a CPU while others used it), and --server-cpus, which gives
 // the server a core of its own and keeps the harness (and here the hogs) on the other, keeps its
-// wait near zero. Asserts on the measured wait, generously: these cores are shared.
+// wait near zero. That last claim is judged when the server's CPU was its own, as measured from
+// /proc/stat; on a busy machine that shares it anyway, the run must call itself host-bound.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { HOST_BOUND } from '../../collector/contention.ts';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { spawnOwned } from '../helpers/owned.ts';
+import { measuringAlone } from '../helpers/measuring.ts';
+
+// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
+await measuringAlone();
 
 /** Two busy loops per CPU, bounded by `timeout` whatever happens to this test. */
 function hogs(seconds: number, cpus?: string): ChildProcess[] {
   return Array.from({ length: 2 * os.availableParallelism() }, () =>
     cpus === undefined
-      ? spawn('timeout', [String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' })
-      : spawn('taskset', ['-c', cpus, 'timeout', String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
+      ? spawnOwned(undefined, 'timeout', [String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' })
+      : spawnOwned(undefined, 'taskset', ['-c', cpus, 'timeout', String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
   );
 }
 
@@ -34,6 +41,28 @@ function runFacts(db: string) {
   d.close();
   return { run: run!, summary, events };
 }
+
+/** CPU `cpu`'s busy time so far, in ms, from /proc/stat (user, nice, system, irq, softirq, steal). */
+function cpuBusyMs(cpu: number): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `))!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** The server's own CPU over the run, in ms: its per-second samples, summed. */
+function serverCpuMs(db: string): number {
+  const d = openDatabase(db, { readonly: true });
+  const row = d.prepare('SELECT sum(cpu_user_pct + cpu_sys_pct) AS pct FROM server_samples').get() as { pct: number | null };
+  d.close();
+  return ((row.pct ?? 0) / 100) * 1000;
+}
+
+/**
+ * Above this share of the server's own CPU used by something else (a busy machine: another test
+ * file, the suite's busy loops), the server on "its own" CPU still shares it, and how long it
+ * waits says more about the machine than about --server-cpus.
+ */
+const FOREIGN_ON_SERVER_CPU_PCT = 10;
 
 const ARGS = ['run', '--backend', 'uws', '--connections', '2000', '--rate', '1000', '--hold', '8', '--interval-ms', '100', '--workers', '1', '--json'];
 
@@ -58,12 +87,29 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
     // The same run, the server on the last CPU; the hogs where the harness runs (the others).
     running = hogs(60, `0-${last - 1}`);
     const own = path.join(dir, 'own.db');
+    const busyBefore = cpuBusyMs(last);
+    const startedAt = Date.now();
     const res2 = await runCli([...ARGS, '--server-cpus', String(last), '--db', own], { timeoutMs: 90_000 });
+    const busyMs = cpuBusyMs(last) - busyBefore;
+    const elapsedMs = Date.now() - startedAt;
     assert.ok(res2.code === 0 || res2.code === 3, res2.stderr);
     const [outcome2] = JSON.parse(res2.stdout);
-    assert.equal(outcome2.validity.hostBound, false, JSON.stringify(outcome2.validity.warnings));
     const b = runFacts(own);
-    assert.ok(b.summary.serverCpuWaitMs! <= 15, `server on its own CPU waited ${b.summary.serverCpuWaitMs} ms/s`);
+    // What else ran on the server's CPU: its busy time over the run, less the server's own.
+    const foreignPct = (Math.max(0, busyMs - serverCpuMs(own)) / elapsedMs) * 100;
+    const waitMs = b.summary.serverCpuWaitMs!;
+    t.diagnostic(`server on CPU ${last}: waited ${waitMs} ms/s (${a.summary.serverCpuWaitMs} ms/s beside the hogs); others used ${foreignPct.toFixed(1)}% of that CPU`);
+    if (foreignPct <= FOREIGN_ON_SERVER_CPU_PCT) {
+      // The CPU was the server's alone: it should hardly wait, and the run is not host-bound.
+      assert.equal(outcome2.validity.hostBound, false, JSON.stringify(outcome2.validity.warnings));
+      assert.ok(waitMs <= 15, `server on its own CPU waited ${waitMs} ms/s, with others using ${foreignPct.toFixed(1)}% of it`);
+    } else {
+      // A busy machine moved other work onto the server's CPU (the hogs fill the others), so
+      // "its own" CPU was shared and a near-zero wait is not what to expect. What must hold: a
+      // server held back that long is reported as host-bound, never as its own limit.
+      t.diagnostic(`others used ${foreignPct.toFixed(1)}% of the server's CPU: its wait is the machine's, judged as such`);
+      if (waitMs >= HOST_BOUND.waitMsPerSec) assert.equal(outcome2.validity.hostBound, true, `waited ${waitMs} ms/s beside others on its CPU, not called host-bound`);
+    }
     assert.ok(b.events.some((e) => e.kind === 'info' && e.message.includes(`on CPUs ${last} of its own`)), 'the placement is recorded');
     assert.equal((b.run.scenarioParams as { profile?: { cpus?: string } }).profile?.cpus, String(last));
     assert.deepEqual(fs.readdirSync('/sys/fs/cgroup/cpuset').filter((f) => f.startsWith('wsbench-')), [], 'the cpuset is removed');

@@ -14,6 +14,10 @@ import { tickSeries } from '../../collector/series.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { peek, startRun, until } from '../helpers/run-process.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { measuringAlone } from '../helpers/measuring.ts';
+
+// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
+await measuringAlone();
 
 const SHORT = ['--connections', '60', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1'];
 

@@ -19,6 +19,10 @@ import type { RunRecord } from '../../collector/records.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureRecords } from '../helpers/seed-db.ts';
 import { PI_TARGET, tempDir } from '../helpers/fixtures.ts';
+import { measuringAlone } from '../helpers/measuring.ts';
+
+// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
+await measuringAlone();
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const HOSTILE = '<img src=x onerror=alert(1)>';

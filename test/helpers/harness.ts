@@ -1,0 +1,66 @@
+// Loaded into every test file's process (`node --import ./test/helpers/harness.ts --test`): a
+// test owns every process it starts, and a file never runs past its time limit.
+//
+// - When a test ends, pass or fail, every process that appeared under this one while it ran is
+//   killed, after the test's own cleanup had its chance. That covers what a helper started before
+//   it threw (which `t.after` alone misses) and the workers a backend forks in-process.
+// - At exit or on a signal, every process descended from this one is killed, and every group a
+//   test started through `spawnOwned`.
+// - A file that runs past its limit names the tests still running, kills what they started, and
+//   fails: a stuck test is a failure with a name, never a hang.
+import { descendants, reapNewSince, reapOwned } from './owned.ts';
+
+const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined;
+/** Each test file's limit, in seconds, from start-up; `fileLimit()` resets it. */
+export const DEFAULT_FILE_LIMIT_S = Number(process.env.WSBENCH_TEST_FILE_LIMIT_S ?? 240);
+
+const running = new Map<object, string>();
+let limitTimer: NodeJS.Timeout | undefined;
+
+process.on('exit', () => reapOwned());
+const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+for (const signal of Object.keys(SIGNAL_CODES) as (keyof typeof SIGNAL_CODES)[]) {
+  process.once(signal, () => {
+    if (isTestFile) process.stderr.write(`\ntest harness: ${signal} ${stuckTests()}; ending the processes it started\n`);
+    reapOwned();
+    process.exit(128 + SIGNAL_CODES[signal]);
+  });
+}
+
+function stuckTests(): string {
+  const names = [...running.values()];
+  return names.length ? `while running ${names.map((n) => `"${n}"`).join(' > ')}` : 'outside any test (in a before or after hook, or with a handle left open)';
+}
+
+/**
+ * Sets this file's time limit to `seconds` from now (a file that waited its turn starts afresh);
+ * `doing` says what it is waiting for when that is not a test.
+ */
+export function fileLimit(seconds: number, doing?: string): void {
+  clearTimeout(limitTimer);
+  limitTimer = setTimeout(() => {
+    const file = process.argv[1] ? process.argv[1].replace(`${process.cwd()}/`, '') : 'this file';
+    process.stderr.write(`\ntest harness: ${file} ran past its limit of ${seconds} s ${doing ?? stuckTests()}: failed\n`);
+    reapOwned();
+    process.exit(1);
+  }, seconds * 1000);
+  limitTimer.unref();
+}
+
+if (isTestFile) {
+  fileLimit(DEFAULT_FILE_LIMIT_S);
+  // Hooks on the root apply to every test of the file, nested ones too.
+  const { beforeEach, afterEach } = await import('node:test');
+  const before = new Map<object, Set<number>>();
+  beforeEach((t) => {
+    running.set(t, t.name);
+    before.set(t, new Set(descendants()));
+  });
+  afterEach((t) => {
+    running.delete(t);
+    const existing = before.get(t);
+    before.delete(t);
+    // Queued behind the test's own t.after hooks, which run next: a polite stop goes first.
+    if (existing && 'after' in t) t.after(() => reapNewSince(existing));
+  });
+}

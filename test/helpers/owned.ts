@@ -1,0 +1,107 @@
+// The one way a test starts a process: in a process group of its own, killed as a group when the
+// test ends (pass or fail), and again by the harness when the file's process exits, whatever
+// happened in between. Forked servers and shards that a test starts in-process are reaped too:
+// `reapOwned` kills every descendant of this process, read from /proc.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import type { TestContext } from 'node:test';
+
+const groups = new Set<number>();
+
+/**
+ * Spawns `command` in a new process group that this test owns: with a test context, the group is
+ * killed in `t.after`; in every case, when this process exits. Output is piped unless said.
+ */
+export function spawnOwned(t: Pick<TestContext, 'after'> | undefined, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
+  // The group outlives its leader on purpose: whether a killed run's servers and shards end on
+  // their own is what some tests check. The harness kills the group when the test ends.
+  if (child.pid !== undefined) groups.add(child.pid);
+  t?.after(() => killOwned(child));
+  return child;
+}
+
+/** Kills the child's whole group and waits for the child itself to be gone. */
+export async function killOwned(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const gone = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  killGroup(child.pid);
+  await gone;
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Every live descendant of `root`, read from /proc (children before their own children). */
+export function descendants(root = process.pid): number[] {
+  const childrenOf = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended while we looked
+    }
+    // The command name, in parentheses, may hold spaces: the fields we want follow its last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = childrenOf.get(ppid) ?? [];
+    list.push(Number(entry));
+    childrenOf.set(ppid, list);
+  }
+  const found: number[] = [];
+  const queue = [...(childrenOf.get(root) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...(childrenOf.get(pid) ?? []));
+  }
+  return found;
+}
+
+/**
+ * Kills every descendant of this process not in `existing` (with its group, if a test started
+ * it through `spawnOwned`). esbuild's service is the toolchain's, shared by the whole file.
+ */
+export function reapNewSince(existing: Set<number>): void {
+  // Groups first: a leader already gone has left its members to init, out of our descendants.
+  for (const pgid of groups) {
+    if (existing.has(pgid)) continue;
+    killGroup(pgid);
+    groups.delete(pgid);
+  }
+  for (const pid of descendants()) {
+    if (existing.has(pid) || commandOf(pid) === 'esbuild') continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Kills every owned group and every descendant of this process. Synchronous: safe in 'exit'. */
+export function reapOwned(): void {
+  for (const pid of groups) killGroup(pid);
+  groups.clear();
+  for (const pid of descendants()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
