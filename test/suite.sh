@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the type check, then every test file under Node's own runner (TypeScript through
 # tsx), with the harness in each file's process (test/helpers/harness.ts: a test owns what it
-# starts, a file has a time limit). Files that measure (they call measuringAlone) run one at a
-# time; the rest run beside them. Ends with the ten slowest files.
+# starts, a file has a time limit). Files that run servers run beside each other and beside the
+# unit files; the one that measures the machine's contention runs alone. Ends with the ten
+# slowest files.
 #
 #   npm test                                  # the whole suite
 #   npm test -- test/client/wire.test.ts      # some files
@@ -16,20 +17,24 @@ if [ $# -gt 0 ]; then
 else
   mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/arm64/*' | sort)
 fi
-measuring=() others=()
+alone=() servers=() others=()
 for f in "${files[@]}"; do
   [ -f "$f" ] || { echo "npm test: no such test file: $f" >&2; exit 2; }
-  if grep -q '^await measuringAlone(' "$f"; then measuring+=("$f"); else others+=("$f"); fi
+  if grep -q '^await measuringAlone(' "$f"; then alone+=("$f")
+  elif grep -q '^await runsServers(' "$f"; then servers+=("$f")
+  else others+=("$f"); fi
 done
-# Interleaved, with three files at a time: one measuring, the next measuring waiting its turn, and
-# one other; so the measuring files run back to back and the others fill the gaps beside them.
+# Three files at a time: the files running servers (they take turns through test/helpers/
+# measuring.ts) interleaved with the unit files, which fill the gaps beside them; then the file
+# that measures with the machine to itself, once everything else is done.
 order=()
-for ((i = 0; i < ${#measuring[@]} || i < ${#others[@]}; i++)); do
-  [ $i -lt ${#measuring[@]} ] && order+=("${measuring[$i]}")
+for ((i = 0; i < ${#servers[@]} || i < ${#others[@]}; i++)); do
+  [ $i -lt ${#servers[@]} ] && order+=("${servers[$i]}")
   [ $i -lt ${#others[@]} ] && order+=("${others[$i]}")
 done
+order+=("${alone[@]}")
 
 exec node --import tsx --import ./test/helpers/harness.ts --test --test-concurrency=3 \
   --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=./test/helpers/slowest-files.ts --test-reporter-destination=stdout \
+  --test-reporter=./test/helpers/slowest-files.mjs --test-reporter-destination=stdout \
   "${order[@]}"

@@ -41,6 +41,9 @@ export class ServerGroup implements RunningBackend {
     const member: Member = { child, role, worker: role === 'worker' ? start.worker : null, pids: [{ pid: child.pid!, role }] };
     this.members.push(member);
     child.on('message', (message: FromServer) => this.onMessage(member, message));
+    // A message sent to a process that has just died fails with EPIPE before its 'exit' is seen
+    // (a worker OOM-killed as stop() asks it to stop): its exit is what gets reported, not this.
+    child.on('error', () => {});
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new BackendError('timeout', `${this.info.name} ${role} ${start.worker} was not listening after ${readyTimeoutMs} ms`)), readyTimeoutMs);
       const onMessage = (message: FromServer) => {

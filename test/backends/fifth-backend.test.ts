@@ -10,10 +10,10 @@ import { listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 const EXTRA = { WSBENCH_EXTRA_BACKENDS: 'test/helpers/fifth-backend.ts' };
 

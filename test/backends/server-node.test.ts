@@ -11,10 +11,10 @@ import { BackendError } from '../../runners/backends/errors.ts';
 import { loadUws } from '../../runners/backends/uws-loader.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 /** Why no uWS build loads in this Node, or null when one does. */
 function uwsUnavailableHere(): string | null {

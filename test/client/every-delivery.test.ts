@@ -14,10 +14,10 @@ import { tickPayload } from '../../runners/backends/ticker.ts';
 import { resolveTls } from '../../runners/backends/tls.ts';
 import { CERT_DIR } from '../helpers/backends.ts';
 import { collectFleet, fleetOptions } from '../helpers/fleet.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 /** A wss:// server that calls `send(ws, index, n, payload)` for each client on each tick's schedule. */
 async function tickServer(intervalMs: number, t0Ms: number, send: (ws: WebSocket, index: number, n: number, payload: string) => void) {

@@ -15,10 +15,10 @@ import { nativeClientBinary } from '../../runners/client/native.ts';
 import { CERT_DIR, connectClient, startBackend } from '../helpers/backends.ts';
 import { collectFleetUntil, fleetOptions, judgedTicks, type Collected } from '../helpers/fleet.ts';
 import { spawnOwned } from '../helpers/owned.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 
 test('the lean Socket.IO client gets the same ticks, byte for byte, as socket.io-client', async () => {

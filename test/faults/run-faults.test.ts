@@ -13,10 +13,10 @@ import { openDatabase } from '../../collector/schema.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { peek, startRun, until } from '../helpers/run-process.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const holdStarted = (db: string) => peek(db, (d) => (d.prepare(`SELECT started_ms FROM phases WHERE name = 'hold'`).get() as { started_ms: number } | undefined)?.started_ms);

@@ -1,23 +1,22 @@
-// Test files that measure (real runs, CPU waits, tick timing) take turns: one at a time across
-// the suite, while unit files run beside them. A file calls `await measuringAlone()` at its top;
-// the turn is a lock directory that names its holder, taken over when the holder is gone.
+// Test files that run real servers take turns with the one file that loads the machine on
+// purpose and measures what that does (contention.test.ts: CPU hogs, then a server's CPU wait).
+// A file calls `await measuringAlone()` (the machine to itself) or `await runsServers()` (beside
+// other such files, never beside one measuring alone) at its top. Unit files take no turn.
+//
+// The turns are a readers-writer lock in a directory: `shared/<pid>` for each file running
+// servers, `exclusive` naming the one that measures alone. Entries of processes that are gone
+// (killed before they could let go) are taken over.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_FILE_LIMIT_S, fileLimit } from './harness.ts';
 
-const LOCK = path.join(os.tmpdir(), 'wsbench-tests-measuring.lock');
+const LOCK = path.join(os.tmpdir(), 'wsbench-tests-turns');
+const SHARED = path.join(LOCK, 'shared');
+const EXCLUSIVE = path.join(LOCK, 'exclusive');
 const POLL_MS = 100;
-/** Longest a file waits for its turn: the whole suite's measuring files, with room. */
+/** Longest a file waits for its turn: the whole suite's server files, with room. */
 const WAIT_LIMIT_S = 1800;
-
-function holder(): number | undefined {
-  try {
-    return Number(fs.readFileSync(path.join(LOCK, 'pid'), 'utf8'));
-  } catch {
-    return undefined; // being created or removed: look again
-  }
-}
 
 function alive(pid: number): boolean {
   try {
@@ -28,28 +27,81 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(): boolean {
+/** The pid written in an entry, or undefined while it is being written. */
+function holderOf(entry: string): number | undefined {
   try {
-    fs.mkdirSync(LOCK);
+    const pid = Number(fs.readFileSync(entry, 'utf8'));
+    return pid > 0 ? pid : undefined;
   } catch {
-    const pid = holder();
-    // A holder killed before it could let go leaves its directory: take it over.
-    if (pid !== undefined && pid > 0 && !alive(pid)) fs.rmSync(LOCK, { recursive: true, force: true });
-    return false;
+    return undefined;
   }
-  fs.writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
-  process.on('exit', () => {
-    if (holder() === process.pid) fs.rmSync(LOCK, { recursive: true, force: true });
-  });
+}
+
+/** Removes the entry if the process that made it is gone; true if the entry is (now) absent. */
+function clearIfGone(entry: string): boolean {
+  if (!fs.existsSync(entry)) return true;
+  const pid = holderOf(entry);
+  if (pid === undefined || alive(pid)) return false;
+  fs.rmSync(entry, { force: true });
   return true;
 }
 
+function liveShared(): number {
+  return fs.readdirSync(SHARED).filter((name) => !clearIfGone(path.join(SHARED, name))).length;
+}
+
+/** Creates `entry` holding our pid, atomically: false if someone else holds it. */
+function create(entry: string): boolean {
+  const temp = `${entry}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, String(process.pid));
+  try {
+    fs.linkSync(temp, entry); // fails if it exists
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+function releaseOnExit(entry: string): void {
+  process.on('exit', () => {
+    if (holderOf(entry) === process.pid) fs.rmSync(entry, { force: true });
+  });
+}
+
+async function waitFor(ready: () => boolean, what: string): Promise<void> {
+  fileLimit(WAIT_LIMIT_S, `waiting for ${what} (${LOCK})`);
+  while (!ready()) await new Promise((r) => setTimeout(r, POLL_MS));
+}
+
 /**
- * Waits for this file's turn to measure, then starts its time limit afresh: the wait is not the
- * file's own time. `limitS` raises the limit for a file that needs longer.
+ * Waits until no other test file runs servers, and keeps it so until this file ends; then starts
+ * the file's time limit afresh (the wait is not its own time). `limitS` raises that limit.
  */
 export async function measuringAlone(limitS = DEFAULT_FILE_LIMIT_S): Promise<void> {
-  fileLimit(WAIT_LIMIT_S, `waiting for its turn to measure (${LOCK} held by pid ${holder() ?? '?'})`);
-  while (!tryTake()) await new Promise((r) => setTimeout(r, POLL_MS));
+  fs.mkdirSync(SHARED, { recursive: true });
+  await waitFor(() => (clearIfGone(EXCLUSIVE) && create(EXCLUSIVE)), 'the machine to itself');
+  releaseOnExit(EXCLUSIVE);
+  // New server files now wait; those already running finish first.
+  await waitFor(() => liveShared() === 0, 'the test files running servers to finish');
+  fileLimit(limitS);
+}
+
+/** Waits while a file measures alone, then runs beside other server files until this file ends. */
+export async function runsServers(limitS = DEFAULT_FILE_LIMIT_S): Promise<void> {
+  fs.mkdirSync(SHARED, { recursive: true });
+  const entry = path.join(SHARED, String(process.pid));
+  await waitFor(() => {
+    if (!clearIfGone(EXCLUSIVE)) return false;
+    fs.writeFileSync(entry, String(process.pid));
+    // A file that began measuring alone meanwhile goes first.
+    if (fs.existsSync(EXCLUSIVE)) {
+      fs.rmSync(entry, { force: true });
+      return false;
+    }
+    return true;
+  }, 'the file measuring alone to finish');
+  releaseOnExit(entry);
   fileLimit(limitS);
 }

@@ -47,6 +47,8 @@ export interface SshTestTarget {
   url(port: number): string;
   /** Runs a command inside the namespace (the target's view). */
   exec(args: string[]): string;
+  /** The processes on the target: those in its network namespace (not other tests' servers). */
+  pids(): Set<number>;
   /**
    * An ssh_config whose connections carry `ms` of extra delay each way, made by a ProxyCommand
    * that holds each chunk back (this kernel has no netem for tc).
@@ -117,6 +119,7 @@ export async function startSshTarget(variants: SshdVariant[], options: SshTarget
       sshConfig,
       url: (port) => `ssh://root@${address}:${port}`,
       exec: (args) => run('ip', ['netns', 'exec', ns, ...args]),
+      pids: () => new Set(run('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number)),
       delayedSshConfig: (ms) => {
         const proxy = path.join(dir, 'delay-proxy.mjs');
         fs.writeFileSync(

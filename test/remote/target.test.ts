@@ -15,10 +15,10 @@ import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 import { sshTargetUnavailable, startSshTarget, type SshTestTarget } from '../helpers/ssh-target.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 const GOOD = 2222;
 /** Sessions with 1024 open files and no node on the PATH. */
@@ -51,12 +51,17 @@ async function runUntilHold(db: string, workers: number) {
   return run;
 }
 
+/** wsbench's agents, servers and shards on the target (its namespace), as pgrep lists them. */
 const agentsOnTarget = () => {
+  let found: string[];
   try {
-    return execFileSync('pgrep', ['-f', 'runners__(remote__agent|remote__client-agent|client__shard|backends__uws-worker|backends__socketio-server|backends__ws-server)\\.mjs|\\.cache/wsbench/[0-9a-f]+/wsclient$']).toString().trim();
+    found = execFileSync('pgrep', ['-f', 'runners__(remote__agent|remote__client-agent|client__shard|backends__uws-worker|backends__socketio-server|backends__ws-server)\\.mjs|\\.cache/wsbench/[0-9a-f]+/wsclient$']).toString().trim().split('\n');
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
+  // Other test files run servers of their own beside this one: only the target's count.
+  const onTarget = target!.pids();
+  return found.filter((pid) => onTarget.has(Number(pid))).join('\n');
 };
 
 test('target URLs: ssh:// with user, host and port; anything else is refused by name', () => {

@@ -14,10 +14,10 @@ import { tickSeries } from '../../collector/series.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { peek, startRun, until } from '../helpers/run-process.ts';
 import { tempDir } from '../helpers/fixtures.ts';
-import { measuringAlone } from '../helpers/measuring.ts';
+import { runsServers } from '../helpers/measuring.ts';
 
-// Measures (real servers, real runs, tick timing): one measuring file at a time in the suite.
-await measuringAlone();
+// Real servers and runs: never beside the file that loads the machine on purpose.
+await runsServers();
 
 const SHORT = ['--connections', '60', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1'];
 
@@ -132,7 +132,8 @@ test('Ctrl-C stops the run cleanly and stores it as aborted with what was sample
   const t = getTimeline(d, info!.id);
   assert.ok(t.server.length >= 2 && t.clients.length >= 2, 'what was sampled is stored');
   d.close();
-  const leftovers = spawn('pgrep', ['-f', 'socketio-server.mjs']);
+  // The run had a process group of its own (spawnOwned): anything of it still running is left behind.
+  const leftovers = spawn('pgrep', ['-g', String(run.child.pid), '-f', 'socketio-server.mjs']);
   const out = await new Promise<string>((r) => { let s = ''; leftovers.stdout.on('data', (x) => (s += x)); leftovers.on('close', () => r(s)); });
   assert.equal(out.trim(), '', 'server processes left behind');
 });

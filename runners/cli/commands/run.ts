@@ -25,6 +25,7 @@ const RUN_OPTIONS = {
   steps: { type: 'string' },
   rate: { type: 'string' },
   hold: { type: 'string' },
+  idle: { type: 'string' },
   'interval-ms': { type: 'string' },
   'late-ms': { type: 'string' },
   workers: { type: 'string' },
@@ -72,6 +73,8 @@ ${backendHelp('                           ')}
   --steps A,B,...        capacity steps (connections held one after another)
   --rate N               connections opened per second
   --hold SEC             hold (capacity: each step's window)
+  --idle SEC             sample the server with no client first, for its idle memory
+                         (default 4; 0 skips it, and "memory per added connection" with it)
   --interval-ms N        tick interval (default 2000)
   --late-ms N            a delivery later than this is late (default: one interval)
   --workers N            server processes (default: all CPUs, more when the open-files

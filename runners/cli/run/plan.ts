@@ -172,6 +172,7 @@ function buildScenario(values: RunValues): Scenario {
   set('connections', n('connections'));
   set('connectRatePerSec', n('rate'));
   set('holdSec', n('hold'));
+  set('idleSec', n('idle', 0));
   set('intervalMs', n('interval-ms', 50));
   set('lateMs', n('late-ms') ?? (values['interval-ms'] ? s.intervalMs : undefined));
   set('workers', n('workers'));
