@@ -24,6 +24,20 @@ for f in "${files[@]}"; do
   elif grep -q '^await runsServers(' "$f"; then servers+=("$f")
   else others+=("$f"); fi
 done
+# Longest first (the times of the last run, else the file's size), so the long files start early
+# and the short ones fill in at the end.
+longest_first() {
+  node -e '
+    const fs = require("fs");
+    let times = {};
+    try { times = JSON.parse(fs.readFileSync("node_modules/.cache/wsbench/test-times.json", "utf8")); } catch {}
+    const files = process.argv.slice(1);
+    const cost = (f) => times[f] ?? fs.statSync(f).size;
+    console.log(files.sort((a, b) => cost(b) - cost(a)).join("\n"));
+  ' "$@"
+}
+[ ${#servers[@]} -gt 0 ] && mapfile -t servers < <(longest_first "${servers[@]}")
+[ ${#others[@]} -gt 0 ] && mapfile -t others < <(longest_first "${others[@]}")
 # Three files at a time: the files running servers (they take turns through test/helpers/
 # measuring.ts) interleaved with the unit files, which fill the gaps beside them; then the file
 # that measures with the machine to itself, once everything else is done.

@@ -119,8 +119,12 @@ for (const bulkClient of ['node', 'native'] as const) {
     assert.equal(sum('expected'), total('expected'));
     assert.equal(sum('missing'), total('missing'));
     assert.ok(judged.filter(([n]) => n % 10 === 0).length >= 2, 'at least two dropped ticks judged');
-    // A gap is seen when the next tick arrives, one interval later: at most one is not judged yet.
-    assert.ok(sum('dropped') === total('missing') || sum('dropped') === total('missing') + 1, `dropped ${sum('dropped')}, judged missing ${total('missing')}`);
+    // A gap is seen when the next tick arrives, one interval later, and judged judgeAfterMs after
+    // its schedule: the drops the server made after the last judged tick may be seen, not judged.
+    const lastJudged = Math.max(...judgedTicks(ticks).keys());
+    const lastSent = Math.max(...server.sent.keys());
+    const notYetJudged = [...server.sent.keys()].filter((n) => n > lastJudged && n < lastSent && n % 10 === 0).length;
+    assert.ok(sum('dropped') >= total('missing') && sum('dropped') <= total('missing') + notYetJudged, `dropped ${sum('dropped')}, judged missing ${total('missing')}, dropped since the last judged tick ${notYetJudged}`);
     assert.equal(sum('duplicate'), 0);
     assert.equal(sum('outOfOrder'), 0);
     if (probes > 0) {

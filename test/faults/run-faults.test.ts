@@ -30,7 +30,7 @@ const children = (pid: number, pattern: string) => {
 
 test('the server stopped (SIGSTOP) for three intervals: late and missing deliveries counted, unstable, exit 3', async () => {
   const db = path.join(tempDir(), 'server-stop.db');
-  const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '10', '--interval-ms', '1000', '--workers', '1', '--db', db]);
+  const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '10', '--interval-ms', '1000', '--workers', '1', '--idle', '0', '--db', db]);
   await until(() => holdStarted(db), 60_000, 'the hold');
   const pids = await until(() => peek(db, (d) => { const rows = d.prepare(`SELECT DISTINCT pid FROM process_samples`).all() as { pid: number }[]; return rows.length ? rows.map((r) => r.pid) : undefined; }), 10_000, 'server pids');
   await sleep(1500);
@@ -51,7 +51,7 @@ test('the server stopped (SIGSTOP) for three intervals: late and missing deliver
 
 test('a bulk client shard stopped for 6 s mid-hold: client-bound, exit 5, the server not blamed', async () => {
   const db = path.join(tempDir(), 'shard-stop.db');
-  const run = startRun(['--backend', 'uws', '--connections', '200', '--rate', '400', '--hold', '14', '--interval-ms', '500', '--workers', '1', '--db', db]);
+  const run = startRun(['--backend', 'uws', '--connections', '200', '--rate', '400', '--hold', '14', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db]);
   await until(() => holdStarted(db), 60_000, 'the hold');
   const [shard] = await until(() => { const p = children(run.child.pid!, 'wsclient'); return p.length ? p : undefined; }, 10_000, 'the native bulk shard');
   await sleep(1000);
@@ -71,7 +71,7 @@ test('a bulk client shard stopped for 6 s mid-hold: client-bound, exit 5, the se
 
 test('the runner killed with SIGKILL: its server and clients exit, and the next command marks the run aborted', async () => {
   const db = path.join(tempDir(), 'runner-kill.db');
-  const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '30', '--interval-ms', '500', '--workers', '1', '--db', db]);
+  const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '30', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db]);
   await until(() => holdStarted(db), 60_000, 'the hold');
   const before = peek(db, (d) => listRuns(d)[0]);
   assert.equal(before?.status, 'running');
@@ -93,7 +93,7 @@ test('the runner killed with SIGKILL: its server and clients exit, and the next 
 test('a backend that accepts TLS and never answers the upgrade: named in the run\'s errors, and the run ends by itself', async () => {
   const db = path.join(tempDir(), 'stall.db');
   const started = Date.now();
-  const res = await runCli(['run', '--backend', 'stall', '--connections', '20', '--rate', '100', '--hold', '2', '--interval-ms', '500', '--workers', '1', '--db', db], {
+  const res = await runCli(['run', '--backend', 'stall', '--connections', '20', '--rate', '100', '--hold', '2', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db], {
     timeoutMs: 120_000,
     env: { WSBENCH_EXTRA_BACKENDS: path.resolve('test/helpers/stall-backend.ts') },
   });

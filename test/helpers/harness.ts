@@ -1,14 +1,15 @@
 // Loaded into every test file's process (`node --import ./test/helpers/harness.ts --test`): a
 // test owns every process it starts, and a file never runs past its time limit.
 //
-// - When a test ends, pass or fail, every process that appeared under this one while it ran is
-//   killed, after the test's own cleanup had its chance. That covers what a helper started before
-//   it threw (which `t.after` alone misses) and the workers a backend forks in-process.
+// - When a test ends, pass or fail, every child this process started while it ran is killed with
+//   everything under it, after the test's own cleanup had its chance. That covers what a helper
+//   started before it threw (which `t.after` alone misses) and the workers a backend forks
+//   in-process.
 // - At exit or on a signal, every process descended from this one is killed, and every group a
 //   test started through `spawnOwned`.
 // - A file that runs past its limit names the tests still running, kills what they started, and
 //   fails: a stuck test is a failure with a name, never a hang.
-import { descendants, reapNewSince, reapOwned } from './owned.ts';
+import { children, reapNewSince, reapOwned } from './owned.ts';
 
 const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined;
 /** Each test file's limit, in seconds, from start-up; `fileLimit()` resets it. */
@@ -54,7 +55,7 @@ if (isTestFile) {
   const before = new Map<object, Set<number>>();
   beforeEach((t) => {
     running.set(t, t.name);
-    before.set(t, new Set(descendants()));
+    before.set(t, children());
   });
   afterEach((t) => {
     running.delete(t);

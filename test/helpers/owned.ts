@@ -37,8 +37,8 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Every live descendant of `root`, read from /proc (children before their own children). */
-export function descendants(root = process.pid): number[] {
+/** Each live process's children, read from /proc. */
+function childrenByParent(): Map<number, number[]> {
   const childrenOf = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -54,8 +54,12 @@ export function descendants(root = process.pid): number[] {
     list.push(Number(entry));
     childrenOf.set(ppid, list);
   }
+  return childrenOf;
+}
+
+function subtree(root: number, childrenOf: Map<number, number[]>): number[] {
   const found: number[] = [];
-  const queue = [...(childrenOf.get(root) ?? [])];
+  const queue = [root];
   while (queue.length) {
     const pid = queue.shift()!;
     found.push(pid);
@@ -64,9 +68,21 @@ export function descendants(root = process.pid): number[] {
   return found;
 }
 
+/** Every live descendant of `root` (children before their own children). */
+export function descendants(root = process.pid): number[] {
+  return subtree(root, childrenByParent()).slice(1);
+}
+
+/** This process's children now. */
+export function children(): Set<number> {
+  return new Set(childrenByParent().get(process.pid) ?? []);
+}
+
 /**
- * Kills every descendant of this process not in `existing` (with its group, if a test started
- * it through `spawnOwned`). esbuild's service is the toolchain's, shared by the whole file.
+ * Kills what a test started: each child of this process not in `existing`, with everything under
+ * it, and each group started through `spawnOwned` since. What an older process starts meanwhile
+ * (a browser's new renderer, a target's sshd session) belongs to that process's owner. esbuild's
+ * service is the toolchain's, shared by the whole file.
  */
 export function reapNewSince(existing: Set<number>): void {
   // Groups first: a leader already gone has left its members to init, out of our descendants.
@@ -75,12 +91,15 @@ export function reapNewSince(existing: Set<number>): void {
     killGroup(pgid);
     groups.delete(pgid);
   }
-  for (const pid of descendants()) {
-    if (existing.has(pid) || commandOf(pid) === 'esbuild') continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
+  const childrenOf = childrenByParent();
+  for (const child of childrenOf.get(process.pid) ?? []) {
+    if (existing.has(child) || commandOf(child) === 'esbuild') continue;
+    for (const pid of subtree(child, childrenOf)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }
 }

@@ -42,7 +42,7 @@ after(async () => {
 
 /** A 60 s run against the target, returned once its hold has begun. */
 async function runUntilHold(db: string, workers: number) {
-  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--idle', '0', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
   const run = { child, stderr: '', exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
   child.stderr!.on('data', (b: Buffer) => (run.stderr += b.toString()));
   for (let i = 0; i < 600 && !/hold \d+\/60s/.test(run.stderr); i++) await new Promise((r) => setTimeout(r, 100));
@@ -87,7 +87,7 @@ test('a Pi on Ubuntu 24.04 gets the official arm64 build; Raspberry Pi OS with N
 
 test('a full run of both backends against the target on the port given: samples from its sampler, its clock offset and environment stored', { skip: skip ?? false, timeout: 240_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--port', '18443', '--db', db, '--json'], { timeoutMs: 200_000 });
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--port', '18443', '--idle', '0', '--db', db, '--json'], { timeoutMs: 200_000 });
   assert.equal(res.code, 0, res.stderr);
   assert.deepEqual((JSON.parse(res.stdout) as { port: number }[]).map((o) => o.port), [18443, 18443], 'both servers listened on --port');
   assert.match(res.stderr, /clock offset -?\d+\.\d ms ± \d+\.\d ms/);
@@ -120,7 +120,7 @@ test('a full run of both backends against the target on the port given: samples 
 
 test('--clients: bulk shards on another host, in the native client built there, stream their own samples; probes stay here; nothing is left there', { skip: skip ?? false, timeout: 120_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '300', '--rate', '300', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 100_000 });
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '300', '--rate', '300', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db, '--json'], { timeoutMs: 100_000 });
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stderr, /client host [\d.]+: clock offset/);
   assert.match(res.stderr, /client host [\d.]+: native client built/);
@@ -152,7 +152,7 @@ test('--clients: bulk shards on another host, in the native client built there, 
 
 test('--clients with --client node: the TypeScript shard runs there, and the choice is recorded with why', { skip: skip ?? false, timeout: 120_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--client', 'node', '--connections', '100', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db], { timeoutMs: 100_000 });
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--clients', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--client', 'node', '--connections', '100', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db], { timeoutMs: 100_000 });
   assert.equal(res.code, 0, res.stderr);
   const d = openDatabase(db, { readonly: true });
   const run = listRuns(d)[0]!;
@@ -170,7 +170,7 @@ test('a clock offset known less well than the latency is measured says so in the
   const delayed = target!.delayedSshConfig(40);
   {
     const db = path.join(tempDir(), 'runs.db');
-    const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', delayed, '--backend', 'uws', '--connections', '50', '--rate', '100', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db], { timeoutMs: 100_000 });
+    const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', delayed, '--backend', 'uws', '--connections', '50', '--rate', '100', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db], { timeoutMs: 100_000 });
     assert.equal(res.code, 0, res.stderr);
     const d = openDatabase(db, { readonly: true });
     const run = listRuns(d)[0]!;

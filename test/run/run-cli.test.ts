@@ -3,15 +3,13 @@
 // end as they should; bad flags and scenario files are refused by name.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { tickSeries } from '../../collector/series.ts';
-import { BIN, runCli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { peek, startRun, until } from '../helpers/run-process.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { runsServers } from '../helpers/measuring.ts';
@@ -69,9 +67,15 @@ test('--connect-first connects everyone, waits for the clock, then holds; every 
   assert.doesNotMatch(res.stderr, /refused/);
   const d = openDatabase(db, { readonly: true });
   const t = getTimeline(d, listRuns(d)[0]!.id);
-  assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', 'wait-for-clock', 'hold']);
+  // The clock was set to start after the planned ramp; a busy machine's ramp can run past it,
+  // and then there is nothing to wait for (and a warning says ticks began before all connected).
   const ramp = t.phases[1]!;
-  assert.ok(t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs >= ramp.endedMs!), 'no tick before everyone is connected');
+  const t0Ms = (t.run.scenarioParams as { t0Ms: number }).t0Ms;
+  const waited = ramp.endedMs! < t0Ms;
+  assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', ...(waited ? ['wait-for-clock'] : []), 'hold']);
+  assert.ok(typeof t0Ms === 'number' && t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs > t0Ms), 'no tick before the clock started');
+  if (waited) assert.ok(t.ticks.every((k) => k.scheduledMs >= ramp.endedMs!), 'no tick before everyone is connected');
+  else if (ramp.endedMs! > t0Ms + 500) assert.ok(t.events.some((e) => /longer than planned: ticks started before everyone was connected/.test(e.message)), 'a ramp that ran past the clock is said');
   assert.equal(getSummary(d, t.run.id).deliveredPct, 100);
   d.close();
 });
@@ -81,7 +85,7 @@ test('a client shard slowed on purpose makes the run client-bound (exit 5), not 
   const file = path.join(dir, 'slow.json');
   fs.writeFileSync(file, JSON.stringify({ extends: 'quick', name: 'slow-client', connections: 100, probes: 2, connectRatePerSec: 200, holdSec: 5, intervalMs: 100, lateMs: 100, workers: 1, saturationSec: 2, publishDuringRamp: false }));
   const db = path.join(dir, 'slow.db');
-  const res = await runCli(['run', '--backend', 'uws', '--scenario-file', file, '--db', db, '--slow-shard-ms', '1'], { timeoutMs: 60_000 });
+  const res = await runCli(['run', '--backend', 'uws', '--scenario-file', file, '--idle', '0', '--db', db, '--slow-shard-ms', '1'], { timeoutMs: 60_000 });
   assert.equal(res.code, 5, res.stderr);
   const d = openDatabase(db, { readonly: true });
   const [run] = listRuns(d);
@@ -94,7 +98,7 @@ test('a client shard slowed on purpose makes the run client-bound (exit 5), not 
 
 test('a backend killed with SIGKILL mid-run is a crash with its signal, and earlier samples stay', async () => {
   const db = path.join(tempDir(), 'crash.db');
-  const run = startRun(['--backend', 'uws', ...SHORT.slice(0, 6), '--hold', '30', '--workers', '1', '--db', db]);
+  const run = startRun(['--backend', 'uws', ...SHORT.slice(0, 6), '--hold', '30', '--workers', '1', '--idle', '0', '--db', db]);
   const worker = await until(() => peek(db, (d) => d.prepare(`SELECT pid, t_ms FROM process_samples WHERE role = 'worker' ORDER BY t_ms DESC LIMIT 1`).get() as { pid: number } | undefined), 30_000, 'a worker sample');
   await until(() => peek(db, (d) => (d.prepare(`SELECT count(*) AS n FROM server_samples`).get() as { n: number }).n >= 3 || undefined), 20_000, 'three server samples');
   const killedAt = Date.now();
@@ -117,7 +121,7 @@ test('a backend killed with SIGKILL mid-run is a crash with its signal, and earl
 
 test('Ctrl-C stops the run cleanly and stores it as aborted with what was sampled', async () => {
   const db = path.join(tempDir(), 'abort.db');
-  const run = startRun(['--backend', 'socketio', ...SHORT.slice(0, 6), '--hold', '60', '--workers', '1', '--db', db]);
+  const run = startRun(['--backend', 'socketio', ...SHORT.slice(0, 6), '--hold', '60', '--workers', '1', '--idle', '0', '--db', db]);
   await until(() => peek(db, (d) => d.prepare(`SELECT 1 AS y FROM phases WHERE name = 'hold'`).get() as { y: number } | undefined), 40_000, 'the hold phase');
   await new Promise((r) => setTimeout(r, 1500));
   run.child.kill('SIGINT');
@@ -163,86 +167,5 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
     assert.match(res.stderr, message, args.join(' '));
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
-  }
-});
-
-test('under a memory limit (cgroup) the server is OOM-killed, and the crash says out of memory', async (t) => {
-  const canLimit = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') || fs.existsSync('/sys/fs/cgroup/memory/cgroup.procs');
-  if (!canLimit || process.getuid?.() !== 0) return t.skip('needs root and a cgroup memory controller');
-  const db = path.join(tempDir(), 'oom.db');
-  const res = await runCli(['run', '--backend', 'socketio', '--connections', '1000', '--rate', '500', '--hold', '8', '--interval-ms', '500', '--workers', '2', '--memory-limit', '45m', '--db', db], { timeoutMs: 90_000 });
-  assert.equal(res.code, 4, res.stderr);
-  assert.match(res.stderr, /killed by SIGKILL: out of memory/);
-  const d = openDatabase(db, { readonly: true });
-  const [run] = listRuns(d);
-  assert.equal(run!.verdict, 'crashed');
-  assert.deepEqual((run!.scenarioParams as any).profile.memoryBytes, 45 * 1024 * 1024);
-  const crash = getTimeline(d, run!.id).events.find((e) => e.kind === 'crash')!;
-  assert.equal(crash.data!.oom, true);
-  // The cgroup holds the primary and its workers: the kernel may kill more than one of them.
-  assert.match(String(crash.data!.oomEvidence), /cgroup oom_kill \+[1-9]\d* /);
-  d.close();
-  const left = fs.readdirSync(fs.existsSync('/sys/fs/cgroup/memory') ? '/sys/fs/cgroup/memory' : '/sys/fs/cgroup').filter((n) => n.includes(run!.id));
-  assert.deepEqual(left, [], 'the cgroup is removed after the run');
-});
-
-test('under a CPU limit (cgroup) each window records how often the quota throttled the server', async (t) => {
-  const canLimit = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') || fs.existsSync('/sys/fs/cgroup/cpu/cgroup.procs');
-  if (!canLimit || process.getuid?.() !== 0) return t.skip('needs root and a cgroup cpu controller');
-  const db = path.join(tempDir(), 'cpu.db');
-  // A quota of 1% of a core: the ramp's TLS handshakes alone overrun it.
-  const res = await runCli(['run', '--backend', 'uws', '--connections', '200', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--cpu-limit', '0.01', '--db', db], { timeoutMs: 90_000 });
-  assert.ok(res.code === 0 || res.code === 3, res.stderr);
-  const d = openDatabase(db, { readonly: true });
-  const [run] = listRuns(d);
-  const throttling = getTimeline(d, run!.id).events.filter((e) => e.kind === 'cpu-throttling');
-  d.close();
-  assert.equal(throttling.length, 1, 'one record for the one hold window');
-  const data = throttling[0]!.data as { periods: number; throttled: number; throttledMs: number; connections: number };
-  assert.equal(data.connections, 200);
-  assert.ok(data.periods > 0 && data.throttled > 0 && data.throttled <= data.periods, JSON.stringify(data));
-  assert.match(throttling[0]!.message, /hold at 200 connections: the CPU quota throttled the server in \d+ of \d+ periods/);
-});
-
-test('a capacity search holds each step and names the highest stable one', async () => {
-  const db = path.join(tempDir(), 'capacity.db');
-  const res = await runCli(['run', '--backend', 'uws', '--scenario', 'capacity', '--steps', '30,60', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db, '--json'], { timeoutMs: 90_000 });
-  assert.equal(res.code, 0, res.stderr);
-  const [outcome] = JSON.parse(res.stdout);
-  assert.deepEqual(outcome.steps.map((s: any) => [s.connections, s.verdict]), [[30, 'stable'], [60, 'stable']]);
-  assert.match(outcome.reason, /highest stable step: 60 connections \(the ceiling\)/);
-  const d = openDatabase(db, { readonly: true });
-  const phases = getTimeline(d, outcome.runId).phases;
-  assert.deepEqual(phases.map((p) => [p.name, p.step, p.targetConnections, p.verdict]), [['idle', null, null, null], ['ramp', 0, 30, null], ['step', 0, 30, 'stable'], ['ramp', 1, 60, null], ['step', 1, 60, 'stable']]);
-  // Its headline is its capacity: every step held, so at least the last one.
-  const summary = getSummary(d, outcome.runId);
-  assert.equal(summary.headline, 'capacity ≥ 60 (every step stable)');
-  assert.equal(summary.capacityConnections, 60);
-  assert.equal(summary.window.targetConnections, 60);
-  d.close();
-});
-
-test('--port: every backend serves on the port given, one after another; a port in use fails the run by name', async () => {
-  const dir = tempDir();
-  const db = path.join(dir, 'port.db');
-  const free = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-  const res = await runCli(['run', '--backend', 'uws,ws', ...SHORT, '--port', String(free), '--db', db, '--json'], { timeoutMs: 120_000 });
-  assert.equal(res.code, 0, res.stderr);
-  const outcomes = JSON.parse(res.stdout) as { port: number | null; verdict: string }[];
-  assert.deepEqual(outcomes.map((o) => [o.port, o.verdict]), [[free, 'stable'], [free, 'stable']]);
-
-  const holder = net.createServer().listen(free, '127.0.0.1');
-  await once(holder, 'listening');
-  try {
-    const busy = await runCli(['run', '--backend', 'ws', ...SHORT, '--port', String(free), '--db', db, '--json'], { timeoutMs: 60_000 });
-    assert.notEqual(busy.code, 0);
-    assert.match(busy.stderr, new RegExp(`port ${free} is already in use on 127\\.0\\.0\\.1`));
-  } finally {
-    holder.close();
   }
 });
