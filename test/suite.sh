@@ -38,7 +38,7 @@ longest_first() {
 }
 [ ${#servers[@]} -gt 0 ] && mapfile -t servers < <(longest_first "${servers[@]}")
 [ ${#others[@]} -gt 0 ] && mapfile -t others < <(longest_first "${others[@]}")
-# Three files at a time: the files running servers (they take turns through test/helpers/
+# Four files at a time: the files running servers (they take turns through test/helpers/
 # measuring.ts) interleaved with the unit files, which fill the gaps beside them; then the file
 # that measures with the machine to itself, once everything else is done.
 order=()
@@ -48,7 +48,7 @@ for ((i = 0; i < ${#servers[@]} || i < ${#others[@]}; i++)); do
 done
 order+=("${alone[@]}")
 
-exec node --import tsx --import ./test/helpers/harness.ts --test --test-concurrency=3 \
+exec node --import tsx --import ./test/helpers/harness.ts --test --test-concurrency=4 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./test/helpers/slowest-files.mjs --test-reporter-destination=stdout \
   "${order[@]}"

@@ -60,12 +60,13 @@ function serverCpuMs(db: string): number {
 /**
  * Above this share of the server's own CPU used by something else (a busy machine: another test
  * file, the suite's busy loops), the server on "its own" CPU still shares it, and how long it
- * waits says more about the machine than about --server-cpus.
+ * waits says more about the machine than about --server-cpus. On a quiet machine "others" is
+ * 5-10%: the kernel's network work for the server's sockets, and its start before the samples.
  */
-const FOREIGN_ON_SERVER_CPU_PCT = 10;
+const FOREIGN_ON_SERVER_CPU_PCT = 25;
 
 // No idle phase: nothing here reads idle memory, and each run is shorter by it.
-const ARGS = ['run', '--backend', 'uws', '--connections', '2000', '--rate', '1000', '--hold', '5', '--idle', '0', '--interval-ms', '100', '--workers', '1', '--json'];
+const ARGS = ['run', '--backend', 'uws', '--connections', '1500', '--rate', '1000', '--hold', '5', '--idle', '0', '--interval-ms', '100', '--workers', '1', '--json'];
 
 test('CPU hogs competing with the server make the run host-bound; --server-cpus keeps its CPU wait near zero', async (t) => {
   if (!(() => { try { return canPlace(); } catch { return false; } })()) return t.skip('needs root, 2 CPUs and a cgroup cpuset controller');
