@@ -4,21 +4,12 @@
 // a run aborted, with the reason, when its runner's process is gone (same host) or its heartbeat
 // has been silent too long (any host).
 import os from 'node:os';
+import { processAlive as alive } from '../common/process-alive.ts';
 import type { Db } from './schema.ts';
 
 export const ABANDONED_REASON = 'runner stopped without finishing';
 /** A heartbeat this old means the runner is gone even where its pid cannot be checked. */
 export const HEARTBEAT_STALE_MS = 10 * 60_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: a process of another user has that pid, so something is alive there.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 interface RunningRow {
   id: string;

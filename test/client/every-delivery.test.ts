@@ -2,49 +2,17 @@
 // fixtures that misbehave in a known way: a tenth of the connections served 1.5 s late, and a
 // tick held back and sent with the next one.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { mergeEncoded, percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { ClientSample, TickRecord } from '../../collector/records.ts';
 import { mergedSpreads } from '../../collector/series.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
-import { resolveTls } from '../../runners/backends/tls.ts';
-import { CERT_DIR } from '../helpers/backends.ts';
 import { collectFleet, fleetOptions } from '../helpers/fleet.ts';
+import { tickServer } from '../helpers/tick-server.ts';
 import { runsServers } from '../helpers/measuring.ts';
 
 // Real servers and runs: never beside the file that loads the machine on purpose.
 await runsServers();
-
-/** A wss:// server that calls `send(ws, index, n, payload)` for each client on each tick's schedule. */
-async function tickServer(intervalMs: number, t0Ms: number, send: (ws: WebSocket, index: number, n: number, payload: string) => void) {
-  const tls = resolveTls({ dir: CERT_DIR });
-  const server = https.createServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), minVersion: 'TLSv1.3' });
-  const wss = new WebSocketServer({ server });
-  const clients: WebSocket[] = [];
-  wss.on('connection', (ws) => clients.push(ws));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let n = 1;
-  const timer = setInterval(() => {
-    const due = t0Ms + n * intervalMs;
-    if (Date.now() < due) return;
-    const payload = tickPayload('AAPL', n, due);
-    clients.forEach((ws, i) => send(ws, i, n, payload));
-    n++;
-  }, 2);
-  return {
-    port: (server.address() as AddressInfo).port,
-    close() {
-      clearInterval(timer);
-      for (const ws of clients) ws.terminate();
-      wss.close();
-      server.close();
-    },
-  };
-}
 
 /** Every delivery late or not is judged here: 20 connections without probes, ticks 500 ms apart, late at 2 s. */
 const DELIVERY = { connections: 20, probes: 0, connectRatePerSec: 200, maxInFlightPerShard: 20, intervalMs: 500, lateMs: 2000, judgeAfterMs: 2500 };

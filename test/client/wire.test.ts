@@ -2,18 +2,14 @@
 // exactly what socket.io-client receives, and a server that drops every 10th tick for one
 // client is counted exactly by the real shard process.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WebSocketServer } from 'ws';
 import type { ClientSample, TickRecord } from '../../collector/records.ts';
 import { BACKENDS, getBackend } from '../../runners/backends/registry.ts';
 import { tickPayload } from '../../runners/backends/ticker.ts';
-import { resolveTls } from '../../runners/backends/tls.ts';
 import { nativeClientBinary } from '../../runners/client/native.ts';
-import { CERT_DIR, connectClient, startBackend } from '../helpers/backends.ts';
+import { connectClient, startBackend } from '../helpers/backends.ts';
 import { collectFleetUntil, fleetOptions, judgedTicks, type Collected } from '../helpers/fleet.ts';
+import { tickServer } from '../helpers/tick-server.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 import { runsServers } from '../helpers/measuring.ts';
 
@@ -54,36 +50,15 @@ test('the lean Socket.IO client gets the same ticks, byte for byte, as socket.io
  * says what it sent: to how many clients, and how late after the tick's schedule.
  */
 async function droppingServer(t0Ms: number, intervalMs: number) {
-  const tlsFiles = resolveTls({ dir: CERT_DIR });
-  const server = https.createServer({ cert: fs.readFileSync(tlsFiles.certFile), key: fs.readFileSync(tlsFiles.keyFile), minVersion: 'TLSv1.3' });
-  const wss = new WebSocketServer({ server });
-  const clients: { send: (s: string) => void }[] = [];
   const sent = new Map<number, { to: number; lateMs: number }>();
-  wss.on('connection', (ws) => clients.push(ws));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let n = 1;
-  const timer = setInterval(() => {
-    const due = t0Ms + n * intervalMs;
-    if (Date.now() < due) return;
-    const payload = tickPayload('AAPL', n, due);
-    let to = 0;
-    clients.forEach((ws, i) => {
-      if (i === 0 && n % 10 === 0) return;
-      ws.send(payload);
-      to++;
-    });
-    sent.set(n, { to, lateMs: Date.now() - due });
-    n++;
-  }, 5);
-  return {
-    port: (server.address() as AddressInfo).port,
-    sent,
-    close() {
-      clearInterval(timer);
-      wss.close();
-      server.close();
-    },
-  };
+  const server = await tickServer(intervalMs, t0Ms, (ws, i, n, payload) => {
+    const record = sent.get(n) ?? { to: 0, lateMs: Date.now() - (t0Ms + n * intervalMs) };
+    sent.set(n, record);
+    if (i === 0 && n % 10 === 0) return;
+    ws.send(payload);
+    record.to++;
+  });
+  return { ...server, sent };
 }
 
 for (const bulkClient of ['node', 'native'] as const) {

@@ -1,7 +1,8 @@
 // Test files that run real servers take turns with the one file that loads the machine on
 // purpose and measures what that does (contention.test.ts: CPU hogs, then a server's CPU wait).
-// A file calls `await measuringAlone()` (the machine to itself) or `await runsServers()` (beside
-// other such files, never beside one measuring alone) at its top. Unit files take no turn.
+// A file calls `await measuringAlone()` (the machine to itself: it waits for every other file of
+// the run, and test/suite.sh starts it last) or `await runsServers()` (beside other such files,
+// never beside one measuring alone) at its top. Unit files take no turn.
 //
 // The turns are a readers-writer lock in a directory: `shared/<pid>` for each file running
 // servers, `exclusive` naming the one that measures alone. Entries of processes that are gone
@@ -9,23 +10,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive as alive } from '../../common/process-alive.ts';
 import { DEFAULT_FILE_LIMIT_S, fileLimit } from './harness.ts';
 
 const LOCK = path.join(os.tmpdir(), 'wsbench-tests-turns');
 const SHARED = path.join(LOCK, 'shared');
 const EXCLUSIVE = path.join(LOCK, 'exclusive');
+const QUEUE = path.join(LOCK, 'queue');
 const POLL_MS = 100;
 /** Longest a file waits for its turn: the whole suite's server files, with room. */
 const WAIT_LIMIT_S = 1800;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The pid written in an entry, or undefined while it is being written. */
 function holderOf(entry: string): number | undefined {
@@ -75,16 +69,42 @@ async function waitFor(ready: () => boolean, what: string): Promise<void> {
   while (!ready()) await new Promise((r) => setTimeout(r, POLL_MS));
 }
 
+/** The other test files of this run still going: this file's siblings under the runner. */
+function otherTestFiles(queued: Set<number>): number[] {
+  let siblings: string[];
+  try {
+    siblings = fs.readFileSync(`/proc/${process.ppid}/task/${process.ppid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return []; // no /proc: only the lock orders the files
+  }
+  return siblings.map(Number).filter((pid) => {
+    if (pid === process.pid || queued.has(pid)) return false;
+    try {
+      return /\.test\.[cm]?[jt]s\b/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
- * Waits until no other test file runs servers, and keeps it so until this file ends; then starts
- * the file's time limit afresh (the wait is not its own time). `limitS` raises that limit.
+ * Waits until no other test file runs at all (unit files included: their CPU would fall on the
+ * server's), and keeps it so for new server files until this file ends; then starts the file's
+ * time limit afresh (the wait is not its own time). `limitS` raises that limit.
  */
 export async function measuringAlone(limitS = DEFAULT_FILE_LIMIT_S): Promise<void> {
+  fs.mkdirSync(QUEUE, { recursive: true });
   fs.mkdirSync(SHARED, { recursive: true });
+  // Files queued here wait for this one, not the other way round.
+  const mine = path.join(QUEUE, String(process.pid));
+  fs.writeFileSync(mine, String(process.pid));
+  releaseOnExit(mine);
   await waitFor(() => (clearIfGone(EXCLUSIVE) && create(EXCLUSIVE)), 'the machine to itself');
   releaseOnExit(EXCLUSIVE);
-  // New server files now wait; those already running finish first.
-  await waitFor(() => liveShared() === 0, 'the test files running servers to finish');
+  fs.rmSync(mine, { force: true });
+  const queued = () => new Set(fs.readdirSync(QUEUE).filter((n) => !clearIfGone(path.join(QUEUE, n))).map(Number));
+  // New server files now wait; every other file of the run finishes first.
+  await waitFor(() => liveShared() === 0 && otherTestFiles(queued()).length === 0, 'every other test file to finish');
   fileLimit(limitS);
 }
 
