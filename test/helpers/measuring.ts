@@ -99,12 +99,13 @@ export async function measuringAlone(limitS = DEFAULT_FILE_LIMIT_S): Promise<voi
   const mine = path.join(QUEUE, String(process.pid));
   fs.writeFileSync(mine, String(process.pid));
   releaseOnExit(mine);
-  await waitFor(() => (clearIfGone(EXCLUSIVE) && create(EXCLUSIVE)), 'the machine to itself');
+  const queued = () => new Set(fs.readdirSync(QUEUE).filter((n) => !clearIfGone(path.join(QUEUE, n))).map(Number));
+  // Every other file of the run finishes first (the runner starts the rest meanwhile; this file
+  // holds nothing, so none of them waits for it). Then new server files wait for this one.
+  await waitFor(() => otherTestFiles(queued()).length === 0 && clearIfGone(EXCLUSIVE) && create(EXCLUSIVE), 'every other test file to finish');
   releaseOnExit(EXCLUSIVE);
   fs.rmSync(mine, { force: true });
-  const queued = () => new Set(fs.readdirSync(QUEUE).filter((n) => !clearIfGone(path.join(QUEUE, n))).map(Number));
-  // New server files now wait; every other file of the run finishes first.
-  await waitFor(() => liveShared() === 0 && otherTestFiles(queued()).length === 0, 'every other test file to finish');
+  await waitFor(() => liveShared() === 0, 'the test files running servers to finish');
   fileLimit(limitS);
 }
 
