@@ -18,8 +18,8 @@ const SHARED = path.join(LOCK, 'shared');
 const EXCLUSIVE = path.join(LOCK, 'exclusive');
 const QUEUE = path.join(LOCK, 'queue');
 const POLL_MS = 100;
-/** Longest a file waits for its turn: the whole suite's server files, with room. */
-const WAIT_LIMIT_S = 1800;
+/** Longest a file waits for its turn: the whole suite's server files (about 5 minutes here), with room. */
+const WAIT_LIMIT_S = 900;
 
 /** The pid written in an entry, or undefined while it is being written. */
 function holderOf(entry: string): number | undefined {

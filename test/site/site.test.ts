@@ -41,7 +41,7 @@ describe('report site', () => {
     const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
     const a = await runCli(['run', '--backend', 'uws,socketio', ...short], { timeoutMs: 120_000 });
     assert.equal(a.code, 0, a.stderr);
-    const b = await runCli(['run', '--backend', 'uws', '--name', HOSTILE, '--notes', `notes ${HOSTILE}`, ...short, '--idle', '0'], { timeoutMs: 60_000 });
+    const b = await runCli(['run', '--backend', 'uws', '--name', HOSTILE, '--notes', `notes ${HOSTILE}`, ...short], { timeoutMs: 60_000 });
     assert.equal(b.code, 0, b.stderr);
     const d = openDatabase(db, { readonly: true });
     const [uws, socketio] = ['uws', 'socketio'].map((backend) => listRuns(d, { backend }).find((r) => !r.name.includes('<'))!.id);
