@@ -13,7 +13,7 @@ import { children, reapNewSince, reapOwned } from './owned.ts';
 
 const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined;
 /** Each test file's limit, in seconds, from start-up; `fileLimit()` resets it. */
-export const DEFAULT_FILE_LIMIT_S = Number(process.env.WSBENCH_TEST_FILE_LIMIT_S ?? 240);
+export const DEFAULT_FILE_LIMIT_S = Number(process.env.WSBENCH_TEST_FILE_LIMIT_S ?? 300);
 
 const running = new Map<object, string>();
 let limitTimer: NodeJS.Timeout | undefined;
