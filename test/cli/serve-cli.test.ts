@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/fixtures.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 
 test('serve prints its URL, delivers ticks, and stops on SIGTERM', async () => {
-  const child = spawnOwned(undefined, process.execPath, [BIN, 'serve', '--backend', 'uws', '--port', '0', '--workers', '1', '--interval-ms', '100'], {
+  const child = spawnOwned(process.execPath, [BIN, 'serve', '--backend', 'uws', '--port', '0', '--workers', '1', '--interval-ms', '100'], {
     env: { ...process.env, WSBENCH_CERT_DIR: tempDir() },
   });
   const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));

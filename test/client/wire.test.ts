@@ -139,7 +139,7 @@ test('the native client keeps the runner\'s clock: a start config\'s clockOffset
   // On a client host the shard is told that host's clock minus the runner's; every time it
   // reports must then be in the runner's clock. Here a made-up offset of +60 s must show as
   // samples stamped a minute behind this machine's clock.
-  const child = spawnOwned(undefined, nativeClientBinary(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+  const child = spawnOwned(nativeClientBinary(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   try {
     const sample = new Promise<ClientSample>((resolve) => child.on('message', (m: any) => m.type === 'sample' && resolve(m.sample)));
     await new Promise<void>((resolve) => child.once('message', () => resolve())); // hello

@@ -32,7 +32,7 @@ async function runFixture(mode: 'fail' | 'hang') {
   const started = Date.now();
   // Without the variable that tells a file it runs under a runner: this is a runner of its own.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const child = spawnOwned(undefined, process.execPath, ['--import', 'tsx', '--import', './test/helpers/harness.ts', '--test', '--test-reporter=spec', FIXTURE], {
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', '--import', './test/helpers/harness.ts', '--test', '--test-reporter=spec', FIXTURE], {
     env: { ...env, WSBENCH_FIXTURE_MODE: mode, WSBENCH_FIXTURE_PIDS: pidsFile, WSBENCH_TEST_FILE_LIMIT_S: String(LIMIT_S) },
   });
   let output = '';

@@ -14,7 +14,7 @@ export interface CliResult {
 
 export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnOwned(undefined, process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env } });
+    const child = spawnOwned(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -33,7 +33,7 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
 
 /** `wsbench collector --db DB --port PORT` in a child process, once it prints the URL it serves. */
 export async function startCollectorCli(db: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawnOwned(undefined, process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)]);
+  const child = spawnOwned(process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)]);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,23 +1,21 @@
-// The one way a test starts a process: in a process group of its own, killed as a group when the
-// test ends (pass or fail), and again by the harness when the file's process exits, whatever
-// happened in between. Forked servers and shards that a test starts in-process are reaped too:
-// `reapOwned` kills every descendant of this process, read from /proc.
+// The one way a test starts a process: in a process group of its own, killed as a group by the
+// harness (test/helpers/harness.ts) when the test ends, pass or fail, and again when the file's
+// process exits, whatever happened in between. Servers and shards a test forks in-process are
+// reaped too: what a test's process started is read from /proc.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
-import type { TestContext } from 'node:test';
 
 const groups = new Set<number>();
 
 /**
- * Spawns `command` in a new process group that this test owns: with a test context, the group is
- * killed in `t.after`; in every case, when this process exits. Output is piped unless said.
+ * Spawns `command` in a new process group that this file owns: the harness kills the group when
+ * the test that started it ends, and when this process exits. Output is piped unless said.
  */
-export function spawnOwned(t: Pick<TestContext, 'after'> | undefined, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export function spawnOwned(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
   // The group outlives its leader on purpose: whether a killed run's servers and shards end on
   // their own is what some tests check. The harness kills the group when the test ends.
   if (child.pid !== undefined) groups.add(child.pid);
-  t?.after(() => killOwned(child));
   return child;
 }
 

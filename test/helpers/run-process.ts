@@ -6,7 +6,7 @@ import { BIN } from './cli.ts';
 import { spawnOwned } from './owned.ts';
 
 export function startRun(args: string[]) {
-  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', ...args]);
+  const child = spawnOwned(process.execPath, [BIN, 'run', ...args]);
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (d) => (stderr += d));

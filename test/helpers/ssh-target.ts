@@ -107,7 +107,7 @@ export async function startSshTarget(variants: SshdVariant[], options: SshTarget
         ].join('\n'),
       );
       const prefix = [...(v.nofile ? ['prlimit', `--nofile=${v.nofile}:${v.nofile}`, '--'] : []), ...(options.chroot ? chrootMounts(options.chroot) : [])];
-      const daemon = spawnOwned(undefined, 'ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const daemon = spawnOwned('ip', ['netns', 'exec', ns, ...prefix, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
       daemons.push(daemon);
       await waitForPort(address, v.port, daemon);
     }

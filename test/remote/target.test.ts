@@ -42,7 +42,7 @@ after(async () => {
 
 /** A 60 s run against the target, returned once its hold has begun. */
 async function runUntilHold(db: string, workers: number) {
-  const child = spawnOwned(undefined, process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--idle', '0', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnOwned(process.execPath, [BIN, 'run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws', '--connections', '100', '--rate', '200', '--hold', '60', '--interval-ms', '500', '--workers', String(workers), '--idle', '0', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
   const run = { child, stderr: '', exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
   child.stderr!.on('data', (b: Buffer) => (run.stderr += b.toString()));
   for (let i = 0; i < 600 && !/hold \d+\/60s/.test(run.stderr); i++) await new Promise((r) => setTimeout(r, 100));

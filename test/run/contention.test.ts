@@ -24,8 +24,8 @@ await measuringAlone();
 function hogs(seconds: number, cpus?: string): ChildProcess[] {
   return Array.from({ length: 2 * os.availableParallelism() }, () =>
     cpus === undefined
-      ? spawnOwned(undefined, 'timeout', [String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' })
-      : spawnOwned(undefined, 'taskset', ['-c', cpus, 'timeout', String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
+      ? spawnOwned('timeout', [String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' })
+      : spawnOwned('taskset', ['-c', cpus, 'timeout', String(seconds), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
   );
 }
 
