@@ -10,6 +10,7 @@ import { tickPayload } from '../../runners/backends/ticker.ts';
 import { collectFleet, collectFleetUntil, fleetOptions, judgedTicks, type Collected } from '../helpers/fleet.ts';
 import { tickServer } from '../helpers/tick-server.ts';
 import { runsServers } from '../helpers/measuring.ts';
+import { measureLoopDelay } from '../helpers/slack.ts';
 
 // Real servers and runs: never beside the file that loads the machine on purpose.
 await runsServers();
@@ -43,30 +44,35 @@ for (const bulkClient of ['node', 'native'] as const) {
   test(`a tick held back and sent with the next: one clump per connection, jitter max about one interval (${bulkClient} client)`, async () => {
     const intervalMs = 400;
     const t0Ms = Date.now() + 1500;
-    const held = 6;
-    const server = await tickServer(intervalMs, t0Ms, (ws, _i, n, payload) => {
+    const connections = 12;
+    // The tick held back is chosen once every connection is served, two ticks ahead: however long
+    // a busy machine takes to start the shard, every connection sees it.
+    let held: number | undefined;
+    const server = await tickServer(intervalMs, t0Ms, (ws, i, n, payload) => {
+      if (held === undefined && i === connections - 1) held = n + 2;
       if (n === held) return;
-      if (n === held + 1) ws.send(tickPayload('AAPL', held, t0Ms + held * intervalMs));
+      if (held !== undefined && n === held + 1) ws.send(tickPayload('AAPL', held, t0Ms + held * intervalMs));
       ws.send(payload);
     });
-    const connections = 12;
     const options = fleetOptions(server.port, { ...DELIVERY, t0Ms, intervalMs, bulkClient, connections });
-    // Until the tick sent with the held one is judged: by then its arrivals were counted, however
-    // long a busy machine took to start the shard.
-    const judgedNext = (ticks: TickRecord[]) => judgedTicks(ticks).get(held + 1);
+    // The machine's own delay while it runs: what it may add to a gap between two arrivals.
+    const delay = measureLoopDelay();
+    // Until the tick sent with the held one is judged: by then its arrivals were counted.
+    const judgedNext = (ticks: TickRecord[]) => (held === undefined ? undefined : judgedTicks(ticks).get(held + 1));
     let got: Collected;
     try {
       got = await collectFleetUntil(options, connections, (g) => judgedNext(g.ticks) !== undefined);
     } finally {
       server.close();
+      delay.stop();
     }
     const { samples, ticks } = got;
-    // Every connection subscribed by then got the two ticks at once: one clump each.
-    const subscribed = judgedNext(ticks)!.expected;
-    assert.ok(subscribed >= connections / 2, `only ${subscribed} of ${connections} connections subscribed by tick ${held + 1}`);
-    assert.equal(sum(samples, 'clumps'), subscribed, 'one clump per connection');
+    assert.equal(judgedNext(ticks)!.expected, connections, `connections subscribed by tick ${held! + 1}`);
+    assert.equal(sum(samples, 'clumps'), connections, 'one clump per connection');
+    // Slack: how late the server's timers ran here, and how long the shard waited for a CPU.
+    const slackMs = delay.maxMs() + Math.max(0, ...samples.map((s) => s.cpuWaitMs ?? 0));
     const jitter = percentilesOfEncoded(samples.flatMap((s) => (s.jitHistUs ? [s.jitHistUs] : [])));
-    assert.ok(Math.abs(jitter.maxMs! - intervalMs) < intervalMs * 0.25, `jitter max ${jitter.maxMs} ms, interval ${intervalMs} ms`);
+    assert.ok(Math.abs(jitter.maxMs! - intervalMs) < intervalMs * 0.25 + slackMs, `jitter max ${jitter.maxMs} ms, interval ${intervalMs} ms, slack ${slackMs.toFixed(0)} ms`);
     assert.ok(jitter.p50Ms! < intervalMs * 0.25, `jitter p50 ${jitter.p50Ms} ms`);
   });
 
