@@ -83,14 +83,18 @@ test('--connect-first connects everyone, waits for the clock, then holds; every 
 test('a client shard slowed on purpose makes the run client-bound (exit 5), not a server result', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'slow.json');
-  fs.writeFileSync(file, JSON.stringify({ extends: 'quick', name: 'slow-client', connections: 100, probes: 2, connectRatePerSec: 200, holdSec: 5, intervalMs: 100, lateMs: 100, workers: 1, saturationSec: 2, publishDuringRamp: false }));
+  // The slowed shard wants 5 CPU-seconds a second (1,000 frames/s at 5 ms each), so it takes all
+  // the CPU it is given; on a busy machine that may be a third of a core, not 85%. The threshold
+  // is set low enough for any share this machine gives it: what is tested is that a shard held
+  // at the threshold makes the run client-bound, not where the default threshold sits.
+  fs.writeFileSync(file, JSON.stringify({ extends: 'quick', name: 'slow-client', connections: 100, probes: 2, connectRatePerSec: 200, holdSec: 5, intervalMs: 100, lateMs: 100, workers: 1, saturationCpuPct: 25, saturationSec: 2, publishDuringRamp: false }));
   const db = path.join(dir, 'slow.db');
-  const res = await runCli(['run', '--backend', 'uws', '--scenario-file', file, '--idle', '0', '--db', db, '--slow-shard-ms', '1'], { timeoutMs: 60_000 });
+  const res = await runCli(['run', '--backend', 'uws', '--scenario-file', file, '--idle', '0', '--db', db, '--slow-shard-ms', '5'], { timeoutMs: 60_000 });
   assert.equal(res.code, 5, res.stderr);
   const d = openDatabase(db, { readonly: true });
   const [run] = listRuns(d);
   assert.equal(run!.verdict, 'client-bound');
-  assert.match(run!.verdictReason!, /shard-0 (at ≥ 85% CPU for 2 s|sent no sample for \d+ s)/);
+  assert.match(run!.verdictReason!, /shard-0 (at ≥ 25% CPU for 2 s|sent no sample for \d+ s)/);
   assert.equal((run!.validity as any).generatorSaturated, true);
   assert.ok(getTimeline(d, run!.id).events.some((e) => e.kind === 'client-saturated'));
   d.close();
