@@ -87,6 +87,11 @@ export class ClientFleet {
     this.exitListeners.push(listener);
   }
 
+  /** Every shard's name, here and on client hosts, probes included. */
+  sources(): string[] {
+    return this.members.map((m) => m.config.source);
+  }
+
   pids(): { pid: number; source: string }[] {
     return this.members.filter((m) => !m.remote).map((m) => ({ pid: m.child.pid!, source: m.config.source }));
   }

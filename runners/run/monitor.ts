@@ -140,6 +140,11 @@ export class RunMonitor {
     return undefined;
   }
 
+  /** Watches `source` for silence from `sinceMs`, as if it had reported then (unless it has since). */
+  expect(source: string, sinceMs: number): void {
+    if (!this.lastSampleAt.has(source)) this.lastSampleAt.set(source, sinceMs);
+  }
+
   /** Shards found silent while a window was held, each once: they make the window client-bound. */
   readonly silentInWindow = new Map<string, string>();
 

@@ -320,6 +320,9 @@ class BackendRun {
     });
     this.listenToClients(this.fleet);
     await this.fleet.start();
+    // Every shard is watched from its start: one that never gets a sample out (jammed before its
+    // first report) is silent too, not a server that held fewer connections.
+    for (const source of this.fleet.sources()) this.monitor.expect(source, Date.now());
   }
 
   private listenToClients(fleet: ClientFleet): void {

@@ -43,3 +43,16 @@ test('the load generator\'s own CPU wait over a window is its busiest shard\'s, 
   m.observe(clientSample(T0 + 20_000, 'shard-1', [], { cpuWaitMs: 5000 })); // after the window
   assert.equal(m.windowFigures().clientCpuWaitMsMedian, 302);
 });
+
+test('a shard that never got a sample out is silent from its start, like one that stopped reporting', () => {
+  const m = new RunMonitor({ cpuPct: 90, seconds: 5 });
+  const startedMs = Date.now() - 5000;
+  m.expect('shard-0', startedMs);
+  m.expect('probe', startedMs);
+  assert.deepEqual(m.watchSilence(startedMs + 2000), [], 'within 3 s of its start');
+  m.observe(clientSample(T0, 'probe', [])); // the probe reports (now); shard-0 never does
+  assert.deepEqual(m.watchSilence(Date.now()), ['shard-0 sent no sample for 5 s']);
+  // Expecting a shard that has reported does not move its last report back.
+  m.expect('probe', startedMs);
+  assert.deepEqual(m.watchSilence(Date.now() + 1000), []);
+});
