@@ -17,13 +17,13 @@ await runsServers();
 
 const EXTRA = { WSBENCH_EXTRA_BACKENDS: 'test/helpers/fifth-backend.ts' };
 
-test('a fixture fifth backend runs for real and gets its own pair page, label and colour', async () => {
+test('a fixture fifth backend runs for real and gets its own pair page, label and colour; built with --url, the feed links are absolute', async () => {
   const dir = tempDir('wsbench-fifth-');
   const db = path.join(dir, 'fifth.db');
   const listed = await runCli(['run', '--help'], { env: EXTRA });
   assert.match(listed.stdout + listed.stderr, /\n {27}ws-single +ws in a single process\n/, 'the help lists the registered backend');
 
-  const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
+  const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db];
   const run = await runCli(['run', '--backend', 'ws,ws-single,socketio', ...short], { env: EXTRA, timeoutMs: 180_000 });
   assert.equal(run.code, 0, run.stderr);
   const d = openDatabase(db, { readonly: true });
@@ -36,6 +36,7 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
   const out = path.join(dir, 'dist');
   const writeups = path.join(dir, 'writeups');
   fs.mkdirSync(writeups);
+  fs.writeFileSync(path.join(writeups, 'one-process.md'), `---\ntitle: One process\ndescription: ws without its cluster.\npubDate: 2026-11-28\nruns: [${fifth.id}]\n---\n\nText.\n`);
   const built = await runCli(['site', 'build', '--db', db, '--out', out, '--no-reference', '--writeups', writeups, '--url', 'http://127.0.0.1/'], { timeoutMs: 180_000 });
   assert.equal(built.code, 0, built.stderr);
   const pair = fs.readFileSync(path.join(out, 'compare', 'quick-ws-vs-ws-single', 'index.html'), 'utf8');
@@ -48,6 +49,9 @@ test('a fixture fifth backend runs for real and gets its own pair page, label an
   // side by side in one card that links to each pair.
   for (const slug of ['quick-ws-vs-ws-single', 'quick-ws-vs-socketio', 'quick-ws-single-vs-socketio']) assert.ok(fs.existsSync(path.join(out, 'compare', slug, 'index.html')), `no page ${slug}`);
   const home = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+  // Built with --url: the feed and its announcement use absolute links.
+  assert.match(fs.readFileSync(path.join(out, 'feed.xml'), 'utf8'), /<link>http:\/\/127\.0\.0\.1\/writeups\/one-process\/<\/link>/);
+  assert.match(home, /<link rel="alternate" type="application\/rss\+xml" title="[^"]*" href="http:\/\/127\.0\.0\.1\/feed\.xml"/);
   const card = home.slice(home.indexOf('data-testid="lineup-card"'));
   assert.ok(card.length < home.length, 'no lineup card on the home page');
   assert.match(card, /ws, ws, one process, Socket\.IO: quick/);

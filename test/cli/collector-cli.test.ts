@@ -3,16 +3,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runCliEach } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { seedDatabase } from '../helpers/seed-db.ts';
 
 test('wsbench --help lists every command with an example, and each command has help', async () => {
   const { code, stdout } = await runCli(['--help']);
   assert.equal(code, 0);
-  for (const name of ['start', 'collector', 'list', 'show', 'export', 'import']) {
+  const names = ['start', 'collector', 'list', 'show', 'export', 'import'];
+  const helps = await runCliEach(names.map((name) => [name, '--help']));
+  for (const [i, name] of names.entries()) {
     assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
-    const help = await runCli([name, '--help']);
+    const help = helps[i]!;
     assert.equal(help.code, 0);
     assert.match(help.stdout, new RegExp(`^Usage: wsbench ${name}`));
     assert.match(help.stdout, /\nExamples:\n/);
@@ -78,8 +80,9 @@ test('bad usage gets one clear line on stderr and a non-zero exit', async () => 
   ];
   fs.writeFileSync(path.join(dir, 'not.db'), 'hello, I am text'.repeat(100));
   cases.push([['list', '--db', path.join(dir, 'not.db')], 1, /not\.db: not a SQLite database/]);
-  for (const [args, code, message] of cases) {
-    const res = await runCli(args);
+  const results = await runCliEach(cases.map(([args]) => args));
+  for (const [i, [args, code, message]] of cases.entries()) {
+    const res = results[i]!;
     assert.equal(res.code, code, `${args.join(' ')}: ${res.stderr}`);
     assert.match(res.stderr, message, args.join(' '));
     assert.equal(res.stderr.trim().split('\n').length, 1, `more than one line: ${res.stderr}`);

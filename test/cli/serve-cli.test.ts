@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { BACKENDS } from '../../runners/backends/registry.ts';
-import { BIN, runCli } from '../helpers/cli.ts';
+import { BIN, runCli, runCliEach } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 
@@ -48,8 +48,9 @@ test('bad serve options give one clear line and a non-zero exit', async (t) => {
   for (const backend of BACKENDS.keys()) {
     cases.push([['serve', '--backend', backend, '--port', busy], new RegExp(`^wsbench serve: port ${busy} is already in use on 127\\.0\\.0\\.1$`)]);
   }
-  for (const [args, message] of cases) {
-    const res = await runCli(args);
+  const results = await runCliEach(cases.map(([args]) => args));
+  for (const [i, [args, message]] of cases.entries()) {
+    const res = results[i]!;
     assert.notEqual(res.code, 0, args.join(' '));
     assert.match(res.stderr.trim(), message, args.join(' '));
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);

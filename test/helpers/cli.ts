@@ -31,6 +31,23 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
   });
 }
 
+/**
+ * runCli for each argument list, a few at a time, results in the same order: a test of twenty
+ * refusals waits for the slowest few, not for twenty start-ups one after another.
+ */
+export async function runCliEach(argsList: string[][], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}, atOnce = 3): Promise<CliResult[]> {
+  const results: CliResult[] = new Array(argsList.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < argsList.length) {
+      const i = next++;
+      results[i] = await runCli(argsList[i]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, argsList.length) }, lane));
+  return results;
+}
+
 /** `wsbench collector --db DB --port PORT` in a child process, once it prints the URL it serves. */
 export async function startCollectorCli(db: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
   const child = spawnOwned(process.execPath, [BIN, 'collector', '--db', db, '--port', String(port)]);

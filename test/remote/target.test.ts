@@ -11,7 +11,7 @@ import { getBackend } from '../../runners/backends/registry.ts';
 import { parseProbe, checkTarget } from '../../runners/remote/probe.ts';
 import { parseSshTarget } from '../../runners/remote/ssh.ts';
 import { chooseUwsBuild } from '../../runners/remote/uws-build.ts';
-import { BIN, runCli } from '../helpers/cli.ts';
+import { BIN, runCli, runCliEach } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 import { sshTargetUnavailable, startSshTarget, type SshTestTarget } from '../helpers/ssh-target.ts';
@@ -206,21 +206,18 @@ test('a target without Node and with 1024 open files is refused before anything 
 });
 
 test('--client-addresses and --clients are refused where they cannot work, by name', async () => {
-  const notOurs = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--client-addresses', '10.9.9.9']);
-  assert.equal(notOurs.code, 2);
-  assert.match(notOurs.stderr, /--client-addresses: 10\.9\.9\.9 is not an address of this machine \(ip addr add 10\.9\.9\.9\/24 dev IFACE first\)/);
-  const local = await runCli(['run', '--client-addresses', '127.0.0.1']);
-  assert.equal(local.code, 2);
-  assert.match(local.stderr, /--client-addresses needs --target/);
-  const clientsAlone = await runCli(['run', '--clients', 'root@10.213.0.3']);
-  assert.equal(clientsAlone.code, 2);
-  assert.match(clientsAlone.stderr, /--clients needs --target/);
-  const clientsTwice = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--clients', 'root@10.213.0.3,ssh://root@10.213.0.3']);
-  assert.equal(clientsTwice.code, 2);
-  assert.match(clientsTwice.stderr, /--clients lists a host twice/);
-  const withProfile = await runCli(['run', '--target', 'ssh://root@10.213.0.2', '--profile', 'pi4']);
-  assert.equal(withProfile.code, 2);
-  assert.match(withProfile.stderr, /with --target the server runs on real hardware: drop them/);
+  const cases: [string[], RegExp][] = [
+    [['--target', 'ssh://root@10.213.0.2', '--client-addresses', '10.9.9.9'], /--client-addresses: 10\.9\.9\.9 is not an address of this machine \(ip addr add 10\.9\.9\.9\/24 dev IFACE first\)/],
+    [['--client-addresses', '127.0.0.1'], /--client-addresses needs --target/],
+    [['--clients', 'root@10.213.0.3'], /--clients needs --target/],
+    [['--target', 'ssh://root@10.213.0.2', '--clients', 'root@10.213.0.3,ssh://root@10.213.0.3'], /--clients lists a host twice/],
+    [['--target', 'ssh://root@10.213.0.2', '--profile', 'pi4'], /with --target the server runs on real hardware: drop them/],
+  ];
+  const results = await runCliEach(cases.map(([args]) => ['run', ...args]));
+  for (const [i, [args, message]] of cases.entries()) {
+    assert.equal(results[i]!.code, 2, `${args.join(' ')}: ${results[i]!.stderr}`);
+    assert.match(results[i]!.stderr, message);
+  }
 });
 
 test('an unreachable target is named, with how to check the login', { skip: skip ?? false, timeout: 60_000 }, async () => {

@@ -16,6 +16,7 @@ import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { spawnOwned } from '../helpers/owned.ts';
 import { measuringAlone } from '../helpers/measuring.ts';
+import { peek } from '../helpers/run-process.ts';
 
 // Loads the machine on purpose and measures the server's CPU wait: the machine to itself.
 await measuringAlone();
@@ -69,6 +70,25 @@ function serverCpuMs(db: string): number {
  */
 const FOREIGN_ON_SERVER_CPU_PCT = 10;
 
+/**
+ * `wsbench run` with the hogs started once its ramp begins: they compete with the server over
+ * the measured window, not with the run's start-up (which they slowed by half a minute).
+ */
+async function runWithHogs(args: string[], db: string, cpus?: string): Promise<{ res: Awaited<ReturnType<typeof runCli>>; started: ChildProcess[] }> {
+  const run = runCli([...args, '--db', db], { timeoutMs: 90_000 });
+  let ended = false;
+  void run.then(() => (ended = true), () => (ended = true));
+  const ramping = () => peek(db, (d) => d.prepare(`SELECT 1 AS yes FROM phases WHERE name = 'ramp'`).get());
+  while (!ended && !ramping()) await new Promise((r) => setTimeout(r, 100));
+  const started = ended ? [] : hogs(60, cpus);
+  try {
+    return { res: await run, started };
+  } catch (err) {
+    for (const h of started) h.kill();
+    throw err;
+  }
+}
+
 // No idle phase: nothing here reads idle memory, and each run is shorter by it.
 const ARGS = ['run', '--backend', 'uws', '--connections', '1500', '--rate', '1000', '--hold', '5', '--idle', '0', '--interval-ms', '100', '--workers', '1', '--json'];
 
@@ -76,10 +96,11 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
   if (!(() => { try { return canPlace(); } catch { return false; } })()) return t.skip('needs root, 2 CPUs and a cgroup cpuset controller');
   const dir = tempDir();
   const last = os.availableParallelism() - 1;
-  let running = hogs(60);
+  let running: ChildProcess[] = [];
   try {
     const shared = path.join(dir, 'shared.db');
-    const res = await runCli([...ARGS, '--db', shared], { timeoutMs: 90_000 });
+    const { res, started } = await runWithHogs(ARGS, shared);
+    running = started;
     assert.ok(res.code === 0 || res.code === 3, res.stderr);
     const [outcome] = JSON.parse(res.stdout);
     assert.equal(outcome.validity.hostBound, true, JSON.stringify(outcome.validity.warnings));
@@ -91,11 +112,11 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
     for (const h of running) h.kill();
 
     // The same run, the server on the last CPU; the hogs where the harness runs (the others).
-    running = hogs(60, `0-${last - 1}`);
     const own = path.join(dir, 'own.db');
     const busyBefore = cpuBusyMs(last);
     const startedAt = Date.now();
-    const res2 = await runCli([...ARGS, '--server-cpus', String(last), '--db', own], { timeoutMs: 90_000 });
+    const { res: res2, started: started2 } = await runWithHogs([...ARGS, '--server-cpus', String(last)], own, `0-${last - 1}`);
+    running = started2;
     const busyMs = cpuBusyMs(last) - busyBefore;
     const elapsedMs = Date.now() - startedAt;
     assert.ok(res2.code === 0 || res2.code === 3, res2.stderr);

@@ -144,10 +144,14 @@ describe('report site', () => {
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.locator('[data-role=time]').textContent(), `${mid + 1} s`);
     assert.match(page.url(), new RegExp(`[?&]t=${mid + 1}$`));
-    await page.selectOption('[data-role=speed]', '10');
+    // Play from the start at 1x: at 10x from the middle, a short run's end came before a busy
+    // machine's next check, and playing had already stopped.
+    await page.keyboard.press('Home');
+    assert.equal(await page.locator('[data-role=time]').textContent(), '0 s');
+    await page.selectOption('[data-role=speed]', '1');
     await page.locator('[data-role=play]').click();
     assert.equal(await page.locator('[data-role=play]').getAttribute('aria-pressed'), 'true');
-    await page.waitForFunction((start) => Number(new URL(location.href).searchParams.get('t')) > start + 2, mid + 1, { timeout: 5000 });
+    await page.waitForFunction(() => Number(new URL(location.href).searchParams.get('t')) >= 2, undefined, { timeout: 10_000 });
     await page.close();
   });
 
@@ -354,7 +358,7 @@ describe('report site', () => {
     await page.close();
   });
 
-  test('basics: a favicon, the feed announced with absolute links when the URL is known, and each run downloadable', async () => {
+  test('basics: a favicon, the feed announced, and each run downloadable', async () => {
     const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     assert.match(html, /<link rel="icon" href="\/favicon\.svg"/);
     assert.match(html, /<link rel="alternate" type="application\/rss\+xml"/);
@@ -376,11 +380,6 @@ describe('report site', () => {
     assert.match(csv[0]!, /^second,connections \(connections\),/);
     // One row per second that has a sample, server's or clients'.
     assert.equal(csv.length - 1, new Set([...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs)].map((ms) => elapsedSecond(ms, run.startedMs))).size);
-    // With --url, the feed's links are absolute.
-    const withUrl = tempDir('wsbench-site-url-');
-    const built = await buildSite({ db, outDir: path.join(withUrl, 'dist'), writeupsDir: writeups, quiet: true, siteUrl: 'https://bench.example/' });
-    const feed = fs.readFileSync(path.join(built, 'feed.xml'), 'utf8');
-    assert.match(feed, /<link>https:\/\/bench\.example\/writeups\/first-look\/<\/link>/);
-    assert.match(fs.readFileSync(path.join(built, 'index.html'), 'utf8'), /<link rel="alternate" type="application\/rss\+xml" title="[^"]*" href="https:\/\/bench\.example\/feed\.xml"/);
+    // With --url the feed's links are absolute: test/backends/fifth-backend.test.ts builds with one.
   });
 });
