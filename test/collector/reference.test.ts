@@ -11,11 +11,26 @@ import { chartBlockProblems, parseChartBlock } from '../../site/src/lib/chart-bl
 import { pairRows } from '../../site/src/lib/figures.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
+/**
+ * The reference runs imported once for the whole file (45 MB of exports: each import took 10 to
+ * 20 s), with what that first import said; tests read the database it made.
+ */
+let imported: { db: string; first: ReturnType<typeof importReferenceRuns> } | undefined;
+function referenceDb(): { db: string; first: ReturnType<typeof importReferenceRuns> } {
+  if (!imported) {
+    const db = path.join(tempDir(), 'ref.db');
+    const d = openDatabase(db);
+    imported = { db, first: importReferenceRuns(d) };
+    d.close();
+  }
+  return imported;
+}
+
 test('reference runs import once, with their machine and status recorded', () => {
   const files = referenceFiles();
   assert.ok(files.length > 0, `${REFERENCE_DIR} holds exports`);
-  const db = openDatabase(path.join(tempDir(), 'ref.db'));
-  const first = importReferenceRuns(db);
+  const { db: file, first } = referenceDb();
+  const db = openDatabase(file);
   assert.deepEqual(first.map((r) => r.action), files.map(() => 'imported'));
   assert.deepEqual(importReferenceRuns(db).map((r) => r.action), files.map(() => 'unchanged'), 'a second import changes nothing');
   for (const run of listRuns(db)) {
@@ -27,8 +42,7 @@ test('reference runs import once, with their machine and status recorded', () =>
 });
 
 test('the shipped capacity runs are headlined by their capacity, and their comparison matches the write-up', () => {
-  const db = openDatabase(path.join(tempDir(), 'ref.db'));
-  importReferenceRuns(db);
+  const db = openDatabase(referenceDb().db, { readonly: true });
   const capacity = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
   const [uws, sio] = [capacity('uws'), capacity('socketio')];
   db.close();
@@ -86,8 +100,7 @@ test('chart blocks are checked against the metric catalogue, each problem naming
 });
 
 test('the four-backend reference runs give the write-up\'s figures at 20,000 connections', () => {
-  const db = openDatabase(path.join(tempDir(), 'ref.db'));
-  importReferenceRuns(db);
+  const db = openDatabase(referenceDb().db, { readonly: true });
   const at20k = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'backends-20k' })[0]!.id).capacity!.steps.find((w) => w.window.targetConnections === 20_000)!;
   const [uws, ws, sioUws, sio] = ['uws', 'ws', 'socketio-uws', 'socketio'].map(at20k);
   db.close();

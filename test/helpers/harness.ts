@@ -10,6 +10,7 @@
 // - A file that runs past its limit names the tests still running, kills what they started, and
 //   fails: a stuck test is a failure with a name, never a hang.
 import { children, reapNewSince, reapOwned } from './owned.ts';
+import { appendFileSync, readFileSync } from "node:fs";
 
 const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined;
 /** Each test file's limit, in seconds, from start-up; `fileLimit()` resets it. */
@@ -65,3 +66,5 @@ if (isTestFile) {
     if (existing && 'after' in t) t.after(() => reapNewSince(existing));
   });
 }
+// TEMP timeline
+{ const f = process.argv[1]?.replace(`${process.cwd()}/`, ''); const t0 = Date.now(); process.on('exit', () => { try { const st = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ').slice(11, 15).map(Number); appendFileSync('/tmp/timeline.log', `${f} ${t0} ${Date.now()} ${st.join(' ')}\n`); } catch {} }); }
