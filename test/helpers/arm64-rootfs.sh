@@ -60,6 +60,13 @@ while [ "$dir" != / ]; do
   dir=$(dirname "$dir")
 done
 
+# One build at a time: CI starts one in the background while the suites run, and the arm64 test
+# then waits for it here instead of starting a second.
+exec 9>"$cache/.build.lock"
+if ! flock -n 9; then
+  say "another build of the root file system is under way: waiting for it"
+  flock 9
+fi
 if [ ! -f "$root/.complete" ]; then
   started=$(date +%s)
   work="$root.tmp"

@@ -71,22 +71,26 @@ function serverCpuMs(db: string): number {
 const FOREIGN_ON_SERVER_CPU_PCT = 10;
 
 /**
- * `wsbench run` with the hogs started once its ramp begins: they compete with the server over
- * the measured window, not with the run's start-up (which they slowed by half a minute).
+ * `wsbench run` with the hogs running from its ramp to the end of its hold: they compete with
+ * the server over the measured window, not with the run's start-up and shutdown (which they
+ * slowed by half a minute).
  */
-async function runWithHogs(args: string[], db: string, cpus?: string): Promise<{ res: Awaited<ReturnType<typeof runCli>>; started: ChildProcess[] }> {
+async function runWithHogs(args: string[], db: string, cpus?: string): Promise<Awaited<ReturnType<typeof runCli>>> {
   const run = runCli([...args, '--db', db], { timeoutMs: 90_000 });
   let ended = false;
   void run.then(() => (ended = true), () => (ended = true));
-  const ramping = () => peek(db, (d) => d.prepare(`SELECT 1 AS yes FROM phases WHERE name = 'ramp'`).get());
-  while (!ended && !ramping()) await new Promise((r) => setTimeout(r, 100));
-  const started = ended ? [] : hogs(60, cpus);
+  const phase = (sql: string) => peek(db, (d) => d.prepare(sql).get());
+  const waitFor = async (sql: string) => {
+    while (!ended && !phase(sql)) await new Promise((r) => setTimeout(r, 100));
+  };
+  await waitFor(`SELECT 1 AS yes FROM phases WHERE name = 'ramp'`);
+  const running = ended ? [] : hogs(60, cpus);
   try {
-    return { res: await run, started };
-  } catch (err) {
-    for (const h of started) h.kill();
-    throw err;
+    await waitFor(`SELECT 1 AS yes FROM phases WHERE name = 'hold' AND ended_ms IS NOT NULL`);
+  } finally {
+    for (const h of running) h.kill();
   }
+  return run;
 }
 
 // No idle phase: nothing here reads idle memory, and each run is shorter by it.
@@ -96,27 +100,24 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
   if (!(() => { try { return canPlace(); } catch { return false; } })()) return t.skip('needs root, 2 CPUs and a cgroup cpuset controller');
   const dir = tempDir();
   const last = os.availableParallelism() - 1;
-  let running: ChildProcess[] = [];
-  try {
-    const shared = path.join(dir, 'shared.db');
-    const { res, started } = await runWithHogs(ARGS, shared);
-    running = started;
+  const shared = path.join(dir, 'shared.db');
+  const res = await runWithHogs(ARGS, shared);
+  const a = runFacts(shared);
+  {
     assert.ok(res.code === 0 || res.code === 3, res.stderr);
     const [outcome] = JSON.parse(res.stdout);
     assert.equal(outcome.validity.hostBound, true, JSON.stringify(outcome.validity.warnings));
     assert.ok(outcome.validity.warnings.some((w: string) => w.startsWith('host-bound: ')), JSON.stringify(outcome.validity.warnings));
-    const a = runFacts(shared);
     assert.ok(a.summary.serverCpuWaitMs! >= 100, `server waited ${a.summary.serverCpuWaitMs} ms/s`);
     assert.ok(a.summary.hostBound, 'the summary derives host-bound from the stored samples too');
     assert.ok(a.events.some((e) => e.kind === 'host-bound'), 'a host-bound event');
-    for (const h of running) h.kill();
-
+  }
+  {
     // The same run, the server on the last CPU; the hogs where the harness runs (the others).
     const own = path.join(dir, 'own.db');
     const busyBefore = cpuBusyMs(last);
     const startedAt = Date.now();
-    const { res: res2, started: started2 } = await runWithHogs([...ARGS, '--server-cpus', String(last)], own, `0-${last - 1}`);
-    running = started2;
+    const res2 = await runWithHogs([...ARGS, '--server-cpus', String(last)], own, `0-${last - 1}`);
     const busyMs = cpuBusyMs(last) - busyBefore;
     const elapsedMs = Date.now() - startedAt;
     assert.ok(res2.code === 0 || res2.code === 3, res2.stderr);
@@ -140,8 +141,6 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
     assert.ok(b.events.some((e) => e.kind === 'info' && e.message.includes(`on CPUs ${last} of its own`)), 'the placement is recorded');
     assert.equal((b.run.scenarioParams as { profile?: { cpus?: string } }).profile?.cpus, String(last));
     assert.deepEqual(fs.readdirSync('/sys/fs/cgroup/cpuset').filter((f) => f.startsWith('wsbench-')), [], 'the cpuset is removed');
-  } finally {
-    for (const h of running) h.kill();
   }
 });
 
