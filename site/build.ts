@@ -4,8 +4,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { withFileLock } from '../common/file-lock.ts';
 
 export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
+/** Held while Astro builds (see buildSite). */
+const BUILD_LOCK = path.join(SITE_ROOT, '..', 'node_modules', '.cache', 'wsbench', 'site-build.lock');
 
 export interface SiteBuildOptions {
   db: string;
@@ -28,11 +31,19 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   process.env.WSBENCH_BASE = options.base ?? '/';
   if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
   process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
-  // Astro keeps content entries between builds; a build from another database or write-ups
-  // folder must not see the previous one's entries.
-  fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
   const { build } = await import('astro');
-  await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+  // One build at a time on this machine: Astro keeps its content store and, for an output folder
+  // outside the working directory, its intermediate build in folders every build shares. Two at
+  // once (a test suite, a second terminal) read each other's write-ups, or none.
+  const waiting = (pid: number) => {
+    if (!options.quiet) console.error(`site build: waiting for another build of this site (pid ${pid}) to finish`);
+  };
+  await withFileLock(BUILD_LOCK, waiting, async () => {
+    // Astro keeps content entries between builds; a build from another database or write-ups
+    // folder must not see the previous one's entries.
+    fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
+    await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+  });
   // With an output folder outside the working directory, Astro builds in .astro/ and copies it
   // over with its server-side chunks (build-time code, not for the web): remove them.
   fs.rmSync(path.join(outDir, 'chunks'), { recursive: true, force: true });
