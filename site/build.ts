@@ -26,11 +26,6 @@ export interface SiteBuildOptions {
  */
 export async function buildSite(options: SiteBuildOptions): Promise<string> {
   const outDir = path.resolve(options.outDir);
-  process.env.WSBENCH_DB = path.resolve(options.db);
-  process.env.WSBENCH_SITE_OUT = outDir;
-  process.env.WSBENCH_BASE = options.base ?? '/';
-  if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
-  process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
   const { build } = await import('astro');
   // One build at a time on this machine: Astro keeps its content store and, for an output folder
   // outside the working directory, its intermediate build in folders every build shares. Two at
@@ -39,6 +34,13 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
     if (!options.quiet) console.error(`site build: waiting for another build of this site (pid ${pid}) to finish`);
   };
   await withFileLock(BUILD_LOCK, waiting, async () => {
+    // Set while holding the lock: a second build in this process, waiting its turn, must not
+    // change what the running one reads.
+    process.env.WSBENCH_DB = path.resolve(options.db);
+    process.env.WSBENCH_SITE_OUT = outDir;
+    process.env.WSBENCH_BASE = options.base ?? '/';
+    if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
+    process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
     // Astro keeps content entries between builds; a build from another database or write-ups
     // folder must not see the previous one's entries.
     fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
