@@ -297,9 +297,11 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('delivered', 'uint'),
     f('late', 'uint'),
     f('missing', 'uint'),
-    f('latP50Ms', 'unum'),
-    f('latP99Ms', 'unum'),
-    f('latMaxMs', 'unum'),
+    // Signed, as in client records: against a remote host's clock, a latency within the offset's
+    // uncertainty can read below zero. It is a measurement; refusing it would lose the batch.
+    f('latP50Ms', 'num'),
+    f('latP99Ms', 'num'),
+    f('latMaxMs', 'num'),
   ],
   phase: [
     f('seq', 'uint', true),

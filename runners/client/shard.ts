@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { newLatencyHistogram } from '../../collector/histogram.ts';
+import { preciseWallNowMs } from '../../common/wall-clock.ts';
 import { CpuWaitMeter } from '../sampler/proc.ts';
 import type { TickRecord } from '../../collector/records.ts';
 import { readTick, wireFor, type Wire } from './protocol.ts';
@@ -62,7 +63,7 @@ send({ type: 'hello' });
 // The runner's clock: a shard on another host (--clients) is given its host's offset, so its
 // schedule, judgements and sample times line up with the server's and the other shards'.
 let clockOffsetMs = 0;
-const now = () => performance.timeOrigin + performance.now() - clockOffsetMs;
+const now = () => preciseWallNowMs() - clockOffsetMs;
 const wallNow = () => Date.now() - clockOffsetMs;
 
 function localAddress(index: number): string | undefined {

@@ -3,6 +3,7 @@
 // and a clean stop when asked or when stdin ends (the runner stopped, or its SSH connection died).
 import readline from 'node:readline';
 import { BatchSender, HttpTransport } from '../../collector/sender.ts';
+import { preciseWallNowMs } from '../../common/wall-clock.ts';
 
 export const sendLine = (message: { type: string }) => process.stdout.write(JSON.stringify(message) + '\n');
 
@@ -30,7 +31,7 @@ export function serveRequests<In extends { type: string; id?: number }>(handle: 
     } catch {
       return sendLine({ type: 'warning', message: `not JSON: ${line.slice(0, 80)}` } as { type: string });
     }
-    if (request.type === 'clock') sendLine({ type: 'clock', id: request.id, nowMs: performance.timeOrigin + performance.now() } as { type: string });
+    if (request.type === 'clock') sendLine({ type: 'clock', id: request.id, nowMs: preciseWallNowMs() } as { type: string });
     else if (request.type === 'stop') leave();
     else handle(request);
   });

@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { BackendError } from '../backends/errors.ts';
+import { preciseWallNowMs } from '../../common/wall-clock.ts';
 import type { SshHost } from './ssh.ts';
 
 export interface ClockEstimate {
@@ -16,7 +17,7 @@ export interface ClockEstimate {
   rounds: number;
 }
 
-const preciseNow = () => performance.timeOrigin + performance.now();
+const preciseNow = preciseWallNowMs;
 
 type Message = { type: string; id?: number };
 
