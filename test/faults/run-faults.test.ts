@@ -31,7 +31,7 @@ const children = (pid: number, pattern: string) => {
 test('the server stopped (SIGSTOP) for three intervals: late and missing deliveries counted, unstable, exit 3', async () => {
   const db = path.join(tempDir(), 'server-stop.db');
   const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '10', '--interval-ms', '1000', '--workers', '1', '--idle', '0', '--db', db]);
-  await until(() => holdStarted(db), 60_000, 'the hold');
+  await until(() => holdStarted(db), 60_000, 'the hold', run);
   const pids = await until(() => peek(db, (d) => { const rows = d.prepare(`SELECT DISTINCT pid FROM process_samples`).all() as { pid: number }[]; return rows.length ? rows.map((r) => r.pid) : undefined; }), 10_000, 'server pids');
   await sleep(1500);
   for (const pid of pids) process.kill(pid, 'SIGSTOP');
@@ -52,7 +52,7 @@ test('the server stopped (SIGSTOP) for three intervals: late and missing deliver
 test('a bulk client shard stopped for 6 s mid-hold: client-bound, exit 5, the server not blamed', async () => {
   const db = path.join(tempDir(), 'shard-stop.db');
   const run = startRun(['--backend', 'uws', '--connections', '200', '--rate', '400', '--hold', '14', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db]);
-  await until(() => holdStarted(db), 60_000, 'the hold');
+  await until(() => holdStarted(db), 60_000, 'the hold', run);
   const [shard] = await until(() => { const p = children(run.child.pid!, 'wsclient'); return p.length ? p : undefined; }, 10_000, 'the native bulk shard');
   await sleep(1000);
   process.kill(shard!, 'SIGSTOP');
@@ -72,7 +72,7 @@ test('a bulk client shard stopped for 6 s mid-hold: client-bound, exit 5, the se
 test('the runner killed with SIGKILL: its server and clients exit, and the next command marks the run aborted', async () => {
   const db = path.join(tempDir(), 'runner-kill.db');
   const run = startRun(['--backend', 'uws', '--connections', '60', '--rate', '200', '--hold', '30', '--interval-ms', '500', '--workers', '1', '--idle', '0', '--db', db]);
-  await until(() => holdStarted(db), 60_000, 'the hold');
+  await until(() => holdStarted(db), 60_000, 'the hold', run);
   const before = peek(db, (d) => listRuns(d)[0]);
   assert.equal(before?.status, 'running');
   const descendants = execFileSync('sh', ['-c', `pgrep -P ${run.child.pid} || true`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);

@@ -110,8 +110,8 @@ test('a client shard slowed on purpose makes the run client-bound (exit 5), not 
 test('a backend killed with SIGKILL mid-run is a crash with its signal, and earlier samples stay', async () => {
   const db = path.join(tempDir(), 'crash.db');
   const run = startRun(['--backend', 'uws', ...SHORT.slice(0, 6), '--hold', '30', '--workers', '1', '--idle', '0', '--db', db]);
-  const worker = await until(() => peek(db, (d) => d.prepare(`SELECT pid, t_ms FROM process_samples WHERE role = 'worker' ORDER BY t_ms DESC LIMIT 1`).get() as { pid: number } | undefined), 30_000, 'a worker sample');
-  await until(() => peek(db, (d) => (d.prepare(`SELECT count(*) AS n FROM server_samples`).get() as { n: number }).n >= 3 || undefined), 20_000, 'three server samples');
+  const worker = await until(() => peek(db, (d) => d.prepare(`SELECT pid, t_ms FROM process_samples WHERE role = 'worker' ORDER BY t_ms DESC LIMIT 1`).get() as { pid: number } | undefined), 60_000, 'a worker sample', run);
+  await until(() => peek(db, (d) => (d.prepare(`SELECT count(*) AS n FROM server_samples`).get() as { n: number }).n >= 3 || undefined), 30_000, 'three server samples', run);
   const killedAt = Date.now();
   process.kill(worker.pid, 'SIGKILL');
   const code = await run.exit;
@@ -133,7 +133,7 @@ test('a backend killed with SIGKILL mid-run is a crash with its signal, and earl
 test('Ctrl-C stops the run cleanly and stores it as aborted with what was sampled', async () => {
   const db = path.join(tempDir(), 'abort.db');
   const run = startRun(['--backend', 'socketio', ...SHORT.slice(0, 6), '--hold', '60', '--workers', '1', '--idle', '0', '--db', db]);
-  await until(() => peek(db, (d) => d.prepare(`SELECT 1 AS y FROM phases WHERE name = 'hold'`).get() as { y: number } | undefined), 40_000, 'the hold phase');
+  await until(() => peek(db, (d) => d.prepare(`SELECT 1 AS y FROM phases WHERE name = 'hold'`).get() as { y: number } | undefined), 40_000, 'the hold phase', run);
   await new Promise((r) => setTimeout(r, 1500));
   run.child.kill('SIGINT');
   const code = await run.exit;
