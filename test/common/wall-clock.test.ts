@@ -20,13 +20,15 @@ test('the precise wall clock follows a wall clock that drifts from the monotonic
   assert.ok(monotonicOnly - wall() > 140, 'the test drifts as much as the machine did');
 });
 
-test('on a steady clock, readings stay within a millisecond of Date.now() and keep their fraction', { timeout: 5_000 }, async () => {
+test('on a steady clock, readings stay within 1.5 ms of Date.now() and keep their fraction', { timeout: 5_000 }, async () => {
+  // The anchor is off by up to 0.5 ms (Date.now() truncates) and moves only when the clocks part
+  // by more than 1 ms: 1.5 ms at most, 2 with Date's own truncation of before and after.
   const readings: number[] = [];
   for (let i = 0; i < 20; i++) {
     const before = Date.now();
     const reading = preciseWallNowMs();
     const after = Date.now();
-    assert.ok(reading >= before - 1 && reading <= after + 1, `${reading} outside [${before}, ${after}]`);
+    assert.ok(reading >= before - 2 && reading <= after + 2, `${reading} more than 1.5 ms outside [${before}, ${after + 1})`);
     readings.push(reading);
     await new Promise((resolve) => setTimeout(resolve, 3));
   }
