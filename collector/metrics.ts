@@ -37,6 +37,8 @@ export interface MetricDef {
   source: string;
   /** Compared by ratio (default), or by difference where a ratio means nothing (99.9% vs 100%). */
   compareBy?: 'ratio' | 'difference';
+  /** How the value is read from a window (or run) summary, when it is not the summary's field of the same key. */
+  read?: (summary: Record<string, any>) => unknown;
 }
 
 /** A chartable series: one value per second, or per tick (the broadcast schedule). */
@@ -67,16 +69,25 @@ export const HEADLINE = {
   deliveredPct: m({ key: 'deliveredPct', label: 'Delivered', noun: 'messages delivered', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: '(expected − missing) / expected, each tick judged once per connection' }),
   missing: m({ key: 'missing', label: 'Missing messages', noun: 'missing messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'expected ticks not received by their judgement' }),
   late: m({ key: 'late', label: 'Late messages', noun: 'late messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'deliveries more than lateMs after their schedule' }),
-  latencyP50Ms: m({ key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
-  latencyP99Ms: m({ key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
-  latencyMaxMs: m({ key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest delivery on any connection' }),
-  jitterP50Ms: m({ key: 'jitterP50Ms', label: 'Jitter p50', noun: 'median jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
-  jitterP99Ms: m({ key: 'jitterP99Ms', label: 'Jitter p99', noun: 'jitter p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
-  jitterMaxMs: m({ key: 'jitterMaxMs', label: 'Jitter max', noun: 'worst jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the arrival furthest from its connection\'s rhythm' }),
+  latencyP50Ms: m({ read: (s) => s.latency?.p50Ms, key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
+  latencyP99Ms: m({ read: (s) => s.latency?.p99Ms, key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
+  latencyMaxMs: m({ read: (s) => s.latency?.maxMs, key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest delivery on any connection' }),
+  jitterP50Ms: m({ read: (s) => s.jitter?.p50Ms, key: 'jitterP50Ms', label: 'Jitter p50', noun: 'median jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
+  jitterP99Ms: m({ read: (s) => s.jitter?.p99Ms, key: 'jitterP99Ms', label: 'Jitter p99', noun: 'jitter p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
+  jitterMaxMs: m({ read: (s) => s.jitter?.maxMs, key: 'jitterMaxMs', label: 'Jitter max', noun: 'worst jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the arrival furthest from its connection\'s rhythm' }),
+  probeLatencyP99Ms: m({ read: (s) => s.probeLatency?.p99Ms, key: 'probeLatencyP99Ms', label: 'Latency p99, probes only', noun: 'probe latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'the probe connections\' deliveries alone (about 100, connected first): a cross-check of every delivery\'s figure, and what runs before every delivery was measured give' }),
+  probeLatencyMaxMs: m({ read: (s) => s.probeLatency?.maxMs, key: 'probeLatencyMaxMs', label: 'Latency max, probes only', noun: 'worst probe latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest delivery to a probe connection' }),
+  expected: m({ key: 'expected', label: 'Expected messages', noun: 'expected messages', verb: 'expected', unit: 'count', better: null, aggregate: 'sum', compareBy: 'difference', source: 'ticks each connection was subscribed for by their schedule, summed over connections and ticks' }),
+  received: m({ key: 'received', label: 'Messages received', noun: 'messages received', verb: 'received', unit: 'count', better: null, aggregate: 'sum', compareBy: 'difference', source: 'tick messages the clients received, every connection' }),
   clumps: m({ key: 'clumps', label: 'Clumps', noun: 'clumps', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'runs of two or more ticks arriving on one connection within a tenth of an interval of each other, summed over connections' }),
   worstSpreadMs: m({ key: 'worstSpreadMs', label: 'Worst tick spread', noun: 'tick spread', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'first to last arrival of one tick over every connection (every shard\'s, merged in the runner\'s clock), worst tick of the window' }),
   serverCpuWaitMs: m({ key: 'serverCpuWaitMs', label: 'Server waited for CPU', noun: 'CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'median', source: 'time the server\'s threads were runnable but not running (/proc/PID/task/TID/schedstat), summed over its processes each second; median over the window' }),
+  cpuPctPerKMsgs: m({ read: (s) => (s.cpuPctAvg != null && s.msgsPerSecReceived ? s.cpuPctAvg / (s.msgsPerSecReceived / 1000) : null), key: 'cpuPctPerKMsgs', label: 'Server CPU per 1,000 messages a second', noun: 'CPU per message', verb: 'spent', unit: 'cpu', better: 'lower', aggregate: 'derived', source: 'mean server CPU / (messages received per second / 1,000): what a message costs the server, comparable across loads' }),
   msgsPerSecReceived: m({ key: 'msgsPerSecReceived', label: 'Messages received', noun: 'message rate', verb: 'delivered', unit: 'perSecond', better: null, aggregate: 'mean', source: 'client arrivals per second, mean over the window' }),
+  serverCpuWaitMsMax: m({ key: 'serverCpuWaitMsMax', label: 'Server waited for CPU (worst second)', noun: 'worst CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', source: 'as the server\'s CPU wait, its worst second in the window' }),
+  hostBusyPctAvg: m({ key: 'hostBusyPctAvg', label: 'Host CPUs busy (mean)', noun: 'host CPU', verb: 'used', unit: 'percent', better: null, aggregate: 'mean', compareBy: 'difference', source: 'the whole machine\'s CPUs busy (/proc/stat), every process on it; mean over the window, 100% = every core' }),
+  cpuThrottledPct: m({ read: (s) => (s.cpuThrottling?.periods ? (100 * s.cpuThrottling.throttled) / s.cpuThrottling.periods : null), key: 'cpuThrottledPct', label: 'CPU quota throttled', noun: 'quota throttling', verb: 'had', unit: 'percent', better: 'lower', aggregate: 'derived', compareBy: 'difference', source: 'the share of the CPU quota\'s 100 ms periods in which the cgroup stopped the server (cpu.stat), over the window; only under a CPU limit' }),
+  clientRssBytesMax: m({ key: 'clientRssBytesMax', label: 'Load generator memory (peak)', noun: 'load generator memory', verb: 'used', unit: 'bytes', better: null, aggregate: 'max', source: 'every client shard\'s RSS summed, the highest second' }),
   clientCpuPctMax: m({ key: 'clientCpuPctMax', label: 'Busiest client shard CPU', noun: 'client CPU', verb: 'used', unit: 'cpu', better: null, aggregate: 'max', source: 'the load generator\'s busiest shard (85% for 10 s makes a run client-bound)' }),
 } as const;
 
@@ -212,6 +223,8 @@ export interface Comparison {
   winner: string | null;
   /** larger / smaller, for ratio figures; null when it cannot be computed. */
   factor: number | null;
+  /** The factor is a lower bound: the larger value was. */
+  atLeast?: boolean;
   /** The sentence a reader sees: "uWS used 12.3x less memory per added connection than Socket.IO". */
   phrase: string;
 }
@@ -223,7 +236,14 @@ const EVEN = 1.05;
  * Compares one figure of two named subjects and says it in words with a direction, never a bare
  * "0.52x" whose meaning the reader must guess.
  */
-export function compare(metric: MetricDef, a: { name: string; value: number | null | undefined }, b: { name: string; value: number | null | undefined }): Comparison {
+export interface Compared {
+  name: string;
+  value: number | null | undefined;
+  /** The value is a lower bound (a capacity search that held every step to its ceiling). */
+  atLeast?: boolean;
+}
+
+export function compare(metric: MetricDef, a: Compared, b: Compared): Comparison {
   const va = a.value;
   const vb = b.value;
   if (va === null || va === undefined || vb === null || vb === undefined || !Number.isFinite(va) || !Number.isFinite(vb)) {
@@ -242,25 +262,41 @@ export function compare(metric: MetricDef, a: { name: string; value: number | nu
   }
   const factor = Math.max(va, vb) / Math.min(va, vb);
   const x = `${fixed(factor, 1)}x`;
-  if (va === vb) return { winner: null, factor, phrase: `${a.name} and ${b.name} ${metric.verb} the same ${metric.noun}: ${format(metric, va)}` };
-  if (factor < EVEN) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (${x} apart)` };
-  if (metric.better === null) {
-    const [hi, lo] = va > vb ? [a.name, b.name] : [b.name, a.name];
-    return { winner: null, factor, phrase: `${hi} ${metric.verb} ${x} the ${metric.noun} of ${lo}` };
+  // A lower bound (a search that held its ceiling) against a measured value: when the bound is
+  // the larger value, the ratio is a lower bound too ("at least 2.5x"); when the smaller value is
+  // a bound, or both are, there is no ratio to give.
+  const larger = va > vb ? a : vb > va ? b : b.atLeast ? b : a;
+  const smaller = larger === a ? b : a;
+  if (smaller.atLeast) {
+    return { winner: null, factor: null, phrase: `${metric.label}: ${a.name} ${formatBound(metric, va, a.atLeast)}, ${b.name} ${formatBound(metric, vb, b.atLeast)} (${a.atLeast && b.atLeast ? 'both lower bounds' : 'a lower bound'}: no ratio)` };
   }
-  const aBetter = metric.better === 'higher' ? va > vb : va < vb;
+  if (va === vb && !larger.atLeast) return { winner: null, factor, phrase: `${a.name} and ${b.name} ${metric.verb} the same ${metric.noun}: ${format(metric, va)}` };
+  if (factor < EVEN && !larger.atLeast) return { winner: null, factor, phrase: `${a.name} and ${b.name} were even on ${metric.noun} (${x} apart)` };
+  const times = larger.atLeast ? `at least ${x}` : x;
+  if (metric.better === null) return { winner: null, factor, phrase: `${larger.name} ${metric.verb} ${times} the ${metric.noun} of ${smaller.name}` };
+  // The bound wins a tie: it is at least as large.
+  const aBetter = metric.better === 'higher' ? larger === a : smaller === a;
   const [w, l] = aBetter ? [a.name, b.name] : [b.name, a.name];
   // Times are "lower"; amounts (memory, CPU, messages) are "less".
   const less = metric.unit === 'ms' ? 'lower' : 'less';
-  const phrase = metric.better === 'higher' ? `${w} ${metric.verb} ${x} the ${metric.noun} of ${l}` : `${w} ${metric.verb} ${x} ${less} ${metric.noun} than ${l}`;
-  return { winner: w, factor, phrase };
+  const phrase = metric.better === 'higher' ? `${w} ${metric.verb} ${times} the ${metric.noun} of ${l}` : `${w} ${metric.verb} ${times} ${less} ${metric.noun} than ${l}`;
+  return { winner: w, factor, ...(larger.atLeast ? { atLeast: true } : {}), phrase };
+}
+
+/** A value with "≥ " when it is a lower bound. */
+export const formatBound = (metric: { unit: Unit }, v: number | null | undefined, atLeast?: boolean): string => `${atLeast && v != null ? '≥ ' : ''}${format(metric, v)}`;
+
+/**
+ * Whether a headline figure of a summary is a lower bound: a capacity search that held every step
+ * found no limit, only its scenario's ceiling, so its capacity is "at least" that.
+ */
+export function isLowerBound(summary: Record<string, any>, key: string): boolean {
+  return key === 'capacityConnections' && summary.capacity?.ceiling === true;
 }
 
 /** A headline figure of a summary (run or window) by catalogue key; works on the site's JSON too. */
 export function headlineValue(summary: Record<string, any>, key: string): number | null {
-  const latency = summary.latency as Record<string, number | null> | undefined;
-  const jitter = summary.jitter as Record<string, number | null> | undefined;
-  const v = key === 'latencyP50Ms' ? latency?.p50Ms : key === 'latencyP99Ms' ? latency?.p99Ms : key === 'latencyMaxMs' ? latency?.maxMs
-    : key === 'jitterP50Ms' ? jitter?.p50Ms : key === 'jitterP99Ms' ? jitter?.p99Ms : key === 'jitterMaxMs' ? jitter?.maxMs : summary[key];
+  const def = Object.hasOwn(HEADLINE, key) ? (HEADLINE[key as HeadlineKey] as MetricDef) : undefined;
+  const v = def?.read ? def.read(summary) : summary[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

@@ -2,7 +2,7 @@
 // human units, comparisons with a direction, the one median and the one per-second grid.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axisScale, compare, format, formatConnectionsShort, formatValue, HEADLINE, headlineValue, SERIES, SERIES_KEYS } from '../../collector/metrics.ts';
+import { axisScale, compare, format, formatBound, formatConnectionsShort, formatValue, HEADLINE, headlineValue, isLowerBound, SERIES, SERIES_KEYS } from '../../collector/metrics.ts';
 import { serverPerSecond } from '../../collector/series.ts';
 import { bySecond, elapsedSecond, median, secondOf } from '../../collector/stats.ts';
 
@@ -55,6 +55,24 @@ test('comparisons say who did better, by how much, in words', () => {
   assert.deepEqual([delivered.winner, delivered.factor, delivered.phrase], ['uWS', null, 'uWS delivered 100.000% against 79.6% for Socket.IO']);
   // Unknown values are said to be unknown, never compared.
   assert.deepEqual(compare(HEADLINE.addedBytesPerConn, uws(null), sio(52_000)), { winner: null, factor: null, phrase: 'Memory per added connection: not measured for uWS' });
+});
+
+test('a capacity that reached its ceiling is a lower bound, and so is a ratio over it', () => {
+  const ceiling = { name: 'uWS', value: 100_000, atLeast: true };
+  const failed = { name: 'Socket.IO', value: 40_000 };
+  const held = compare(HEADLINE.capacityConnections, failed, ceiling);
+  assert.deepEqual([held.winner, held.factor, held.atLeast, held.phrase], ['uWS', 2.5, true, 'uWS held at least 2.5x the connections of Socket.IO']);
+  // Both at their ceilings, or the smaller one: nothing is known of the ratio.
+  const both = compare(HEADLINE.capacityConnections, ceiling, { name: 'ws', value: 100_000, atLeast: true });
+  assert.deepEqual([both.winner, both.factor, both.phrase], [null, null, 'Capacity (highest stable step): uWS ≥ 100,000, ws ≥ 100,000 (both lower bounds: no ratio)']);
+  const below = compare(HEADLINE.capacityConnections, { name: 'ws', value: 20_000, atLeast: true }, failed);
+  assert.deepEqual([below.winner, below.factor], [null, null]);
+  // Within 5% a bound above is still "at least", never "even".
+  assert.match(compare(HEADLINE.capacityConnections, { ...ceiling, value: 41_000 }, failed).phrase, /^uWS held at least 1\.0x/);
+  assert.equal(formatBound(HEADLINE.capacityConnections, 100_000, true), '≥ 100,000');
+  assert.equal(isLowerBound({ capacity: { ceiling: true } }, 'capacityConnections'), true);
+  assert.equal(isLowerBound({ capacity: { ceiling: false } }, 'capacityConnections'), false);
+  assert.equal(isLowerBound({ capacity: { ceiling: true } }, 'steadyRssBytes'), false);
 });
 
 test('every catalogue entry is complete, and headline values are read by key', () => {

@@ -1,7 +1,7 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
 import { ConfigError } from '../../../common/errors.ts';
 import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../../collector/machines.ts';
-import { format, HEADLINE, headlineValue, type HeadlineKey } from '../../../collector/metrics.ts';
+import { format, formatBound, HEADLINE, headlineValue, isLowerBound, type HeadlineKey } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
 import { openDatabase } from '../../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
@@ -46,7 +46,7 @@ Examples:
 };
 
 function describe(run: RunInfo, s: RunSummary): string {
-  const f = (key: HeadlineKey) => format(HEADLINE[key], headlineValue(s as never, key));
+  const f = (key: HeadlineKey) => formatBound(HEADLINE[key], headlineValue(s as never, key), isLowerBound(s as never, key));
   const where = s.capacity ? `capacity step of ${formatNumber(s.window.targetConnections)} connections` : s.window.basis;
   const lines = [
     ['run', `${run.id}  ${run.name}`],

@@ -1,7 +1,7 @@
 // The headline figures pages show, read through the metric catalogue (collector/metrics.ts):
 // which figures a run's report, the home page and a comparison show, labelled and formatted in
 // one place, with what each one means at hand for a tooltip.
-import { compare, format, HEADLINE, headlineValue, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
+import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -21,7 +21,7 @@ export const RUN_FIGURES: HeadlineKey[] = [
 ];
 
 export function figureRows(summary: WindowSummary | RunSummary, keys: readonly HeadlineKey[]): FigureRow[] {
-  return keys.map((key) => ({ key, label: HEADLINE[key].label, value: format(HEADLINE[key], headlineValue(summary as never, key)), source: HEADLINE[key].source }));
+  return keys.map((key) => ({ key, label: HEADLINE[key].label, value: formatBound(HEADLINE[key], headlineValue(summary as never, key), isLowerBound(summary as never, key)), source: HEADLINE[key].source }));
 }
 
 /** How a run ended, for its badge: its verdict, or a capacity search's capacity. */
@@ -53,9 +53,9 @@ export interface PairRow {
 }
 
 const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string; s: object }, where?: string): PairRow => {
-  const va = headlineValue(a.s as never, key);
-  const vb = headlineValue(b.s as never, key);
-  return { key, label: HEADLINE[key].label, a: format(HEADLINE[key], va), b: format(HEADLINE[key], vb), va, vb, comparison: compare(HEADLINE[key], { name: a.name, value: va }, { name: b.name, value: vb }), ...(where ? { where } : {}) };
+  const [A, B] = [a, b].map((x) => ({ name: x.name, value: headlineValue(x.s as never, key), atLeast: isLowerBound(x.s as never, key) }));
+  const def = HEADLINE[key];
+  return { key, label: def.label, a: formatBound(def, A!.value, A!.atLeast), b: formatBound(def, B!.value, B!.atLeast), va: A!.value, vb: B!.value, comparison: compare(def, A!, B!), ...(where ? { where } : {}) };
 };
 
 /**
