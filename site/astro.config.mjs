@@ -1,5 +1,6 @@
 // The report site: static pages built from the wsbench database (WSBENCH_DB) at build time.
 import { defineConfig } from 'astro/config';
+import { remarkFigures } from './src/lib/remark-figures.ts';
 
 export default defineConfig({
   site: process.env.WSBENCH_SITE_URL || undefined,
@@ -8,7 +9,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   // Plain <pre><code class="language-…">: write-ups' ```wsbench blocks become charts in the browser.
-  markdown: { syntaxHighlight: false },
+  // Write-ups' {{…}} figures and ```wsbench-steps tables are read from the database (remark-figures.ts).
+  markdown: { syntaxHighlight: false, remarkPlugins: [remarkFigures] },
   vite: {
     // The database is read in Node at build time; nothing of it is bundled for the browser.
     ssr: { external: ['better-sqlite3'] },

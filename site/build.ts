@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { withFileLock } from '../common/file-lock.ts';
+import { clearBuildCards } from './src/lib/build-cards.ts';
 
 export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
 /** Held while Astro builds (see buildSite). */
@@ -36,6 +37,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   await withFileLock(BUILD_LOCK, waiting, async () => {
     // Set while holding the lock: a second build in this process, waiting its turn, must not
     // change what the running one reads.
+    clearBuildCards();
     process.env.WSBENCH_DB = path.resolve(options.db);
     process.env.WSBENCH_SITE_OUT = outDir;
     process.env.WSBENCH_BASE = options.base ?? '/';
@@ -44,7 +46,11 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
     // Astro keeps content entries between builds; a build from another database or write-ups
     // folder must not see the previous one's entries.
     fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
-    await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+    try {
+      await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+    } finally {
+      clearBuildCards();
+    }
   });
   // With an output folder outside the working directory, Astro builds in .astro/ and copies it
   // over with its server-side chunks (build-time code, not for the web): remove them.

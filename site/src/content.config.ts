@@ -9,6 +9,8 @@ const writeups = defineCollection({
     description: z.string(),
     pubDate: z.coerce.date(),
     runs: z.array(z.string()).default([]),
+    /** Short names for runs, used by the {{…}} figures in the prose (site/src/lib/figure-directives.ts). */
+    refs: z.record(z.string()).default({}),
     /** Two run ids whose comparison opens the write-up (and headlines its card on the home page). */
     verdict: z.tuple([z.string(), z.string()]).optional(),
   }),

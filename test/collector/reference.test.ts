@@ -6,8 +6,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { getSummary, listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
-import { openDatabase } from '../../collector/schema.ts';
+import { openDatabase, type Db } from '../../collector/schema.ts';
+import type { RunSummary } from '../../collector/summary.ts';
 import { chartBlockProblems, parseChartBlock } from '../../site/src/lib/chart-block.ts';
+import { CHART_BLOCK } from '../../site/src/lib/chart-block.ts';
+import { checkFigures, FIGURE_DIRECTIVE } from '../../site/src/lib/figure-directives.ts';
 import { pairRows } from '../../site/src/lib/figures.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
@@ -24,6 +27,14 @@ function referenceDb(): { db: string; first: ReturnType<typeof importReferenceRu
     d.close();
   }
   return imported;
+}
+
+/** Each reference run's summary, computed once for the file (the 100k run's takes tens of seconds). */
+const summaries = new Map<string, RunSummary>();
+function summaryOf(db: Db, id: string): RunSummary {
+  let s = summaries.get(id);
+  if (!s) summaries.set(id, (s = getSummary(db, id)));
+  return s;
 }
 
 test('reference runs import once, with their machine and status recorded', () => {
@@ -43,7 +54,7 @@ test('reference runs import once, with their machine and status recorded', () =>
 
 test('the shipped capacity runs are headlined by their capacity, and their comparison matches the write-up', () => {
   const db = openDatabase(referenceDb().db, { readonly: true });
-  const capacity = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
+  const capacity = (backend: string) => summaryOf(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
   const [uws, sio] = [capacity('uws'), capacity('socketio')];
   db.close();
   assert.equal(uws.headline, 'capacity ≥ 100k (every step stable)');
@@ -62,7 +73,7 @@ test('the shipped capacity runs are headlined by their capacity, and their compa
   assert.ok(sio.serverCpuWaitMs !== null && sio.capacity!.failed!.serverCpuWaitMs! > sio.serverCpuWaitMs, 'the failed step waited longer for a CPU');
   // The write-up: at least 2.5x the connections, 5.2x the memory at 40k (the highest step both held), 12.0x per added connection by the slope.
   const rows = new Map(pairRows({ name: 'uWS', summary: uws }, { name: 'Socket.IO', summary: sio }).map((r) => [`${r.key}${r.where ? ' (equal)' : ''}`, r]));
-  assert.equal(rows.get('capacityConnections')!.comparison.phrase, 'uWS held 2.5x the connections of Socket.IO');
+  assert.equal(rows.get('capacityConnections')!.comparison.phrase, 'uWS held at least 2.5x the connections of Socket.IO');
   assert.equal(rows.get('marginalBytesPerConn')!.comparison.phrase, 'uWS used 12.0x less memory per added connection (slope) than Socket.IO');
   assert.equal(rows.get('bytesPerConn (equal)')!.comparison.factor!.toFixed(1), '5.2');
   assert.equal(rows.get('steadyRssBytes (equal)')!.where, 'at 40,000 connections, the highest step both held stable');
@@ -77,12 +88,60 @@ test('every run a shipped write-up cites is a shipped reference run', () => {
   const dir = path.join('data', 'writeups');
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.md'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    const cited = [...(/^runs: \[(.*)\]$/m.exec(text)?.[1] ?? '').split(','), ...[...text.matchAll(/^runs: (?!\[)(.*)$/gm)].flatMap((m) => m[1]!.split(','))]
+    const cited = [
+      ...(/^runs: \[(.*)\]$/m.exec(text)?.[1] ?? '').split(','),
+      ...[...text.matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs),
+      ...Object.values(writeupParts(path.join(dir, file)).refs),
+    ]
       .map((s) => s.trim())
       .filter(Boolean);
     assert.ok(cited.length > 0, `${file} cites runs`);
     for (const id of cited) assert.ok(shipped.has(id), `${file} cites ${id}, which data/reference does not ship`);
   }
+});
+
+/**
+ * Figures in the shipped write-ups that are not a run's: settings of the scenarios and the pi4
+ * profile, the machine, and the seed's own figures (each quoted as the seed's). Anything else
+ * with a unit a run measures must come from the database through a {{…}} directive.
+ */
+const NOT_A_RUN_FIGURE: Record<string, string> = {
+  '2.92 GB': 'the seed\'s Pi 4 at 100k',
+  '3.41 GB': 'the pi4 profile\'s memory limit',
+  '3.70 GB': 'the seed\'s Pi 4 memory',
+  '0.29 GB': 'what the seed\'s Pi 4 system kept',
+  '24 GiB': 'the machine',
+  '100 ms': 'the cgroup\'s CPU period',
+  '5x': 'the seed\'s claim',
+  '85%': 'the saturation threshold of a client shard',
+  '100%': '= one core',
+  '120%': 'the pi4 quota',
+};
+const RUN_FIGURE = /\d[\d,.]*\s?(?:KB|MB|GB|GiB|ms\b|x\b|%)/g;
+
+function writeupParts(file: string): { refs: Record<string, string>; prose: string; body: string } {
+  const text = fs.readFileSync(file, 'utf8');
+  const [, front, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text)!;
+  const refs: Record<string, string> = {};
+  const block = /^refs:\n((?:  .*\n?)*)/m.exec(front!)?.[1] ?? '';
+  for (const m of block.matchAll(/^\s+(\w+):\s*(\S+)$/gm)) refs[m[1]!] = m[2]!;
+  const prose = body!.replace(/```[\s\S]*?```/g, '').replace(/`[^`]*`/g, '').replace(FIGURE_DIRECTIVE, '');
+  return { refs, prose, body: body! };
+}
+
+test('every figure of a run in the shipped write-ups is bound to the database, and each binding resolves', () => {
+  const d = openDatabase(referenceDb().db, { readonly: true });
+  const runs = new Map(listRuns(d).map((r) => [r.id, { name: r.backendLabel ?? r.backend, summary: summaryOf(d, r.id) }]));
+  d.close();
+  const dir = path.join('data', 'writeups');
+  let bound = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+    const { refs, prose, body } = writeupParts(path.join(dir, file));
+    const typed = [...prose.matchAll(RUN_FIGURE)].map((m) => m[0]).filter((f) => !Object.hasOwn(NOT_A_RUN_FIGURE, f));
+    assert.deepEqual(typed, [], `${file} types figures by hand: bind them with {{value …}}, {{ratio …}} (site/src/lib/figure-directives.ts)`);
+    bound += checkFigures(body, { refs, run: (id) => runs.get(id) });
+  }
+  assert.ok(bound > 50, `the write-ups bind their figures (${bound} found)`);
 });
 
 test('chart blocks: metric, runs, per-connection and the x axis', () => {
@@ -101,7 +160,7 @@ test('chart blocks are checked against the metric catalogue, each problem naming
 
 test('the four-backend reference runs give the write-up\'s figures at 20,000 connections', () => {
   const db = openDatabase(referenceDb().db, { readonly: true });
-  const at20k = (backend: string) => getSummary(db, listRuns(db, { backend, scenario: 'backends-20k' })[0]!.id).capacity!.steps.find((w) => w.window.targetConnections === 20_000)!;
+  const at20k = (backend: string) => summaryOf(db, listRuns(db, { backend, scenario: 'backends-20k' })[0]!.id).capacity!.steps.find((w) => w.window.targetConnections === 20_000)!;
   const [uws, ws, sioUws, sio] = ['uws', 'ws', 'socketio-uws', 'socketio'].map(at20k);
   db.close();
   for (const w of [uws, ws, sioUws, sio]) assert.equal(w!.verdict, 'stable');

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { compare, formatValue, HEADLINE, SERIES_KEYS } from '../../collector/metrics.ts';
+import { compare, format, formatValue, HEADLINE, SERIES_KEYS } from '../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
@@ -34,6 +34,8 @@ describe('report site', () => {
   let db: string;
   let writeups: string;
   let out: string;
+  let uws: string;
+  let socketio: string;
 
   before(async () => {
     const dir = tempDir('wsbench-site-');
@@ -44,7 +46,7 @@ describe('report site', () => {
     const b = await runCli(['run', '--backend', 'uws', '--name', HOSTILE, '--notes', `notes ${HOSTILE}`, ...short], { timeoutMs: 60_000 });
     assert.equal(b.code, 0, b.stderr);
     const d = openDatabase(db, { readonly: true });
-    const [uws, socketio] = ['uws', 'socketio'].map((backend) => listRuns(d, { backend }).find((r) => !r.name.includes('<'))!.id);
+    [uws, socketio] = ['uws', 'socketio'].map((backend) => listRuns(d, { backend }).find((r) => !r.name.includes('<'))!.id) as [string, string];
     d.close();
     // A run stored from a --target (a Raspberry Pi over SSH): its server figures were measured there.
     const onPi = fixtureRecords('fixture run on a Pi target');
@@ -56,7 +58,7 @@ describe('report site', () => {
     w.close();
     writeups = path.join(dir, 'writeups');
     fs.mkdirSync(writeups);
-    fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\n---\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
+    fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\nrefs: { u: ${uws} }\n---\n\nuWS held **{{value connections u}}** at p99 **{{value latencyP99Ms ${uws}}}**; {{compare addedBytesPerConn u ${socketio}}}.\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
     // Tiny display series, so that the tests see downsampling and zooming at work on short runs.
     process.env.WSBENCH_SITE_MAX_POINTS = '4';
     out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, quiet: true });
@@ -203,6 +205,14 @@ describe('report site', () => {
     await page.waitForSelector('wsb-writeup[data-ready="1"]');
     assert.equal(await page.locator('wsb-writeup canvas').count(), 1);
     assert.equal(await page.locator('pre code.language-wsbench').count(), 0);
+    // The prose's figures are the database's, in the catalogue's format.
+    const d = openDatabase(db, { readonly: true });
+    const [su, ss] = [getSummary(d, uws), getSummary(d, socketio)];
+    d.close();
+    const bound = [format(HEADLINE.connections, su.connections), format(HEADLINE.latencyP99Ms, su.latency.p99Ms)];
+    assert.deepEqual(await page.locator('wsb-writeup strong').allTextContents(), bound);
+    const phrase = compare(HEADLINE.addedBytesPerConn, { name: 'uWS', value: su.addedBytesPerConn }, { name: 'Socket.IO', value: ss.addedBytesPerConn }).phrase;
+    assert.ok((await page.locator('wsb-writeup p').first().textContent())!.includes(phrase), phrase);
     await page.screenshot({ path: path.join(ARTIFACTS, 'writeup.png'), fullPage: true });
     await page.close();
     const feed = fs.readFileSync(path.join(out, 'feed.xml'), 'utf8');
@@ -213,6 +223,9 @@ describe('report site', () => {
     // A typo in a chart block fails the build too, naming the file and the valid names.
     fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: []\n---\n```wsbench\nchart: rssByte\nruns: x\n```\n');
     await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: chart block 1: unknown chart "rssByte" \(one of connections, serverConnections, rssBytes,/);
+    // So does a figure in the prose that names a metric the catalogue does not have.
+    fs.writeFileSync(path.join(bad, 'oops.md'), `---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: []\n---\nIt used {{value steadyRss ${uws}}}.\n`);
+    await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: \{\{value steadyRss [^}]+\}\}: unknown metric "steadyRss" \(one of connections, capacityConnections,/);
   });
 
   test('capacity, the pre-rendered comparison with Open Graph tags, and page weight', async () => {

@@ -8,14 +8,19 @@ import { pairsOf, profileOf, type Pair } from './pairs';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
+import { BUILD_CARDS } from './build-cards.ts';
 import type { WindowSummary } from '../../../collector/summary.ts';
 
-let db: Db | undefined;
+let db: { file: string; handle: Db } | undefined;
 
 function database(): Db {
   const file = process.env.WSBENCH_DB ?? 'data/wsbench.db';
-  db ??= openDatabase(file, { readonly: true });
-  return db;
+  // A copy of this module may outlive a build (the remark plugin's): a later build may read another database.
+  if (db?.file !== file) {
+    db?.handle.close();
+    db = { file, handle: openDatabase(file, { readonly: true }) };
+  }
+  return db.handle;
 }
 
 export { profileOf };
@@ -25,15 +30,27 @@ export interface RunCard {
   summary: RunSummary;
 }
 
-// Every page of a build asks for the same runs: read each once per build.
+// Every page of a build asks for the same runs: read each once per build. The write-ups' remark
+// plugin (loaded with Astro's config) and the pages (Vite's SSR bundle) are two copies of this
+// module in one process; the cards live on globalThis so that both read the one set, and
+// site/build.ts empties it before each build.
+const shared = globalThis as { [BUILD_CARDS]?: RunCard[] };
 let cards: RunCard[] | undefined;
 const timelines = new Map<string, Timeline>();
 
 export function allRuns(): RunCard[] {
-  if (!cards) {
-    const runs = listRuns(database());
-    fillLooks(runs);
-    cards = runs.map((run) => ({ run, summary: getSummary(database(), run.id) }));
+  if (!cards || cards !== shared[BUILD_CARDS]) {
+    // A new build: what this copy cached for an earlier one is stale.
+    timelines.clear();
+    seriesCache.clear();
+    if (shared[BUILD_CARDS]) {
+      cards = shared[BUILD_CARDS];
+      fillLooks(cards.map((card) => card.run));
+    } else {
+      const runs = listRuns(database());
+      fillLooks(runs);
+      cards = shared[BUILD_CARDS] = runs.map((run) => ({ run, summary: getSummary(database(), run.id) }));
+    }
   }
   return cards;
 }

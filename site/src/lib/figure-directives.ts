@@ -1,0 +1,182 @@
+// Figures in write-ups' prose, bound to the database: a write-up never types a run's number, it
+// names the run and the catalogue metric, and the build writes the value in the catalogue's
+// format. A typo in a run or a metric fails the build, naming the file, the directive and what
+// is valid.
+//
+//   {{value latencyP99Ms seed}}                       1.15 s       (the run's hold)
+//   {{value addedBytesPerConn uwsCap@40000}}          4.21 KB      (the capacity step at 40,000)
+//   {{ratio addedBytesPerConn uwsCap@40000 sioCap@40000}}  13.2x   (larger / smaller; "at least" over a ceiling)
+//   {{difference addedBytesPerConn a@20000 b@20000}}  7.01 KB      (|a − b|, in the metric's unit)
+//   {{compare capacityConnections uwsCap sioCap}}     uWS held at least 2.5x the connections of Socket.IO
+//
+// A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`).
+// Pure (no database): the caller passes the summaries.
+import { compare, formatBound, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
+import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
+
+export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
+
+const VERBS = ['value', 'ratio', 'difference', 'compare'] as const;
+type Verb = (typeof VERBS)[number];
+
+export interface FigureContext {
+  /** Names the write-up gives its runs (front matter `refs`). */
+  refs: Record<string, string>;
+  /** A run's summary and its display name, or undefined for an unknown id. */
+  run: (id: string) => { name: string; summary: RunSummary } | undefined;
+}
+
+export class FigureDirectiveError extends Error {}
+
+interface Subject {
+  name: string;
+  window: WindowSummary | RunSummary;
+  atLeast: boolean;
+}
+
+const HEADLINE_KEYS = Object.keys(HEADLINE);
+
+/** The text a directive stands for; throws FigureDirectiveError naming what is wrong. */
+export function resolveFigure(directive: string, context: FigureContext): string {
+  const words = directive.trim().split(/\s+/);
+  const [verb, metric, ...subjects] = words;
+  const fail = (why: string): never => {
+    throw new FigureDirectiveError(`{{${directive.trim()}}}: ${why}`);
+  };
+  if (!verb || !(VERBS as readonly string[]).includes(verb)) fail(`unknown figure "${verb ?? ''}" (one of ${VERBS.join(', ')})`);
+  if (!metric || !Object.hasOwn(HEADLINE, metric)) fail(`unknown metric "${metric ?? ''}" (one of ${HEADLINE_KEYS.join(', ')})`);
+  const def = HEADLINE[metric as HeadlineKey] as MetricDef;
+  const wanted = verb === 'value' ? 1 : 2;
+  if (subjects.length !== wanted) fail(`"${verb}" takes ${wanted} run${wanted === 1 ? '' : 's'} after the metric, got ${subjects.length}`);
+  const [a, b] = subjects.map((s) => subjectOf(s, metric!, context, fail));
+  const value = (x: Subject) => headlineValue(x.window as never, metric!);
+  if ((verb as Verb) === 'value') {
+    const v = value(a!);
+    if (v === null) fail(`${def.label} was not measured in ${a!.name}`);
+    return formatBound(def, v, a!.atLeast);
+  }
+  if (verb === 'difference') {
+    const [va, vb] = [value(a!), value(b!)];
+    if (va === null || vb === null) fail(`${def.label} was not measured in ${va === null ? a!.name : b!.name}`);
+    if (a!.atLeast || b!.atLeast) fail('no difference: a lower bound');
+    return formatBound(def, Math.abs(va! - vb!));
+  }
+  const c = compare(def, { name: a!.name, value: value(a!), atLeast: a!.atLeast }, { name: b!.name, value: value(b!), atLeast: b!.atLeast });
+  if (verb === 'compare') return c.phrase;
+  if (c.factor === null) fail(`no ratio: ${c.phrase}`);
+  return `${c.atLeast ? 'at least ' : ''}${c.factor!.toFixed(1)}x`;
+}
+
+/** `name` or `name@connections`: a run's headline window, or the capacity step held at that many connections. */
+function subjectOf(text: string, metric: string, context: FigureContext, fail: (why: string) => never): Subject {
+  const [ref, at] = text.split('@');
+  const id = context.refs[ref!] ?? ref!;
+  const run = context.run(id);
+  if (!run) fail(`unknown run "${ref}" (${Object.keys(context.refs).length ? `a name in refs (${Object.keys(context.refs).join(', ')}) or ` : ''}a run id in the database)`);
+  if (at === undefined) return { name: run!.name, window: run!.summary, atLeast: isLowerBound(run!.summary as never, metric) };
+  const steps = run!.summary.capacity?.steps ?? [];
+  if (!steps.length) fail(`"${ref}@${at}": ${id} is not a capacity search, it has no steps`);
+  const step = steps.find((w) => String(w.window.targetConnections) === at);
+  if (!step) fail(`"${ref}@${at}": no step at ${at} connections in ${id} (its steps: ${steps.map((w) => w.window.targetConnections).join(', ')})`);
+  return { name: run!.name, window: step!, atLeast: false };
+}
+
+/** Every directive in a text replaced by its figure. */
+export function replaceFigures(text: string, context: FigureContext): string {
+  return text.replace(FIGURE_DIRECTIVE, (_, inner: string) => resolveFigure(inner, context));
+}
+
+// ---- a capacity search's steps as a table: a ```wsbench-steps block ------------------------------
+//   run: uwsCap
+//   columns: connections, steadyRssBytes, addedBytesPerConn, cpuPctAvg, latencyP99Ms
+
+export const STEPS_BLOCK_LANG = 'wsbench-steps';
+
+export interface StepsTable {
+  /** Column titles: the catalogue's labels, and the step's verdict last. */
+  head: string[];
+  rows: string[][];
+}
+
+/** The table a steps block stands for: one row per step held (its target first), each value in the catalogue's format. */
+function blockFields(block: string, lang: string, keys: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const at = line.indexOf(':');
+    if (at > 0) fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  for (const key of Object.keys(fields)) if (!keys.includes(key)) throw new FigureDirectiveError(`${lang} block: unknown key "${key}" (keys: ${keys.join(', ')})`);
+  return fields;
+}
+
+function columnsOf(text: string | undefined, lang: string): string[] {
+  if (!text) throw new FigureDirectiveError(`${lang} block: "columns:" is missing (metrics, comma-separated: ${HEADLINE_KEYS.join(', ')})`);
+  const columns = text.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of columns) if (!Object.hasOwn(HEADLINE, c)) throw new FigureDirectiveError(`${lang} block: unknown column "${c}" (one of ${HEADLINE_KEYS.join(', ')})`);
+  return columns;
+}
+
+export function stepsTable(block: string, context: FigureContext): StepsTable {
+  const fields = blockFields(block, STEPS_BLOCK_LANG, ['run', 'columns']);
+  const fail = (why: string): never => {
+    throw new FigureDirectiveError(`${STEPS_BLOCK_LANG} block: ${why}`);
+  };
+  if (!fields.run) fail('"run:" is missing (a run id, or a name from refs)');
+  const columns = columnsOf(fields.columns, STEPS_BLOCK_LANG);
+  const id = context.refs[fields.run!] ?? fields.run!;
+  const run = context.run(id);
+  if (!run) fail(`unknown run "${fields.run}"`);
+  const capacity = run!.summary.capacity;
+  if (!capacity) fail(`${id} is not a capacity search, it has no steps`);
+  return {
+    head: ['Step', ...columns.map((c) => (HEADLINE[c as HeadlineKey] as MetricDef).label), 'Verdict'],
+    rows: capacity!.steps.map((step) => [
+      formatValue('connections', step.window.targetConnections),
+      ...columns.map((c) => formatBound(HEADLINE[c as HeadlineKey], headlineValue(step as never, c))),
+      step === capacity!.failed && capacity!.failedBecause ? `${step.verdict}: ${capacity!.failedBecause}` : step.verdict ?? '–',
+    ]),
+  };
+}
+
+// ---- several runs (or steps) side by side: a ```wsbench-runs block -------------------------------
+//   runs: uws@20000, sioUws@20000, ws@20000, sio@20000
+//   columns: addedBytesPerConn, cpuPctAvg, cpuPctPerKMsgs, latencyP99Ms
+
+export const RUNS_BLOCK_LANG = 'wsbench-runs';
+
+/** One row per run named, its backend first, each value in the catalogue's format. */
+export function runsTable(block: string, context: FigureContext): StepsTable {
+  const fields = blockFields(block, RUNS_BLOCK_LANG, ['runs', 'columns']);
+  const fail = (why: string): never => {
+    throw new FigureDirectiveError(`${RUNS_BLOCK_LANG} block: ${why}`);
+  };
+  if (!fields.runs) fail('"runs:" is missing (run ids or names from refs, each with @connections for a step; comma-separated)');
+  const columns = columnsOf(fields.columns, RUNS_BLOCK_LANG);
+  const subjects = fields.runs!.split(',').map((r) => r.trim()).filter(Boolean);
+  return {
+    head: ['Backend', ...columns.map((c) => (HEADLINE[c as HeadlineKey] as MetricDef).label)],
+    rows: subjects.map((text) => {
+      const x = subjectOf(text, columns[0]!, context, fail);
+      return [x.name, ...columns.map((c) => formatBound(HEADLINE[c as HeadlineKey], headlineValue(x.window as never, c), isLowerBound(x.window as never, c)))];
+    }),
+  };
+}
+
+/**
+ * Resolves every figure and table of a write-up's Markdown body, as the build will, and throws
+ * the first problem; returns how many it bound. Directives inside code are text, not figures.
+ */
+export function checkFigures(body: string, context: FigureContext): number {
+  let bound = 0;
+  for (const m of body.matchAll(/```([\w-]*)\n([\s\S]*?)```/g)) {
+    if (m[1] === STEPS_BLOCK_LANG) stepsTable(m[2]!, context);
+    if (m[1] === RUNS_BLOCK_LANG) runsTable(m[2]!, context);
+    if (m[1] === STEPS_BLOCK_LANG || m[1] === RUNS_BLOCK_LANG) bound++;
+  }
+  const prose = body.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  for (const m of prose.matchAll(FIGURE_DIRECTIVE)) {
+    resolveFigure(m[1]!, context);
+    bound++;
+  }
+  return bound;
+}

@@ -1,0 +1,70 @@
+// Write-ups' bound figures (site/src/lib/figure-directives.ts): each directive gives the
+// catalogue's value in the catalogue's format, and each mistake is named with what is valid.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FigureDirectiveError, replaceFigures, resolveFigure, runsTable, stepsTable, type FigureContext } from '../../site/src/lib/figure-directives.ts';
+import type { RunSummary } from '../../collector/summary.ts';
+
+const step = (target: number, rss: number, verdict = 'stable') =>
+  ({ window: { targetConnections: target }, connections: target, steadyRssBytes: rss, addedBytesPerConn: rss / target / 10, latency: { p99Ms: target / 100 }, verdict });
+
+const uwsSteps = [step(10_000, 400e6), step(20_000, 420e6)];
+const sioSteps = [step(10_000, 1.1e9), step(20_000, 1.6e9), step(30_000, 2.2e9, 'unstable')];
+const runs: Record<string, { name: string; summary: RunSummary }> = {
+  'run-u': { name: 'uWS', summary: { latency: { p99Ms: 1150 }, steadyRssBytes: 766.5e6, capacityConnections: 20_000, capacity: { ceiling: true, steps: uwsSteps, failed: null, failedBecause: null } } as never },
+  'run-s': { name: 'Socket.IO', summary: { latency: { p99Ms: null }, steadyRssBytes: 2.6e9, capacityConnections: 20_000, capacity: { ceiling: false, steps: sioSteps, failed: sioSteps[2], failedBecause: 'p99 5.07 s' } } as never },
+};
+const context: FigureContext = { refs: { u: 'run-u' }, run: (id) => runs[id] };
+
+test('a figure directive gives the value, a ratio or the sentence, from a run or one of its steps', () => {
+  assert.equal(resolveFigure('value latencyP99Ms u', context), '1.15 s');
+  assert.equal(resolveFigure(' value steadyRssBytes run-s ', context), '2.60 GB');
+  assert.equal(resolveFigure('value steadyRssBytes u@20000', context), '420.0 MB');
+  assert.equal(resolveFigure('ratio steadyRssBytes u@20000 run-s@20000', context), '3.8x');
+  assert.equal(resolveFigure('compare steadyRssBytes u@10000 run-s@10000', context), 'uWS used 2.8x less memory than Socket.IO');
+  // A search that held every step is a lower bound, in the value and in the ratio.
+  assert.equal(resolveFigure('value capacityConnections u', context), '≥ 20,000');
+  assert.equal(resolveFigure('compare capacityConnections u run-s', context), 'uWS held at least 1.0x the connections of Socket.IO');
+  assert.equal(resolveFigure('difference steadyRssBytes u@20000 run-s@20000', context), '1.18 GB');
+  assert.equal(replaceFigures('p99 {{value latencyP99Ms u}}, {{ratio steadyRssBytes run-s u}} the memory.', context), 'p99 1.15 s, 3.4x the memory.');
+});
+
+test('each mistake in a figure directive is named, with what is valid', () => {
+  const problem = (directive: string) => {
+    try {
+      resolveFigure(directive, context);
+    } catch (e) {
+      assert.ok(e instanceof FigureDirectiveError);
+      return e.message;
+    }
+    assert.fail(`${directive} resolved`);
+  };
+  assert.match(problem('valu latencyP99Ms u'), /^\{\{valu latencyP99Ms u\}\}: unknown figure "valu" \(one of value, ratio, difference, compare\)$/);
+  assert.match(problem('value latencyP99 u'), /unknown metric "latencyP99" \(one of connections, capacityConnections, .*latencyP99Ms/);
+  assert.match(problem('value latencyP99Ms nope'), /unknown run "nope" \(a name in refs \(u\) or a run id in the database\)$/);
+  assert.match(problem('ratio latencyP99Ms u'), /"ratio" takes 2 runs after the metric, got 1$/);
+  assert.match(problem('value steadyRssBytes u@15000'), /no step at 15000 connections in run-u \(its steps: 10000, 20000\)$/);
+  assert.match(problem('value latencyP99Ms run-s'), /Latency p99 was not measured in Socket\.IO$/);
+  assert.match(problem('ratio latencyP99Ms u run-s'), /no ratio: Latency p99: not measured for Socket\.IO$/);
+});
+
+test('a steps block becomes a table of every step held, the failed one with why', () => {
+  const table = stepsTable('run: run-s\ncolumns: connections, steadyRssBytes, latencyP99Ms\n', context);
+  assert.deepEqual(table.head, ['Step', 'Connections held', 'Server memory (RSS)', 'Latency p99', 'Verdict']);
+  assert.deepEqual(table.rows, [
+    ['10,000', '10,000', '1.10 GB', '100 ms', 'stable'],
+    ['20,000', '20,000', '1.60 GB', '200 ms', 'stable'],
+    ['30,000', '30,000', '2.20 GB', '300 ms', 'unstable: p99 5.07 s'],
+  ]);
+  assert.throws(() => stepsTable('run: run-s\ncolumns: rss\n', context), /unknown column "rss" \(one of connections,/);
+  assert.throws(() => stepsTable('columns: connections\n', context), /"run:" is missing/);
+  assert.throws(() => stepsTable('run: run-s\ncolumns: connections\ncolour: red\n', context), /unknown key "colour" \(keys: run, columns\)/);
+});
+
+test('a runs block sets runs or their steps side by side, one row each', () => {
+  const table = runsTable('runs: u@20000, run-s@20000, u\ncolumns: steadyRssBytes, capacityConnections\n', context);
+  assert.deepEqual(table.head, ['Backend', 'Server memory (RSS)', 'Capacity (highest stable step)']);
+  assert.deepEqual(table.rows, [['uWS', '420.0 MB', '–'], ['Socket.IO', '1.60 GB', '–'], ['uWS', '766.5 MB', '≥ 20,000']]);
+  assert.throws(() => runsTable('runs: u@15000\ncolumns: steadyRssBytes\n', context), /wsbench-runs block: "u@15000": no step at 15000 connections/);
+  assert.throws(() => runsTable('columns: steadyRssBytes\n', context), /"runs:" is missing/);
+});
