@@ -2,6 +2,7 @@
 // server's processes (schedstat), the host's busy CPUs and the server's own CPU. Pure, so the
 // runner judges a window live with it and the collector derives it again from stored samples.
 import { median } from './stats.ts';
+import { formatValue } from './metrics.ts';
 
 /**
  * A second counts as contended when the server waited at least this long for a CPU while the
@@ -67,7 +68,7 @@ export function contentionOf(seconds: readonly ContendedSecond[]): Contention {
     othersPctMean: othersMean,
     hostCpus: cpus,
     hostBound: bound
-      ? `the server waited ${Math.round(waitContended!)} ms/s for a CPU in ${contended.length} of ${seconds.length} s, while the host's ${cpus} CPUs were ${Math.round(busyContended!)}% busy, ${Math.round(othersMean!)}% of a core of it not the server's`
+      ? `in ${contended.length} of ${seconds.length} s the server waited for a CPU, ${formatValue('msPerSecond', waitContended)} in the median of those seconds, while the host's ${cpus} CPUs were ${formatValue('percent', busyContended)} busy, ${formatValue('cpu', othersMean)} of it not the server's`
       : null,
   };
 }

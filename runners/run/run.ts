@@ -4,6 +4,7 @@
 // collector as it happens; an interrupted run is stored as aborted with all it sampled.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { formatValue } from '../../collector/metrics.ts';
 import { addedPerConnection } from '../../collector/summary.ts';
 import type { RunRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
@@ -369,7 +370,7 @@ class BackendRun {
       recorder.event('warning', `the ramp took ${Math.round((rampEnd - rampStart) / 1000)} s, longer than planned: ticks started before everyone was connected`);
     }
     if (this.stopping) return false;
-    if (monitor.openNow() < target) recorder.event('warning', `ramp stopped at ${monitor.openNow()} of ${target} connections after ${Math.round((rampEnd - rampStart) / 1000)} s`);
+    if (monitor.openNow() < target) recorder.event('warning', `ramp stopped at ${formatValue('count', monitor.openNow())} of ${formatValue('count', target)} connections after ${formatValue('seconds', (rampEnd - rampStart) / 1000)}`);
     // Connect first, then start the clock: the hold begins with the first tick.
     if (!scenario.publishDuringRamp && i === 0 && Date.now() < t0Ms) {
       recorder.phase({ name: 'wait-for-clock', startedMs: Date.now(), endedMs: t0Ms });
@@ -432,8 +433,9 @@ class BackendRun {
     const periods = after.periods - before.periods;
     const throttled = after.throttled - before.throttled;
     const ms = Math.round(after.throttledMs - before.throttledMs);
-    const pct = periods ? ((throttled / periods) * 100).toFixed(1) : '0';
-    this.recorder.event('cpu-throttling', `${stepLabel} at ${connections} connections: the CPU quota throttled the server in ${throttled} of ${periods} periods (${pct}%), ${(ms / 1000).toFixed(1)} s in all`, { connections, periods, throttled, throttledMs: ms });
+    const n = (v: number) => formatValue('count', v);
+    const share = formatValue('percent', periods ? (throttled / periods) * 100 : 0);
+    this.recorder.event('cpu-throttling', `${stepLabel} at ${n(connections)} connections: the CPU quota throttled the server in ${n(throttled)} of ${n(periods)} periods (${share}), ${formatValue('ms', ms)} in all`, { connections, periods, throttled, throttledMs: ms });
     return { periods, throttled };
   }
 

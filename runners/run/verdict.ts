@@ -1,6 +1,6 @@
 // The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
 // it can be tested with fixed numbers and recomputed from a database.
-import { LIMIT_PREFIX, STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
+import { formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
 import { budgetBound } from '../../collector/contention.ts';
 import type { Verdict } from '../../collector/records.ts';
 
@@ -46,34 +46,39 @@ export function slope(points: [number, number][]): number {
   return den === 0 ? 0 : num / den;
 }
 
+// Every number in a verdict in the catalogue's format, as on every page: "held 47,546 of
+// 50,000", "p99 5.07 s", never "p99 5071 ms" or "1150.0 ms".
+const n = (v: number) => formatValue('count', v);
+const ms = (v: number) => formatValue('ms', v);
+
 export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
   if (w.aborted) return { verdict: 'aborted', reason: 'interrupted before the window ended' };
   if (w.crashes.length > 0) return { verdict: 'crashed', reason: w.crashes.join('; ') };
   if (w.clientBound.length > 0) return { verdict: 'client-bound', reason: `load generator saturated (${w.clientBound.join('; ')}): figures describe the client, not the server` };
   const reasons: string[] = [];
-  if (w.heldConnections < w.targetConnections) reasons.push(`held ${w.heldConnections} of ${w.targetConnections} connections`);
+  if (w.heldConnections < w.targetConnections) reasons.push(`held ${n(w.heldConnections)} of ${n(w.targetConnections)} connections`);
   const delivered = deliveredPct(w.expected, w.missing);
   if (delivered === null) reasons.push('no tick was expected in the window');
-  else if (delivered < STABLE_DELIVERED_PCT) reasons.push(`delivered ${delivered.toFixed(3)}% (< ${STABLE_DELIVERED_PCT}%): ${w.missing} of ${w.expected} missing`);
+  else if (delivered < STABLE_DELIVERED_PCT) reasons.push(`delivered ${formatValue('percent', delivered)} (< ${STABLE_DELIVERED_PCT}%): ${n(w.missing)} of ${n(w.expected)} missing`);
   if (w.latencyP99Ms === null) reasons.push('no latency measured');
-  else if (w.latencyP99Ms >= w.intervalMs) reasons.push(`latency p99 ${Math.round(w.latencyP99Ms)} ms ≥ the ${w.intervalMs} ms interval`);
+  else if (w.latencyP99Ms >= w.intervalMs) reasons.push(`latency p99 ${ms(w.latencyP99Ms)} ≥ the ${ms(w.intervalMs)} interval`);
   if (w.judgeMemorySlope && w.rss.length >= 2) {
     const span = w.rss[w.rss.length - 1]![0] - w.rss[0]![0];
     if (span >= SLOPE_MIN_WINDOW_MS) {
       const growth = slope(w.rss) * span;
       const mean = w.rss.reduce((s, p) => s + p[1], 0) / w.rss.length;
-      if (growth > Math.max(GROWTH_FLOOR_BYTES, 0.02 * mean)) reasons.push(`memory growing: +${(growth / 1e6).toFixed(1)} MB over ${Math.round(span / 1000)} s`);
+      if (growth > Math.max(GROWTH_FLOOR_BYTES, 0.02 * mean)) reasons.push(`memory growing: +${formatValue('bytes', growth)} over ${formatValue('seconds', span / 1000)}`);
     }
   }
   // A window that failed while the machine held the server back is this machine's limit: said
   // first, as its own reason, apart from the server's figures and from a CPU quota's throttling.
   const t = w.throttling;
   const limits = [
-    ...(t && budgetBound(t) ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${t.throttled} of ${t.periods} periods (${((100 * t.throttled) / t.periods).toFixed(1)}%)`] : []),
+    ...(t && budgetBound(t) ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${n(t.throttled)} of ${n(t.periods)} periods (${formatValue('percent', (100 * t.throttled) / t.periods)})`] : []),
     ...(w.hostBound ? [`${LIMIT_PREFIX.machine}: ${w.hostBound}`] : []),
   ];
   if (reasons.length) return { verdict: 'unstable', reason: [...limits, ...reasons].join('; ') };
-  const stable = `held ${w.heldConnections}, delivered ${delivered!.toFixed(3)}%, p99 ${w.latencyP99Ms!.toFixed(1)} ms`;
+  const stable = `held ${n(w.heldConnections)}, delivered ${formatValue('percent', delivered)}, p99 ${ms(w.latencyP99Ms!)}`;
   return { verdict: 'stable', reason: w.hostBound ? `${stable}; host-bound: ${w.hostBound}` : stable };
 }
 
@@ -113,6 +118,6 @@ export function runVerdict(f: RunFacts): { status: RunStatus; verdict: Verdict; 
   if (!last) return { status: 'completed', verdict: 'aborted', reason: 'no window was held' };
   if (!f.capacity) return { status: 'completed', verdict: last.verdict, reason: last.reason };
   const highest = f.steps.filter((s) => s.verdict === 'stable').pop();
-  const ceiling = last.verdict === 'stable' ? ' (the ceiling)' : `; at ${last.connections}: ${last.verdict}, ${last.reason}`;
-  return { status: 'completed', verdict: last.verdict, reason: `${highest ? `highest stable step: ${highest.connections} connections` : 'no stable step'}${ceiling}` };
+  const ceiling = last.verdict === 'stable' ? ' (the ceiling)' : `; at ${n(last.connections)}: ${last.verdict}, ${last.reason}`;
+  return { status: 'completed', verdict: last.verdict, reason: `${highest ? `highest stable step: ${n(highest.connections)} connections` : 'no stable step'}${ceiling}` };
 }

@@ -54,7 +54,7 @@ test('under a CPU limit (cgroup) each window records how often the quota throttl
   const data = throttling[0]!.data as { periods: number; throttled: number; throttledMs: number; connections: number };
   assert.equal(data.connections, 200);
   assert.ok(data.periods > 0 && data.throttled > 0 && data.throttled <= data.periods, JSON.stringify(data));
-  assert.match(throttling[0]!.message, /hold at 200 connections: the CPU quota throttled the server in \d+ of \d+ periods/);
+  assert.match(throttling[0]!.message, /hold at 200 connections: the CPU quota throttled the server in [\d,]+ of [\d,]+ periods/);
 });
 
 test('a capacity search holds each step and names the highest stable one', async () => {

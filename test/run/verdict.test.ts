@@ -9,14 +9,14 @@ const steady: WindowFigures = {
 };
 
 test('a clean window is stable and says why', () => {
-  assert.deepEqual(judge(steady), { verdict: 'stable', reason: 'held 1000, delivered 100.000%, p99 12.0 ms' });
+  assert.deepEqual(judge(steady), { verdict: 'stable', reason: 'held 1,000, delivered 100.000%, p99 12 ms' });
 });
 
 test('each failed condition makes it unstable, with the reason named', () => {
-  assert.match(judge({ ...steady, missing: 16 }).reason, /delivered 99\.989% \(< 99\.99%\): 16 of 150000 missing/);
+  assert.match(judge({ ...steady, missing: 16 }).reason, /delivered 99\.989% \(< 99\.99%\): 16 of 150,000 missing/);
   assert.equal(judge({ ...steady, missing: 15 }).verdict, 'stable'); // 99.990% is enough
-  assert.match(judge({ ...steady, latencyP99Ms: 2000 }).reason, /latency p99 2000 ms ≥ the 2000 ms interval/);
-  assert.match(judge({ ...steady, heldConnections: 999 }).reason, /held 999 of 1000 connections/);
+  assert.match(judge({ ...steady, latencyP99Ms: 2000 }).reason, /latency p99 2\.00 s ≥ the 2\.00 s interval/);
+  assert.match(judge({ ...steady, heldConnections: 999 }).reason, /held 999 of 1,000 connections/);
   const growing: [number, number][] = [[0, 100e6], [60_000, 110e6], [120_000, 120e6]];
   assert.match(judge({ ...steady, rss: growing }).reason, /memory growing: \+20\.0 MB over 120 s/);
   assert.equal(judge({ ...steady, rss: growing, judgeMemorySlope: false }).verdict, 'stable');
@@ -52,10 +52,10 @@ test('a run takes its single window\'s verdict and reason', () => {
 
 test('a capacity search names its highest stable step and why the next failed', () => {
   assert.deepEqual(runVerdict({ ...clean, capacity: true, steps: capacitySteps }), {
-    status: 'completed', verdict: 'unstable', reason: 'highest stable step: 20000 connections; at 30000: unstable, latency p99 2780 ms ≥ the 2000 ms interval',
+    status: 'completed', verdict: 'unstable', reason: 'highest stable step: 20,000 connections; at 30,000: unstable, latency p99 2780 ms ≥ the 2000 ms interval',
   });
-  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(0, 2) }).reason, 'highest stable step: 20000 connections (the ceiling)');
-  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(2) }).reason, 'no stable step; at 30000: unstable, latency p99 2780 ms ≥ the 2000 ms interval');
+  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(0, 2) }).reason, 'highest stable step: 20,000 connections (the ceiling)');
+  assert.equal(runVerdict({ ...clean, capacity: true, steps: capacitySteps.slice(2) }).reason, 'no stable step; at 30,000: unstable, latency p99 2780 ms ≥ the 2000 ms interval');
 });
 
 test('interruption, then harness failure, then a crash outrank every window; no window is aborted', () => {
@@ -75,19 +75,19 @@ test('host-bound: a failed window is this machine\'s limit, said first; a stable
   assert.equal(contentionOf([{ ...busy, serverCpuPct: 190 }, { ...busy, serverCpuPct: 190 }]).hostBound, null);
   assert.equal(contentionOf([busy, quiet, quiet, quiet, quiet, quiet, quiet, quiet, quiet, quiet]).hostBound, null, 'one second in ten');
   const c = contentionOf([busy, busy, quiet, quiet]);
-  assert.match(c.hostBound!, /^the server waited 120 ms\/s for a CPU in 2 of 4 s, while the host's 2 CPUs were 98% busy, 136% of a core of it not the server's$/);
+  assert.match(c.hostBound!, /^in 2 of 4 s the server waited for a CPU, 120 ms\/s in the median of those seconds, while the host's 2 CPUs were 98\.0% busy, 136% of a core of it not the server's$/);
   const failed = judge({ ...steady, latencyP99Ms: 2500, hostBound: c.hostBound });
   assert.equal(failed.verdict, 'unstable');
-  assert.match(failed.reason, /^host-bound, the limit of this machine, not of the server: the server waited .*; latency p99 2500 ms ≥ the 2000 ms interval$/);
+  assert.match(failed.reason, /^host-bound, the limit of this machine, not of the server: in \d+ of \d+ s the server waited .*; latency p99 2\.50 s ≥ the 2\.00 s interval$/);
   const held = judge({ ...steady, hostBound: c.hostBound });
   assert.equal(held.verdict, 'stable');
-  assert.match(held.reason, /^held 1000, delivered 100\.000%, p99 12\.0 ms; host-bound: /);
+  assert.match(held.reason, /^held 1,000, delivered 100\.000%, p99 12 ms; host-bound: /);
 });
 
 test('a failed window that the CPU quota throttled is the budget\'s limit; the capacity headline names which limit ended the search', async () => {
   const { limitOf } = await import('../../collector/summary.ts');
   const throttled = judge({ ...steady, latencyP99Ms: 2500, throttling: { periods: 1000, throttled: 230 } });
-  assert.match(throttled.reason, /^the limit of the CPU budget, not of the server: the CPU quota throttled the server in 230 of 1000 periods \(23\.0%\); latency p99 2500 ms/);
+  assert.match(throttled.reason, /^the limit of the CPU budget, not of the server: the CPU quota throttled the server in 230 of 1,000 periods \(23\.0%\); latency p99 2\.50 s/);
   // The limit is read from the figures (the quota's counters, the host's contention), never from the reason's words.
   assert.equal(limitOf({ cpuThrottling: { periods: 1000, throttled: 230 }, hostBound: null }), 'budget');
   assert.equal(limitOf({ cpuThrottling: { periods: 1000, throttled: 230 }, hostBound: 'waited' }), 'budget', 'the budget imposed on purpose is named first');
