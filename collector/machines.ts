@@ -3,6 +3,7 @@
 // the runner (and on `--clients` hosts). A run's `env` holds all of them; this reads it once, for
 // the run's own record (query.ts), its report page and `wsbench show`, so a Pi run is never
 // published as a run on the laptop that drove it.
+import { formatValue } from './metrics.ts';
 
 /** One machine as a run recorded it. */
 export interface Machine {
@@ -83,7 +84,9 @@ export function machinesOf(env: Obj): RunMachines {
   };
 }
 
-const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+// Memory in the catalogue's unit (decimal GB), as the compare page and every figure print it:
+// one machine, one number, never 23.5 "GB" here (GiB) and 25.3 GB there.
+const gb = (bytes: number) => formatValue('bytes', bytes);
 
 /** A machine on one line: name, board, CPU, cores, memory, OS, kernel, architecture. */
 export function machineInWords(m: Machine): string {

@@ -22,10 +22,10 @@ test('a target run names the target as the server machine, the runner as the loa
   assert.equal(m.server.arch, 'aarch64');
   assert.equal(m.serverNode.version, 'v20.19.2');
   const server = serverMachineInWords(m.server);
-  assert.match(server, /^pi\.local · Raspberry Pi 4 Model B Rev 1\.5 · Cortex-A72 · 4 cores · 8\.0 GB memory · Debian GNU\/Linux 13 \(trixie\) · kernel 6\.12\.34\+rpt-rpi-v8 · aarch64 /);
+  assert.match(server, /^pi\.local · Raspberry Pi 4 Model B Rev 1\.5 · Cortex-A72 · 4 cores · 8\.59 GB memory · Debian GNU\/Linux 13 \(trixie\) · kernel 6\.12\.34\+rpt-rpi-v8 · aarch64 /);
   assert.match(server, /a remote target over SSH; clock offset 3\.2 ms ± 0\.4 ms; vcgencmd get_throttled 0x0 at start/);
   assert.equal(serverNodeInWords(m.serverNode), 'Node v20.19.2 on the target');
-  assert.equal(loadGeneratorInWords(m), 'laptop · Intel Core i7 · 8 cores · 16.0 GB memory · Debian 12 · kernel 6.1.0 · x64, with the bulk clients on load1 (native client)');
+  assert.equal(loadGeneratorInWords(m), 'laptop · Intel Core i7 · 8 cores · 17.2 GB memory · Debian 12 · kernel 6.1.0 · x64, with the bulk clients on load1 (native client)');
 });
 
 test('a local run: one machine for both, and the servers\' Node said with why when it was not wsbench\'s own', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { machineInWords } from '../../collector/machines.ts';
 import { getSummary, listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
@@ -110,7 +111,6 @@ const NOT_A_RUN_FIGURE: Record<string, string> = {
   '3.41 GB': 'the pi4 profile\'s memory limit',
   '3.70 GB': 'the seed\'s Pi 4 memory',
   '0.29 GB': 'what the seed\'s Pi 4 system kept',
-  '24 GiB': 'the machine',
   '100 ms': 'the cgroup\'s CPU period',
   '5x': 'the seed\'s claim',
   '85%': 'the saturation threshold of a client shard',
@@ -131,7 +131,7 @@ function writeupParts(file: string): { refs: Record<string, string>; prose: stri
 
 test('every figure of a run in the shipped write-ups is bound to the database, and each binding resolves', () => {
   const d = openDatabase(referenceDb().db, { readonly: true });
-  const runs = new Map(listRuns(d).map((r) => [r.id, { name: r.backendLabel ?? r.backend, summary: summaryOf(d, r.id) }]));
+  const runs = new Map(listRuns(d).map((r) => [r.id, { name: r.backendLabel ?? r.backend, summary: summaryOf(d, r.id), machine: machineInWords(r.machines.server) }]));
   d.close();
   const dir = path.join('data', 'writeups');
   let bound = 0;

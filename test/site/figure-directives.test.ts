@@ -10,8 +10,8 @@ const step = (target: number, rss: number, verdict = 'stable') =>
 
 const uwsSteps = [step(10_000, 400e6), step(20_000, 420e6)];
 const sioSteps = [step(10_000, 1.1e9), step(20_000, 1.6e9), step(30_000, 2.2e9, 'unstable')];
-const runs: Record<string, { name: string; summary: RunSummary }> = {
-  'run-u': { name: 'uWS', summary: { latency: { p99Ms: 1150 }, steadyRssBytes: 766.5e6, capacityConnections: 20_000, capacity: { ceiling: true, steps: uwsSteps, failed: null, failedBecause: null } } as never },
+const runs: Record<string, { name: string; summary: RunSummary; machine?: string }> = {
+  'run-u': { name: 'uWS', machine: 'vm · AMD EPYC · 2 cores · 25.3 GB memory', summary: { latency: { p99Ms: 1150 }, steadyRssBytes: 766.5e6, capacityConnections: 20_000, capacity: { ceiling: true, steps: uwsSteps, failed: null, failedBecause: null } } as never },
   'run-s': { name: 'Socket.IO', summary: { latency: { p99Ms: null }, steadyRssBytes: 2.6e9, capacityConnections: 20_000, capacity: { ceiling: false, steps: sioSteps, failed: sioSteps[2], failedBecause: 'p99 5.07 s' } } as never },
 };
 const context: FigureContext = { refs: { u: 'run-u' }, run: (id) => runs[id] };
@@ -25,6 +25,7 @@ test('a figure directive gives the value, a ratio or the sentence, from a run or
   // A search that held every step is a lower bound, in the value and in the ratio.
   assert.equal(resolveFigure('value capacityConnections u', context), '≥ 20,000');
   assert.equal(resolveFigure('compare capacityConnections u run-s', context), 'uWS held at least 1.0x the connections of Socket.IO');
+  assert.equal(resolveFigure('machine u', context), 'vm · AMD EPYC · 2 cores · 25.3 GB memory');
   assert.equal(resolveFigure('difference steadyRssBytes u@20000 run-s@20000', context), '1.18 GB');
   assert.equal(replaceFigures('p99 {{value latencyP99Ms u}}, {{ratio steadyRssBytes run-s u}} the memory.', context), 'p99 1.15 s, 3.4x the memory.');
 });
@@ -39,7 +40,7 @@ test('each mistake in a figure directive is named, with what is valid', () => {
     }
     assert.fail(`${directive} resolved`);
   };
-  assert.match(problem('valu latencyP99Ms u'), /^\{\{valu latencyP99Ms u\}\}: unknown figure "valu" \(one of value, ratio, difference, compare\)$/);
+  assert.match(problem('valu latencyP99Ms u'), /^\{\{valu latencyP99Ms u\}\}: unknown figure "valu" \(one of value, ratio, difference, compare, machine\)$/);
   assert.match(problem('value latencyP99 u'), /unknown metric "latencyP99" \(one of connections, capacityConnections, .*latencyP99Ms/);
   assert.match(problem('value latencyP99Ms nope'), /unknown run "nope" \(a name in refs \(u\) or a run id in the database\)$/);
   assert.match(problem('ratio latencyP99Ms u'), /"ratio" takes 2 runs after the metric, got 1$/);

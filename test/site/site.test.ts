@@ -114,7 +114,7 @@ describe('report site', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/runs/on-pi/`);
     const row = (name: string) => page.locator('tr', { has: page.locator(`th:text-is("${name}")`) }).locator('td').textContent();
-    assert.match((await row('Server machine'))!, /^pi\.local · Raspberry Pi 4 Model B Rev 1\.5 · Cortex-A72 · 4 cores · 8\.0 GB memory · .* · aarch64 \(a remote target over SSH; clock offset 3\.2 ms ± 0\.4 ms; vcgencmd get_throttled 0x0 at start\)$/);
+    assert.match((await row('Server machine'))!, /^pi\.local · Raspberry Pi 4 Model B Rev 1\.5 · Cortex-A72 · 4 cores · 8\.59 GB memory · .* · aarch64 \(a remote target over SSH; clock offset 3\.2 ms ± 0\.4 ms; vcgencmd get_throttled 0x0 at start\)$/);
     assert.equal(await row('Server Node'), 'Node v20.19.2 on the target');
     assert.match((await row('Load generator'))!, /^test-host · Test CPU · 2 cores/);
     await page.goto(`${url}/`);

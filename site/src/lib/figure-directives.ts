@@ -8,6 +8,7 @@
 //   {{ratio addedBytesPerConn uwsCap@40000 sioCap@40000}}  13.2x   (larger / smaller; "at least" over a ceiling)
 //   {{difference addedBytesPerConn a@20000 b@20000}}  7.01 KB      (|a − b|, in the metric's unit)
 //   {{compare capacityConnections uwsCap sioCap}}     uWS held at least 2.5x the connections of Socket.IO
+//   {{machine seed}}                                  the server's machine, as its run page says it
 //
 // A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`).
 // Pure (no database): the caller passes the summaries.
@@ -16,14 +17,14 @@ import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
-const VERBS = ['value', 'ratio', 'difference', 'compare'] as const;
+const VERBS = ['value', 'ratio', 'difference', 'compare', 'machine'] as const;
 type Verb = (typeof VERBS)[number];
 
 export interface FigureContext {
   /** Names the write-up gives its runs (front matter `refs`). */
   refs: Record<string, string>;
-  /** A run's summary and its display name, or undefined for an unknown id. */
-  run: (id: string) => { name: string; summary: RunSummary } | undefined;
+  /** A run's summary, its display name and its server's machine in words, or undefined for an unknown id. */
+  run: (id: string) => { name: string; summary: RunSummary; machine?: string } | undefined;
 }
 
 export class FigureDirectiveError extends Error {}
@@ -44,6 +45,14 @@ export function resolveFigure(directive: string, context: FigureContext): string
     throw new FigureDirectiveError(`{{${directive.trim()}}}: ${why}`);
   };
   if (!verb || !(VERBS as readonly string[]).includes(verb)) fail(`unknown figure "${verb ?? ''}" (one of ${VERBS.join(', ')})`);
+  if (verb === 'machine') {
+    // The machine a run's server ran on, as its run page and `wsbench show` describe it.
+    if (words.length !== 2) fail('"machine" takes one run');
+    const run = context.run(context.refs[words[1]!] ?? words[1]!);
+    if (!run) fail(`unknown run "${words[1]}"`);
+    if (!run!.machine) fail(`no machine recorded for ${words[1]}`);
+    return run!.machine!;
+  }
   if (!metric || !Object.hasOwn(HEADLINE, metric)) fail(`unknown metric "${metric ?? ''}" (one of ${HEADLINE_KEYS.join(', ')})`);
   const def = HEADLINE[metric as HeadlineKey] as MetricDef;
   const wanted = verb === 'value' ? 1 : 2;

@@ -3,6 +3,7 @@
 // ```wsbench-runs block a table. Any problem fails the build with the file's name.
 import { allRuns } from './data';
 import { labelOf } from './backends';
+import { machineInWords } from '../../../collector/machines.ts';
 import { FigureDirectiveError, replaceFigures, RUNS_BLOCK_LANG, runsTable, STEPS_BLOCK_LANG, stepsTable, type FigureContext, type StepsTable } from './figure-directives';
 
 const TABLES: Record<string, (block: string, context: FigureContext) => StepsTable> = { [STEPS_BLOCK_LANG]: stepsTable, [RUNS_BLOCK_LANG]: runsTable };
@@ -22,7 +23,7 @@ function contextOf(frontmatter: Record<string, unknown> | undefined): FigureCont
     refs,
     run: (id) => {
       const card = cards.get(id);
-      return card && { name: labelOf(card.run.backend), summary: card.summary };
+      return card && { name: labelOf(card.run.backend), summary: card.summary, machine: machineInWords(card.run.machines.server) };
     },
   };
 }

@@ -5,11 +5,12 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import { CHART_BLOCK, chartBlockProblems, parseChartBlock } from './chart-block';
 import { allRuns } from './data';
 import { labelOf } from './backends';
+import { machineInWords } from '../../../collector/machines.ts';
 import { checkFigures, FigureDirectiveError } from './figure-directives';
 
 export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> {
   const known = new Set(allRuns().map(({ run }) => run.id));
-  const runs = new Map(allRuns().map((card) => [card.run.id, { name: labelOf(card.run.backend), summary: card.summary }]));
+  const runs = new Map(allRuns().map((card) => [card.run.id, { name: labelOf(card.run.backend), summary: card.summary, machine: machineInWords(card.run.machines.server) }]));
   const entries = await getCollection('writeups');
   for (const entry of entries) {
     const file = entry.filePath ?? entry.id;
