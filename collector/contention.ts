@@ -29,6 +29,18 @@ export function budgetBound(t: CpuThrottling | null): boolean {
   return t !== null && t.periods > 0 && t.throttled / t.periods >= BUDGET_BOUND_SHARE;
 }
 
+/**
+ * Which limit held a window back: the CPU budget (its quota throttled the server), this machine
+ * (host-bound) or the server itself. One per window: a throttled server waits for a CPU because
+ * of its quota, so its wait never also blames the machine. Read from the figures, never from a
+ * reason's words, so rewording a verdict cannot change it.
+ */
+export function limitOf(w: { cpuThrottling?: CpuThrottling | null; hostBound?: string | null }): 'server' | 'budget' | 'machine' {
+  if (budgetBound(w.cpuThrottling ?? null)) return 'budget';
+  if (w.hostBound) return 'machine';
+  return 'server';
+}
+
 /** One second of the server's host: its wait summed over its processes, the host's busy CPUs, the server's CPU. */
 export interface ContendedSecond {
   waitMs: number;
@@ -73,3 +85,15 @@ export function contentionOf(seconds: readonly ContendedSecond[]): Contention {
   };
 }
 
+
+/** One host-bound window, as the warning lists it: "at 100,000 connections, in 300 of 600 s …". */
+export const hostBoundAt = (targetConnections: number | null, reason: string): string =>
+  targetConnections === null ? reason : `at ${formatValue('count', targetConnections)} connections, ${reason}`;
+
+/**
+ * The validity warning of a run whose windows were host-bound, each named "at N connections,
+ * <its reason>": one wording for the runner's record and for the pages that show it.
+ */
+export function hostBoundWarning(windows: readonly string[]): string | null {
+  return windows.length ? `host-bound: ${windows.join('; ')}: the machine, not the server, held it back (--server-cpus gives the server cores of its own)` : null;
+}

@@ -82,9 +82,9 @@ export interface ServerSample {
   cpuSysPct: number;
   /** Sum of the processes' CPU wait, ms per second (see ProcessSample.cpuWaitMs). */
   cpuWaitMs?: number;
-  /** The host's CPUs busy, all of them together (100% = every core), from /proc/stat. */
+  /** The server's CPUs busy, all of them together (100% = every one), from /proc/stat: the whole host's, or its cpuset's. */
   hostBusyPct?: number;
-  /** The host's cores (or the sampler's cpuset), for reading hostBusyPct. */
+  /** How many CPUs hostBusyPct covers: the host's, or the server's cpuset's. */
   hostCpus?: number;
   memAvailableBytes?: number;
   load1?: number;

@@ -2,10 +2,13 @@
 // any window (a hold, a capacity step, the idle phase), the memory a connection adds over the
 // server's idle memory, and a capacity search's headline, which is its capacity: the highest
 // stable step and what ended the search, never the failed peak.
-import { budgetBound, contentionOf, type ContendedSecond, type CpuThrottling } from './contention.ts';
+import { budgetBound, contentionOf, hostBoundAt, hostBoundWarning, limitOf, type ContendedSecond, type CpuThrottling } from './contention.ts';
+import { judge, runVerdict } from './verdict.ts';
+export { limitOf };
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
+import type { Verdict } from './records.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
 import { addOf, maxOf, mean, median, secondOf } from './stats.ts';
 
@@ -86,9 +89,9 @@ export interface WindowSummary {
   /** The server's processes waiting for a CPU (runnable, not running), ms per second: median and worst second. */
   serverCpuWaitMs: number | null;
   serverCpuWaitMsMax: number | null;
-  /** The host's CPUs busy, mean over the window (100% = every core). */
+  /** The server's CPUs busy (the host's, or its cpuset's), mean over the window (100% = every one). */
   hostBusyPctAvg: number | null;
-  /** Why the machine, not the server, held this window back (collector/contention.ts), from its samples; null if it did not. */
+  /** Why the machine, not the server, held this window back (collector/contention.ts), from its samples; null if it did not, or if a CPU quota throttled the server (then the budget did). */
   hostBound: string | null;
   /** A CPU quota's throttling over the window (the runner's cpu-throttling event); null without a quota or before it was recorded. */
   cpuThrottling: CpuThrottling | null;
@@ -134,6 +137,14 @@ export interface RunSummary extends WindowSummary {
   marginalBytesPerConn: number | null;
   /** One line that says how the run ended: "stable", "capacity 60k (failed at 70k: p99 2.78 s)". */
   headline: string;
+  /**
+   * The run's verdict reason in the collector's words, from these figures (as the runner words
+   * it: collector/verdict.ts); the stored words where the figures cannot say (a crash, an
+   * interruption) or would judge otherwise.
+   */
+  runReason: string | null;
+  /** The validity warning for the windows this summary finds host-bound, worded once (contention.ts); null if none. */
+  hostBoundWarning: string | null;
   samples: { server: number; client: number; ticks: number; events: number };
 }
 
@@ -191,6 +202,12 @@ export function summarizeWindow(
   const jitter = percentilesOfEncoded(windowHists.flatMap((h) => (h.jit ? [h.jit] : [])));
   const spreads = [...mergedSpreads(t.ticks.filter((k) => inWindow(k.scheduledMs))).values()];
   const waits = serverWaits(t, inWindow);
+  const cpuThrottling = throttlingOf(t, window);
+  // One limit per window (contention.ts limitOf): a throttled server's wait was its quota's.
+  if (budgetBound(cpuThrottling)) waits.hostBound = null;
+  const reason = reasonInOwnWords(t, window, verdict, {
+    connections, expected, missing, latencyP99Ms: latency.p99Ms, rss: server.map((s) => [s.tMs, s.rssBytes]), hostBound: waits.hostBound, cpuThrottling,
+  });
   return {
     window,
     connections,
@@ -221,12 +238,58 @@ export function summarizeWindow(
     worstSpreadMs: spreads.length ? Math.max(...spreads) : null,
     spreadByHost: spreadByHost(t, inWindow),
     ...waits,
-    cpuThrottling: throttlingOf(t, window),
+    cpuThrottling,
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
     verdict: verdict.verdict,
-    verdictReason: verdict.verdictReason,
+    verdictReason: reason,
   };
+}
+
+/** The run's reason: its hold window's, or a capacity search's from its steps' (runVerdict), when the run completed as recorded. */
+function runReasonOf(t: Timeline, headlineWindow: WindowSummary, capacity: CapacityHeadline | null): string | null {
+  if (t.run.status !== 'completed') return t.run.verdictReason;
+  if (!capacity) return headlineWindow.window.basis === 'hold' ? headlineWindow.verdictReason : t.run.verdictReason;
+  const steps = [...capacity.steps].sort((a, b) => (a.window.step ?? 0) - (b.window.step ?? 0));
+  const judged = runVerdict({
+    interrupted: false, failed: false, harnessFailures: [], crashes: [], capacity: true,
+    steps: steps.map((w) => ({ connections: w.window.targetConnections ?? 0, verdict: (w.verdict ?? 'aborted') as Verdict, reason: w.verdictReason ?? '' })),
+  });
+  return judged.verdict === t.run.verdict ? judged.reason : t.run.verdictReason;
+}
+
+/**
+ * A judged window's reason, worded from this summary's figures by the runner's own judge
+ * (collector/verdict.ts), so the sentence and the table beside it print the same numbers, in
+ * today's words even for a run recorded before they changed. What a summary cannot see (a
+ * crash, a saturated load generator, an interruption) keeps the stored words, and so does a
+ * window the figures would judge otherwise than the runner did live: the verdict stands as
+ * recorded, never rewritten.
+ */
+function reasonInOwnWords(
+  t: Timeline,
+  window: SummaryWindow,
+  stored: { verdict: string | null; verdictReason: string | null },
+  f: { connections: number | null; expected: number; missing: number; latencyP99Ms: number | null; rss: [number, number][]; hostBound: string | null; cpuThrottling: CpuThrottling | null },
+): string | null {
+  if ((stored.verdict !== 'stable' && stored.verdict !== 'unstable') || window.targetConnections === null || f.connections === null) return stored.verdictReason;
+  const params = t.run.scenarioParams as { intervalMs?: unknown; memorySlope?: unknown };
+  const judged = judge({
+    targetConnections: window.targetConnections,
+    heldConnections: f.connections,
+    expected: f.expected,
+    missing: f.missing,
+    latencyP99Ms: f.latencyP99Ms,
+    intervalMs: typeof params.intervalMs === 'number' ? params.intervalMs : 2000,
+    crashes: [],
+    clientBound: [],
+    aborted: false,
+    rss: f.rss,
+    judgeMemorySlope: params.memorySlope === true,
+    hostBound: f.hostBound,
+    throttling: f.cpuThrottling,
+  });
+  return judged.verdict === stored.verdict ? judged.reason : stored.verdictReason;
 }
 
 /** The runner reads cpu.stat when a window ends and records it as an event naming the window's connections. */
@@ -318,15 +381,6 @@ export function failureInWords(w: WindowSummary, intervalMs: number): string {
   return why.length ? why.join(', ') : (w.verdictReason ?? w.verdict ?? 'not stable');
 }
 
-/** Which limit a failed window met: the CPU budget (its quota's counters), this machine (host-bound) or the server. */
-export function limitOf(w: Pick<WindowSummary, 'cpuThrottling' | 'hostBound'>): 'server' | 'budget' | 'machine' {
-  // Both can hold: the budget is the limit imposed on purpose, named first. Read from the
-  // figures, never from the reason's words, so rewording a verdict cannot change it.
-  if (budgetBound(w.cpuThrottling)) return 'budget';
-  if (w.hostBound) return 'machine';
-  return 'server';
-}
-
 /** A capacity search's result: the highest stable step, the step that failed and why. */
 export function capacityHeadline(steps: WindowSummary[], intervalMs: number): CapacityHeadline {
   const ordered = [...steps].sort((a, b) => (a.window.step ?? 0) - (b.window.step ?? 0));
@@ -410,6 +464,8 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
     capacityConnections: capacity?.stable ? stepConnections(capacity.stable) : null,
     marginalBytesPerConn: capacity?.marginalBytesPerConn ?? null,
     headline: headlineOf(t.run.verdict, t.run.status, capacity),
+    runReason: runReasonOf(t, headlineWindow, capacity),
+    hostBoundWarning: hostBoundWarning((capacity ? capacity.steps : [headlineWindow]).flatMap((w) => (w.hostBound ? [hostBoundAt(w.window.targetConnections, w.hostBound)] : []))),
     samples: { server: t.server.length, client: t.clients.reduce((n, c) => n + c.sources, 0), ticks: t.ticks.length, events: t.events.length },
   };
 }

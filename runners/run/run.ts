@@ -4,6 +4,7 @@
 // collector as it happens; an interrupted run is stored as aborted with all it sampled.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { hostBoundAt, limitOf } from '../../collector/contention.ts';
 import { formatValue } from '../../collector/metrics.ts';
 import { addedPerConnection } from '../../collector/summary.ts';
 import type { RunRecord, Verdict } from '../../collector/records.ts';
@@ -26,7 +27,7 @@ import { RunRecorder } from './recorder.ts';
 import { startServer, type StartedServer } from './server.ts';
 import { holdLine, rampLine } from './status-line.ts';
 import { validityOf, type Validity } from './validity.ts';
-import { deliveredPct, judge, runVerdict, type RunStatus, type StepOutcome } from './verdict.ts';
+import { deliveredPct, judge, runVerdict, type RunStatus, type StepOutcome } from '../../collector/verdict.ts';
 
 export interface RunRequest {
   backend: BackendId;
@@ -419,9 +420,10 @@ class BackendRun {
       rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound, throttling,
     });
     if (w.clientCpuWaitMsMedian !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMsMedian);
-    if (w.contention.hostBound) {
-      this.hostBound.push(`at ${target} connections, ${w.contention.hostBound}`);
-      this.recorder.event('host-bound', `at ${target} connections: ${w.contention.hostBound}`, { ...w.contention });
+    // Under a quota that throttled the server, its wait was the quota's: not the machine's limit.
+    if (limitOf({ cpuThrottling: throttling, hostBound: w.contention.hostBound }) === 'machine') {
+      this.hostBound.push(hostBoundAt(target, w.contention.hostBound!));
+      this.recorder.event('host-bound', hostBoundAt(target, w.contention.hostBound!), { ...w.contention });
     }
     return { connections: target, verdict, reason };
   }

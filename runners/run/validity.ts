@@ -1,6 +1,6 @@
 // Whether a run's figures describe the server (docs/METRICS.md, "Validity"), as a pure function
 // of what the run saw, so every warning can be tested with fixed values and is worded once.
-import { HOST_BOUND } from '../../collector/contention.ts';
+import { HOST_BOUND, hostBoundWarning } from '../../collector/contention.ts';
 import { SEED_CIPHER } from '../backends/tls.ts';
 
 export interface ValidityFacts {
@@ -47,7 +47,8 @@ export function validityOf(f: ValidityFacts): Validity {
   const warnings: string[] = [];
   if (f.clientBound.length > 0) warnings.push(`the load generator saturated (${f.clientBound.join('; ')}): figures describe the client, not the server`);
   if (f.harnessFailures.length > 0) warnings.push(`the harness failed: ${f.harnessFailures.join('; ')}`);
-  if (f.hostBound?.length) warnings.push(`host-bound: ${f.hostBound.join('; ')}: the machine, not the server, held it back (--server-cpus gives the server cores of its own)`);
+  const hostBound = hostBoundWarning(f.hostBound ?? []);
+  if (hostBound) warnings.push(hostBound);
   if ((f.clientWaitMs ?? 0) >= CLIENT_WAIT_WARN_MS) warnings.push(`the load generator waited ${Math.round(f.clientWaitMs!)} ms/s for a CPU (its busiest shard, median second): arrival times, and so latencies, include up to that much of its own delay`);
   if (f.tls === null) warnings.push('no TLS session was reported: nothing connected');
   else if (f.tls.protocol !== 'TLSv1.3' || f.tls.cipher !== SEED_CIPHER) warnings.push(`negotiated ${f.tls.protocol} ${f.tls.cipher}, not TLSv1.3 ${SEED_CIPHER}`);

@@ -87,16 +87,40 @@ export class CpuWaitMeter {
   }
 }
 
-/** Busy and total CPU time of the whole host since boot (/proc/stat, in clock ticks), and its CPUs. */
-export function readHostCpu(): { busy: number; total: number; cpus: number } | undefined {
+/**
+ * Busy and total CPU time since boot (/proc/stat, in clock ticks) of the given CPUs, or of the
+ * whole host, and how many CPUs that is. With a cpuset (--server-cpus) the server's CPUs are the
+ * ones that count: what else ran there held it back; the load generator on the other CPUs did not.
+ */
+export function readHostCpu(cpus?: readonly number[]): { busy: number; total: number; cpus: number } | undefined {
   const stat = safeRead('/proc/stat');
   if (!stat) return undefined;
   const lines = stat.split('\n');
-  const fields = lines[0]!.split(/\s+/).slice(1, 9).map(Number);
-  if (fields.length < 5 || fields.some((v) => !Number.isFinite(v))) return undefined;
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = fields[3]! + fields[4]!; // idle + iowait
-  return { busy: total - idle, total, cpus: lines.filter((l) => /^cpu\d+ /.test(l)).length };
+  const perCpu = lines.filter((l) => /^cpu\d+ /.test(l));
+  const wanted = cpus && cpus.length > 0 && cpus.length < perCpu.length ? perCpu.filter((l) => cpus.includes(Number(/^cpu(\d+)/.exec(l)![1]))) : [lines[0]!];
+  let busy = 0;
+  let total = 0;
+  for (const line of wanted) {
+    const fields = line.split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 5 || fields.some((v) => !Number.isFinite(v))) return undefined;
+    const all = fields.reduce((a, b) => a + b, 0);
+    busy += all - fields[3]! - fields[4]!; // less idle and iowait
+    total += all;
+  }
+  return { busy, total, cpus: wanted[0] === lines[0] ? perCpu.length : wanted.length };
+}
+
+/** The CPUs a process may run on (/proc/PID/status Cpus_allowed_list: a cpuset or an affinity), or undefined. */
+export function allowedCpusOf(pid: number): number[] | undefined {
+  const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(safeRead(`/proc/${pid}/status`) ?? '');
+  if (!m) return undefined;
+  const cpus: number[] = [];
+  for (const part of m[1]!.split(',')) {
+    const [from, to] = part.split('-').map(Number);
+    if (!Number.isInteger(from)) return undefined;
+    for (let c = from!; c <= (to ?? from!); c++) cpus.push(c);
+  }
+  return cpus;
 }
 
 export interface HostReading {

@@ -4,7 +4,7 @@
 // kernel or its cgroup OOM-killed it.
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import type { BackendStatus, ProcessExit, ProcessRole } from '../backends/types.ts';
-import { cgroupOomCounterFile, CpuWaitMeter, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
+import { allowedCpusOf, cgroupOomCounterFile, CpuWaitMeter, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
 
 export interface SamplerOptions {
   source: string;
@@ -21,6 +21,8 @@ export class Sampler {
   private readonly oomFiles = new Map<number, string | undefined>();
   private readonly oomAtStart = new Map<string, number | undefined>();
   private systemOomAtStart = systemOomKills();
+  /** The CPUs the server may run on, as first seen (its cpuset); the busy share is theirs. */
+  private serverCpus: number[] | undefined;
   private hostCpuBefore = readHostCpu();
   private readonly waitMeters = new Map<number, CpuWaitMeter>();
   private stopped = false;
@@ -30,7 +32,10 @@ export class Sampler {
   constructor(private readonly options: SamplerOptions) {}
 
   start(): void {
-    this.watch(this.options.processes());
+    const processes = this.options.processes();
+    this.watch(processes);
+    this.serverCpus = processes.length ? allowedCpusOf(processes[0]!.pid) : undefined;
+    this.hostCpuBefore = readHostCpu(this.serverCpus);
     const next = () => {
       this.timer = setTimeout(async () => {
         if (this.stopped) return;
@@ -97,7 +102,7 @@ export class Sampler {
     }
     if (procs.length === 0 || (this.lastSample && t <= this.lastSample.t)) return undefined;
     const host = readHost();
-    const hostCpu = readHostCpu();
+    const hostCpu = readHostCpu(this.serverCpus);
     const hostBusyPct = hostCpu && this.hostCpuBefore && hostCpu.total > this.hostCpuBefore.total
       ? Math.round(((hostCpu.busy - this.hostCpuBefore.busy) / (hostCpu.total - this.hostCpuBefore.total)) * 1000) / 10
       : undefined;

@@ -162,3 +162,33 @@ test('older runs: per-tick deliveries rebuilt from the seconds their judgements 
     [3, 6000, 1000, 1000, 0],
   ]);
 });
+
+/** A hold at 1,000 connections whose p99 (2.5 s) fails it, while the server waited 500 ms/s with others busy on the host. */
+function heldBack(extra: IngestRecord[] = []): IngestRecord[] {
+  const records: IngestRecord[] = [runRecord(), { kind: 'phase', seq: 0, name: 'hold', targetConnections: 1000, startedMs: T0, endedMs: T0 + 4000, verdict: 'unstable',
+    // As a run recorded before the wording changed stored it: another number than the table's.
+    verdictReason: 'host-bound, the limit of this machine, not of the server: the server waited 3178 ms/s for a CPU in 5 of 5 s; latency p99 2500 ms ≥ the 2000 ms interval' }];
+  for (let s = 0; s <= 4; s++) {
+    records.push(serverSample(T0 + s * 1000, { cpuWaitMs: 500, hostBusyPct: 95, hostCpus: 2 }));
+    records.push(clientSample(T0 + s * 1000, 'shard-0', [2500, 2500, 2500], { open: 1000, expected: 500, missing: 0 }));
+  }
+  records.push(...extra);
+  records.push({ kind: 'run-update', status: 'completed', verdict: 'unstable', verdictReason: 'as stored', endedMs: T0 + 5000 });
+  return records;
+}
+
+test('a judged window is worded from its own figures, in the catalogue\'s format, whatever words were stored', () => {
+  const s = getSummary(store(heldBack()), 'r');
+  assert.match(s.runReason!, /^host-bound, the limit of this machine, not of the server: in 5 of 5 s the server waited for a CPU, 500 ms\/s in the median of those seconds, while the host's 2 CPUs were 95\.0% busy, 165% of a core of it not the server's; latency p99 2\.50 s ≥ the 2\.00 s interval$/);
+  assert.equal(s.verdictReason, s.runReason, 'the hold window is the run');
+  assert.match(s.hostBoundWarning!, /^host-bound: at 1,000 connections, in 5 of 5 s the server waited for a CPU, 500 ms\/s/);
+});
+
+test('a window whose CPU quota throttled the server names the budget alone, never the machine too', () => {
+  const throttled: IngestRecord = { kind: 'event', t: T0 + 4200, source: 'runner', type: 'cpu-throttling', message: 'hold at 1,000 connections: throttled', data: { connections: 1000, periods: 40, throttled: 30, throttledMs: 900 } };
+  const s = getSummary(store(heldBack([throttled])), 'r');
+  assert.match(s.runReason!, /^the limit of the CPU budget, not of the server: the CPU quota throttled the server in 30 of 40 periods \(75\.0%\); latency p99 2\.50 s/);
+  assert.doesNotMatch(s.runReason!, /host-bound/);
+  assert.equal(s.hostBound, null, 'the wait was the quota\'s');
+  assert.equal(s.hostBoundWarning, null);
+});

@@ -1,7 +1,7 @@
 // Verdicts from fixed figures (docs/METRICS.md, "Verdicts").
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveredPct, judge, runVerdict, slope, type RunFacts, type StepOutcome, type WindowFigures } from '../../runners/run/verdict.ts';
+import { deliveredPct, judge, runVerdict, slope, type RunFacts, type StepOutcome, type WindowFigures } from '../../collector/verdict.ts';
 
 const steady: WindowFigures = {
   targetConnections: 1000, heldConnections: 1000, expected: 150_000, missing: 0, latencyP99Ms: 12, intervalMs: 2000,
@@ -36,7 +36,7 @@ test('helpers: delivered% and least-squares slope', () => {
   assert.equal(slope([[5, 1]]), 0);
 });
 
-// The whole run's verdict (runners/run/verdict.ts, runVerdict), every reason, from fixed facts.
+// The whole run's verdict (collector/verdict.ts, runVerdict), every reason, from fixed facts.
 const clean: RunFacts = { interrupted: false, failed: false, harnessFailures: [], crashes: [], steps: [{ connections: 1000, verdict: 'stable', reason: 'held 1000, delivered 100.000%, p99 12.0 ms' }], capacity: false };
 const capacitySteps: StepOutcome[] = [
   { connections: 10_000, verdict: 'stable', reason: 'held 10000' },
@@ -97,4 +97,9 @@ test('a failed window that the CPU quota throttled is the budget\'s limit; the c
   assert.equal(limitOf({ cpuThrottling: { periods: 1000, throttled: 12 }, hostBound: null }), 'server');
   assert.equal(limitOf({ cpuThrottling: { periods: 0, throttled: 0 }, hostBound: null }), 'server');
   assert.equal(limitOf({ cpuThrottling: null, hostBound: 'the server waited 120 ms/s for a CPU in 8 of 8 s' }), 'machine');
+  // One limit per window: a throttled server waited because of its quota, so the machine is not also blamed.
+  const both = judge({ ...steady, latencyP99Ms: 2500, throttling: { periods: 1000, throttled: 230 }, hostBound: 'in 8 of 8 s the server waited for a CPU' });
+  assert.match(both.reason, /^the limit of the CPU budget, not of the server: /);
+  assert.doesNotMatch(both.reason, /host-bound|this machine/);
+  assert.doesNotMatch(judge({ ...steady, throttling: { periods: 1000, throttled: 230 }, hostBound: 'in 8 of 8 s the server waited for a CPU' }).reason, /host-bound/, 'nor a stable one');
 });

@@ -52,7 +52,7 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['run', `${run.id}  ${run.name}`],
     ['backend', [run.backend, run.backendVersion, run.backendBuild].filter(Boolean).join(' ')],
     ['scenario', `${run.scenario} ${JSON.stringify(run.scenarioParams)}`],
-    ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${run.verdictReason ? ` (${run.verdictReason})` : ''}`],
+    ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${s.runReason ? ` (${s.runReason})` : ''}`],
     ['result', s.headline],
     ['started', `${formatTime(run.startedMs)}, lasted ${formatDuration(s.durationMs)}`],
     ['server host', serverMachineInWords(run.machines.server)],

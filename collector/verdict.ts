@@ -1,8 +1,8 @@
 // The verdict of a window (docs/METRICS.md, "Verdicts"), as a pure function of its figures so
 // it can be tested with fixed numbers and recomputed from a database.
-import { formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from '../../collector/metrics.ts';
-import { budgetBound } from '../../collector/contention.ts';
-import type { Verdict } from '../../collector/records.ts';
+import { formatValue, LIMIT_PREFIX, STABLE_DELIVERED_PCT } from './metrics.ts';
+import { limitOf } from './contention.ts';
+import type { Verdict } from './records.ts';
 
 export interface WindowFigures {
   targetConnections: number;
@@ -70,16 +70,15 @@ export function judge(w: WindowFigures): { verdict: Verdict; reason: string } {
       if (growth > Math.max(GROWTH_FLOOR_BYTES, 0.02 * mean)) reasons.push(`memory growing: +${formatValue('bytes', growth)} over ${formatValue('seconds', span / 1000)}`);
     }
   }
-  // A window that failed while the machine held the server back is this machine's limit: said
-  // first, as its own reason, apart from the server's figures and from a CPU quota's throttling.
+  // A window that failed while something other than the server held it back names that limit
+  // first, and only one: a quota's throttling is why the server waited, so it is never also
+  // blamed on the machine (collector/contention.ts limitOf).
   const t = w.throttling;
-  const limits = [
-    ...(t && budgetBound(t) ? [`${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${n(t.throttled)} of ${n(t.periods)} periods (${formatValue('percent', (100 * t.throttled) / t.periods)})`] : []),
-    ...(w.hostBound ? [`${LIMIT_PREFIX.machine}: ${w.hostBound}`] : []),
-  ];
-  if (reasons.length) return { verdict: 'unstable', reason: [...limits, ...reasons].join('; ') };
+  const limit = limitOf({ cpuThrottling: t, hostBound: w.hostBound });
+  const named = limit === 'budget' ? `${LIMIT_PREFIX.budget}: the CPU quota throttled the server in ${n(t!.throttled)} of ${n(t!.periods)} periods (${formatValue('percent', (100 * t!.throttled) / t!.periods)})` : limit === 'machine' ? `${LIMIT_PREFIX.machine}: ${w.hostBound}` : null;
+  if (reasons.length) return { verdict: 'unstable', reason: [...(named ? [named] : []), ...reasons].join('; ') };
   const stable = `held ${n(w.heldConnections)}, delivered ${formatValue('percent', delivered)}, p99 ${ms(w.latencyP99Ms!)}`;
-  return { verdict: 'stable', reason: w.hostBound ? `${stable}; host-bound: ${w.hostBound}` : stable };
+  return { verdict: 'stable', reason: limit === 'machine' ? `${stable}; host-bound: ${w.hostBound}` : stable };
 }
 
 export interface StepOutcome {
