@@ -44,8 +44,19 @@ export interface MetricDef {
 /** A chartable series: one value per second, or per tick (the broadcast schedule). */
 export interface SeriesDef extends MetricDef {
   grid: 'second' | 'tick';
-  /** How a downsampled bucket keeps the series honest: the worst value in it. */
-  bucket: 'max' | 'min';
+  /**
+   * What a downsampled point stands for: the mean of its seconds (a rate that alternates second by
+   * second, like CPU under a 2 s broadcast: its mean is the table's figure, its peak is not), or
+   * the worst of them (counts and latencies, where one bad second must survive). Charts shade the
+   * bucket's min–max either way and say which in their legend.
+   */
+  bucket: 'mean' | 'max' | 'min';
+  /**
+   * The window figure (HEADLINE key) a hold or capacity step gives for this series: what a chart
+   * against connections plots for each step, so the chart and the step table print one number.
+   * Without one, the chart plots the median of the step's seconds, and says so.
+   */
+  window?: HeadlineKey;
 }
 
 const m = <T extends MetricDef>(def: T): T => def;
@@ -97,29 +108,39 @@ const s = (def: SeriesDef): SeriesDef => def;
 
 /** Chartable series: what run pages, the replay, the compare page and write-up blocks can draw. */
 export const SERIES: Readonly<Record<string, SeriesDef>> = {
-  connections: s({ ...HEADLINE.connections, label: 'Connections (client side)', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  connections: s({ ...HEADLINE.connections, label: 'Connections (client side)', grid: 'second', window: 'connections', bucket: 'max', aggregate: 'sum' }),
   serverConnections: s({ ...HEADLINE.connections, key: 'serverConnections', label: 'Connections (server side)', grid: 'second', bucket: 'max', aggregate: 'sum', source: "the backend's own count, summed over its processes" }),
-  rssBytes: s({ ...HEADLINE.steadyRssBytes, key: 'rssBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
-  pssBytes: s({ ...HEADLINE.steadyPssBytes, key: 'pssBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
-  anonBytes: s({ ...HEADLINE.steadyAnonBytes, key: 'anonBytes', grid: 'second', bucket: 'max', aggregate: 'sum' }),
-  cpuPct: s({ ...HEADLINE.cpuPctAvg, key: 'cpuPct', label: 'Server CPU', grid: 'second', bucket: 'max', aggregate: 'sum' }),
-  clientCpuPct: s({ ...HEADLINE.clientCpuPctMax, key: 'clientCpuPct', grid: 'second', bucket: 'max' }),
-  received: s({ key: 'received', label: 'Messages received per second', noun: 'messages received', verb: 'received', unit: 'perSecond', better: null, aggregate: 'sum', grid: 'second', bucket: 'max', source: 'client arrivals in that second (alternates with the 2 s ticks: read the per-tick series for delivery)' }),
-  latencyP50Ms: s({ ...HEADLINE.latencyP50Ms, grid: 'second', bucket: 'max' }),
-  latencyP99Ms: s({ ...HEADLINE.latencyP99Ms, grid: 'second', bucket: 'max' }),
-  spreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'spreadMs', label: 'Tick spread', grid: 'second', bucket: 'max' }),
+  rssBytes: s({ ...HEADLINE.steadyRssBytes, key: 'rssBytes', grid: 'second', window: 'steadyRssBytes', bucket: 'max', aggregate: 'sum' }),
+  pssBytes: s({ ...HEADLINE.steadyPssBytes, key: 'pssBytes', grid: 'second', window: 'steadyPssBytes', bucket: 'max', aggregate: 'sum' }),
+  anonBytes: s({ ...HEADLINE.steadyAnonBytes, key: 'anonBytes', grid: 'second', window: 'steadyAnonBytes', bucket: 'max', aggregate: 'sum' }),
+  cpuPct: s({ ...HEADLINE.cpuPctAvg, key: 'cpuPct', label: 'Server CPU', grid: 'second', window: 'cpuPctAvg', bucket: 'mean', aggregate: 'sum' }),
+  clientCpuPct: s({ ...HEADLINE.clientCpuPctMax, key: 'clientCpuPct', grid: 'second', window: 'clientCpuPctMax', bucket: 'max' }),
+  received: s({ key: 'received', label: 'Messages received per second', noun: 'messages received', verb: 'received', unit: 'perSecond', better: null, aggregate: 'sum', grid: 'second', window: 'msgsPerSecReceived', bucket: 'mean', source: 'client arrivals in that second (alternates with the 2 s ticks: read the per-tick series for delivery)' }),
+  latencyP50Ms: s({ ...HEADLINE.latencyP50Ms, grid: 'second', window: 'latencyP50Ms', bucket: 'max' }),
+  latencyP99Ms: s({ ...HEADLINE.latencyP99Ms, grid: 'second', window: 'latencyP99Ms', bucket: 'max' }),
+  spreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'spreadMs', label: 'Tick spread', grid: 'second', window: 'worstSpreadMs', bucket: 'max' }),
   tickExpected: s({ key: 'tickExpected', label: 'Expected per tick', noun: 'expected deliveries', verb: 'expected', unit: 'count', better: null, aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'connections subscribed by the tick\'s schedule, summed over shards' }),
   tickDelivered: s({ key: 'tickDelivered', label: 'Delivered per tick', noun: 'deliveries', verb: 'delivered', unit: 'count', better: 'higher', aggregate: 'sum', grid: 'tick', bucket: 'min', source: 'connections that had the tick when it was judged' }),
   tickMissing: s({ key: 'tickMissing', label: 'Missing per tick', noun: 'missing deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'expected − delivered at judgement' }),
   tickLate: s({ key: 'tickLate', label: 'Late per tick', noun: 'late deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'deliveries more than lateMs after the tick\'s schedule' }),
   tickLatencyP99Ms: s({ ...HEADLINE.latencyP99Ms, key: 'tickLatencyP99Ms', label: 'Latency p99 per tick', grid: 'tick', bucket: 'max', source: 'probe deliveries of that tick, from its scheduled time (the per-second series covers every connection)' }),
   tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection' }),
-  jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', bucket: 'max' }),
-  serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', bucket: 'max', aggregate: 'sum' }),
+  jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', window: 'jitterP99Ms', bucket: 'max' }),
+  serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', window: 'serverCpuWaitMs', bucket: 'mean', aggregate: 'sum' }),
   clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server' }),
 };
 
 export const SERIES_KEYS = Object.keys(SERIES);
+
+/** One point for a bucket of seconds (or ticks), as the catalogue says the series is bucketed. */
+export function bucketValue(mode: SeriesDef['bucket'], values: number[]): number {
+  if (mode === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
+  return mode === 'min' ? Math.min(...values) : Math.max(...values);
+}
+
+/** What a downsampled point of a series is, for a legend: "mean per 9 s". */
+export const bucketWords = (def: SeriesDef, per: number): string =>
+  `${def.bucket === 'mean' ? 'mean' : def.bucket === 'min' ? 'lowest' : 'highest'} per ${per.toLocaleString('en-US')} ${def.grid === 'tick' ? 'ticks' : 's'}, min–max shaded`;
 
 export function seriesDef(key: string): SeriesDef | undefined {
   return Object.hasOwn(SERIES, key) ? SERIES[key] : undefined;
@@ -229,6 +250,9 @@ export interface Comparison {
   phrase: string;
 }
 
+/** A ratio as every page prints it: one decimal and an x (12.0x). */
+export const formatFactor = (factor: number): string => `${fixed(factor, 1)}x`;
+
 /** Within this factor two figures count as even (the machines are noisy). */
 const EVEN = 1.05;
 
@@ -261,7 +285,7 @@ export function compare(metric: MetricDef, a: Compared, b: Compared): Comparison
     return { winner: null, factor: null, phrase: `${metric.label}: ${a.name} ${format(metric, va)}, ${b.name} ${format(metric, vb)} (no ratio of values ≤ 0)` };
   }
   const factor = Math.max(va, vb) / Math.min(va, vb);
-  const x = `${fixed(factor, 1)}x`;
+  const x = formatFactor(factor);
   // A lower bound (a search that held its ceiling) against a measured value: when the bound is
   // the larger value, the ratio is a lower bound too ("at least 2.5x"); when the smaller value is
   // a bound, or both are, there is no ratio to give.

@@ -410,7 +410,13 @@ const stepConnections = (w: WindowSummary): number => w.window.targetConnections
 export function headlineOf(verdict: string | null, status: string, capacity: CapacityHeadline | null): string {
   if (!capacity) return verdict ?? status;
   const { stable, failed, failedBecause } = capacity;
-  if (stable && !failed) return `capacity ≥ ${formatConnectionsShort(stepConnections(stable))} (every step stable)`;
+  if (stable && !failed) {
+    // Stable asks for a p99 under the interval, not for no straggler: stragglers are named.
+    const late = capacity.steps.reduce((n, w) => n + w.late, 0);
+    const slowest = Math.max(0, ...capacity.steps.map((w) => w.latency.maxMs ?? 0));
+    const stragglers = late > 0 ? `; ${formatValue('count', late)} late, the slowest ${formatMs(slowest)}` : '';
+    return `capacity ≥ ${formatConnectionsShort(stepConnections(stable))} (every step stable${stragglers})`;
+  }
   const limit = capacity.limitedBy === 'machine' ? '; host-bound: the machine was the limit' : capacity.limitedBy === 'budget' ? '; the CPU budget was the limit' : '';
   const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}${failed.verdict === 'unstable' ? limit : ''}` : (verdict ?? status);
   return stable ? `capacity ${formatConnectionsShort(stepConnections(stable))} (${failure})` : `no stable step (${failure})`;

@@ -69,7 +69,8 @@ test('a capacity search holds each step and names the highest stable one', async
   assert.deepEqual(phases.map((p) => [p.name, p.step, p.targetConnections, p.verdict]), [['idle', null, null, null], ['ramp', 0, 30, null], ['step', 0, 30, 'stable'], ['ramp', 1, 60, null], ['step', 1, 60, 'stable']]);
   // Its headline is its capacity: every step held, so at least the last one.
   const summary = getSummary(d, outcome.runId);
-  assert.equal(summary.headline, 'capacity ≥ 60 (every step stable)');
+  // Stragglers on a busy machine are named after it, and do not unmake a stable step.
+  assert.match(summary.headline, /^capacity ≥ 60 \(every step stable(; [\d,]+ late, the slowest [\d.,]+ m?s)?\)$/);
   assert.equal(summary.capacityConnections, 60);
   assert.equal(summary.window.targetConnections, 60);
   d.close();

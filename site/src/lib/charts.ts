@@ -6,6 +6,7 @@ import { Chart, Filler, Legend, LinearScale, LineController, LineElement, PointE
 import annotationPlugin from 'chartjs-plugin-annotation';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { SEVERITY_COLORS, type Severity } from '../../../collector/events.ts';
+import { bucketValue, bucketWords, formatValue, type SeriesDef, type Unit } from '../../../collector/metrics.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler, annotationPlugin, zoomPlugin);
 
@@ -42,7 +43,12 @@ export function phaseAnnotations(phases: PhaseMark[], end: number): Record<strin
       backgroundColor: failed ? 'rgba(176,0,32,0.10)' : (PHASE_FILL[p.name] ?? 'rgba(0,0,0,0.04)'),
       borderWidth: 0,
       drawTime: 'beforeDatasetsDraw',
-      label: { display: label !== '', content: label, position: { x: 'start', y: 'start' }, color: '#555', font: { size: 10 }, padding: 2 },
+      // A label shows only where its phase is wide enough on screen, at this zoom: "idle" and
+      // "ramp" side by side read "idlamp", and ten capacity steps at 390 px were a smear.
+      label: {
+        display: ({ chart }: { chart: Chart }) => label !== '' && chart.scales.x!.getPixelForValue(p.to ?? end) - chart.scales.x!.getPixelForValue(p.from) >= label.length * 6 + 6,
+        content: label, position: { x: 'start', y: 'start' }, color: '#555', font: { size: 10 }, padding: 2,
+      },
     };
   });
   return out;
@@ -105,29 +111,94 @@ export function eventAnnotations(events: EventMark[], spanSeconds: number): Reco
 
 /**
  * Where a series has more points than the chart has room for (a 10-hour run, a 100k run's CPU
- * bursting every tick), draws its median line with the min–max of each bucket as a band.
+ * bursting every tick), or came already downsampled, draws one line of the catalogue's bucket
+ * value (the mean of CPU, the worst of latencies and counts) in a band of the bucket's min–max,
+ * and says which in the legend: a line of per-bucket peaks labelled "median" read 70% beside a
+ * table's mean of 41%. `band` holds the min and max each point already stands for (KEY.min,
+ * KEY.max of the site's JSON), `perPoint` the seconds or ticks each point stands for.
  */
-export function bandDatasets(label: string, color: string, points: { x: number; y: number | null }[], maxPoints: number): ChartDataset<'line'>[] | null {
-  if (points.length <= maxPoints) return null;
-  const size = Math.ceil(points.length / maxPoints);
+export function bandDatasets(label: string, color: string, points: { x: number; y: number | null }[], maxPoints: number, def: SeriesDef, band?: { min: (number | null)[]; max: (number | null)[] }, perPoint = 1): ChartDataset<'line'>[] | null {
+  const size = Math.max(1, Math.ceil(points.length / maxPoints));
+  if (size === 1 && !band) return null;
   const lo: { x: number; y: number | null }[] = [];
   const hi: { x: number; y: number | null }[] = [];
   const mid: { x: number; y: number | null }[] = [];
+  const numbers = (ys: (number | null | undefined)[]) => ys.filter((y): y is number => typeof y === 'number');
   for (let i = 0; i < points.length; i += size) {
     const bucket = points.slice(i, i + size);
-    const ys = bucket.map((p) => p.y).filter((y): y is number => y !== null).sort((a, b) => a - b);
+    const ys = numbers(bucket.map((p) => p.y));
+    const los = band ? numbers(band.min.slice(i, i + size)) : ys;
+    const his = band ? numbers(band.max.slice(i, i + size)) : ys;
     const x = bucket[0]!.x;
-    lo.push({ x, y: ys.length ? ys[0]! : null });
-    hi.push({ x, y: ys.length ? ys[ys.length - 1]! : null });
-    mid.push({ x, y: ys.length ? ys[Math.floor(ys.length / 2)]! : null });
+    lo.push({ x, y: los.length ? Math.min(...los) : null });
+    hi.push({ x, y: his.length ? Math.max(...his) : null });
+    // Means of equal buckets are the mean of their seconds; worst of worsts is the worst.
+    mid.push({ x, y: ys.length ? bucketValue(def.bucket, ys) : null });
   }
   const faint = `${color}33`;
   return [
     { label: `${label} (min)`, data: lo, borderWidth: 0, pointRadius: 0, borderColor: faint, backgroundColor: faint, spanGaps: true, fill: false },
     { label: `${label} (max)`, data: hi, borderWidth: 0, pointRadius: 0, borderColor: faint, backgroundColor: faint, spanGaps: true, fill: '-1' },
-    { label: `${label} (median, min–max band)`, data: mid, borderWidth: 1.5, pointRadius: 0, borderColor: color, spanGaps: true },
+    { label: `${label} (${bucketWords(def, size * perPoint)})`, data: mid, borderWidth: 1.5, pointRadius: 0, borderColor: color, backgroundColor: color, spanGaps: true },
   ];
 }
+
+/** The band a downsampled series came with in the site's JSON, if any. */
+export const bandOf = (series: any, key: string): { min: (number | null)[]; max: (number | null)[] } | undefined =>
+  Array.isArray(series[`${key}.min`]) ? { min: series[`${key}.min`], max: series[`${key}.max`] } : undefined;
+
+/** Seconds (or ticks) each point of a series of the site's JSON stands for. */
+export const perPointOf = (series: any, def: SeriesDef): number => (def.grid === 'tick' ? series.bucketTicks : series.bucketSeconds) ?? 1;
+
+/**
+ * Tooltips in the series' unit and human scale ("RSS: 553.2 MB", not "RSS: 553.247"): the y a
+ * chart draws is divided into the axis's unit, so the tooltip multiplies it back.
+ */
+export function valueTooltip(unit: Unit, divisor: number, xUnit: 'seconds' | 'connections' = 'seconds'): Record<string, unknown> {
+  return {
+    filter: (item: { dataset: { label?: string } }) => !isBandEdge(item.dataset.label),
+    callbacks: {
+      title: (items: { parsed: { x: number } }[]) => (items[0] ? (xUnit === 'seconds' ? `${items[0].parsed.x.toLocaleString('en-US')} s` : `${Math.round(items[0].parsed.x).toLocaleString('en-US')} connections`) : ''),
+      label: (item: { dataset: { label?: string; whiskers?: { lo: number | null; hi: number | null }[] }; parsed: { y: number | null }; dataIndex: number }) => {
+        const value = item.parsed.y === null ? '–' : formatValue(unit, item.parsed.y * divisor);
+        const w = item.dataset.whiskers?.[item.dataIndex];
+        const range = w && w.lo !== null && w.hi !== null ? ` (seconds from ${formatValue(unit, w.lo * divisor)} to ${formatValue(unit, w.hi * divisor)})` : '';
+        return `${item.dataset.label ?? ''}: ${value}${range}`;
+      },
+    },
+  };
+}
+
+/** Min–max whiskers for datasets that carry them (one hold or step a point): `whiskers[i]`. */
+export const whiskers: Plugin = {
+  id: 'whiskers',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    chart.data.datasets.forEach((d, k) => {
+      const w = (d as { whiskers?: { lo: number | null; hi: number | null }[] }).whiskers;
+      if (!w || !chart.isDatasetVisible(k)) return;
+      const meta = chart.getDatasetMeta(k);
+      ctx.save();
+      ctx.strokeStyle = String(d.borderColor ?? '#444');
+      ctx.lineWidth = 1.5;
+      meta.data.forEach((el, i) => {
+        const r = w[i];
+        if (!r || r.lo === null || r.hi === null) return;
+        const top = chart.scales.y!.getPixelForValue(r.hi);
+        const bottom = chart.scales.y!.getPixelForValue(r.lo);
+        ctx.beginPath();
+        ctx.moveTo(el.x, top);
+        ctx.lineTo(el.x, bottom);
+        ctx.moveTo(el.x - 4, top);
+        ctx.lineTo(el.x + 4, top);
+        ctx.moveTo(el.x - 4, bottom);
+        ctx.lineTo(el.x + 4, bottom);
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  },
+};
 
 /** Band edges stay out of the legend and the tooltip; their median stands for them. */
 export const isBandEdge = (label: string | undefined) => /\((min|max)\)$/.test(label ?? '');
@@ -199,7 +270,7 @@ function followFrom(source: Chart, x: number | null): void {
 }
 
 /** Options every time chart shares: tooltip of every series at the pointer, drag to zoom. */
-export function timeChartOptions(onZoom?: (from: number, to: number) => void): Record<string, unknown> {
+export function timeChartOptions(onZoom?: (from: number, to: number) => void, tooltip?: Record<string, unknown>): Record<string, unknown> {
   return {
     animation: false,
     parsing: false,
@@ -211,7 +282,7 @@ export function timeChartOptions(onZoom?: (from: number, to: number) => void): R
       follow(chart, event.x === null ? null : (chart.scales.x!.getValueForPixel(event.x) ?? null));
     },
     plugins: {
-      tooltip: { filter: (item: { dataset: { label?: string } }) => !isBandEdge(item.dataset.label) },
+      tooltip: tooltip ?? { filter: (item: { dataset: { label?: string } }) => !isBandEdge(item.dataset.label) },
       legend: { labels: { filter: (item: { text: string }) => !isBandEdge(item.text), boxHeight: 2 } },
       zoom: onZoom
         ? {

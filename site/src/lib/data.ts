@@ -1,6 +1,6 @@
 // What the site reads from the database, at build time only: runs, their summaries and
 // timelines (downsampled for display, peaks kept), checked before a page uses them.
-import { SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
+import { bucketValue, headlineValue, SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { fillLooks } from './backends';
@@ -78,8 +78,9 @@ export function timelineOf(id: string): Timeline {
 /**
  * A run's chartable series, keyed by the metric catalogue's SERIES keys: per-second series on
  * `t` (seconds since the run started, on the one grid of collector/stats.ts), per-tick series on
- * `tickT` (each tick's scheduled second). Downsampled to at most maxPoints per grid, keeping each
- * bucket's worst value (the catalogue's `bucket`), so peaks and dips survive.
+ * `tickT` (each tick's scheduled second). Downsampled to at most maxPoints per grid, each point
+ * the bucket's mean or worst value as the catalogue's `bucket` says, with the bucket's min and
+ * max beside it (`KEY.min`, `KEY.max`) so peaks and dips survive.
  */
 export interface ChartSeries {
   t: number[];
@@ -106,8 +107,12 @@ function downsample(rows: Map<number, Record<string, number | null>>, keys: stri
     t.push(times[i]!);
     for (const key of keys) {
       const values = group.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
-      const pick = SERIES[key]!.bucket === 'min' ? Math.min : Math.max;
-      columns[key]!.push(values.length ? pick(...values) : null);
+      columns[key]!.push(values.length ? bucketValue(SERIES[key]!.bucket, values) : null);
+      // The seconds a point stands for, as a band: a peak the mean hides still shows.
+      if (bucket > 1) {
+        (columns[`${key}.min`] ??= []).push(values.length ? Math.min(...values) : null);
+        (columns[`${key}.max`] ??= []).push(values.length ? Math.max(...values) : null);
+      }
     }
   }
   return { t, bucket, columns };
@@ -173,6 +178,47 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
   const seconds = downsample(perSecond, secondKeys, maxPoints);
   const tickColumns = downsample(perTick, tickKeys, maxPoints);
   return { t: seconds.t, tickT: tickColumns.t, bucketSeconds: seconds.bucket, bucketTicks: tickColumns.bucket, tickBasis: ticks.basis, ...seconds.columns, ...tickColumns.columns };
+}
+
+/**
+ * One hold or capacity step of a run, as a chart against connections draws it: for each series,
+ * the figure the step's table gives (the catalogue's `window` figure of the step's summary), or
+ * the median of its seconds where the catalogue names none, with the min and max of its seconds
+ * as whiskers. Plotting each second instead drew a hold as a vertical smear and the ramp's CPU
+ * as the step's.
+ */
+export interface HoldPoint {
+  step: number | null;
+  targetConnections: number | null;
+  connections: number | null;
+  verdict: string | null;
+  /** Seconds since the run started, as the series' grid. */
+  from: number;
+  to: number;
+  values: Record<string, number | null>;
+  min: Record<string, number | null>;
+  max: Record<string, number | null>;
+}
+
+export function holdsOf(t: Timeline, summary: RunSummary): HoldPoint[] {
+  const windows: WindowSummary[] = summary.capacity ? summary.capacity.steps : summary.window.basis === 'hold' ? [summary] : [];
+  const full = seriesOf(t, Infinity);
+  const start = t.run.startedMs;
+  return windows.map((w) => {
+    const from = elapsedSecond(w.window.fromMs, start);
+    const to = elapsedSecond(w.window.toMs, start);
+    const point: HoldPoint = { step: w.window.step, targetConnections: w.window.targetConnections, connections: w.connections, verdict: w.verdict, from, to, values: {}, min: {}, max: {} };
+    for (const key of SERIES_KEYS) {
+      const def = SERIES[key]!;
+      const xs = def.grid === 'tick' ? full.tickT : full.t;
+      const column = full[key] as (number | null)[];
+      const inside = xs.flatMap((x, i) => (x >= from && x <= to && typeof column[i] === 'number' ? [column[i] as number] : [])).sort((a, b) => a - b);
+      point.values[key] = def.window ? headlineValue(w as unknown as Record<string, unknown>, def.window) : inside.length ? inside[Math.floor(inside.length / 2)]! : null;
+      point.min[key] = inside.length ? inside[0]! : null;
+      point.max[key] = inside.length ? inside[inside.length - 1]! : null;
+    }
+    return point;
+  });
 }
 
 /** A pair page: two backends' latest runs of one scenario and profile on one machine. */

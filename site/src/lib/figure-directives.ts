@@ -12,7 +12,7 @@
 //
 // A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`).
 // Pure (no database): the caller passes the summaries.
-import { compare, formatBound, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
+import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
@@ -73,7 +73,7 @@ export function resolveFigure(directive: string, context: FigureContext): string
   const c = compare(def, { name: a!.name, value: value(a!), atLeast: a!.atLeast }, { name: b!.name, value: value(b!), atLeast: b!.atLeast });
   if (verb === 'compare') return c.phrase;
   if (c.factor === null) fail(`no ratio: ${c.phrase}`);
-  return `${c.atLeast ? 'at least ' : ''}${c.factor!.toFixed(1)}x`;
+  return `${c.atLeast ? 'at least ' : ''}${formatFactor(c.factor!)}`;
 }
 
 /** `name` or `name@connections`: a run's headline window, or the capacity step held at that many connections. */

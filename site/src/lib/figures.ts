@@ -38,6 +38,21 @@ export function addedMemoryNote(summary: RunSummary): string | null {
   return 'No idle memory was recorded for this run (it predates the idle phase), so memory per added connection is unknown; the total per connection includes every process\'s baseline.';
 }
 
+/** Figures of a whole capacity search, not of one of its steps: compared run to run whatever window the rest use. */
+export const RUN_LEVEL: ReadonlySet<HeadlineKey> = new Set(['capacityConnections', 'marginalBytesPerConn']);
+
+/**
+ * The summaries a side-by-side table reads each run's window figures from: when every run is a
+ * capacity search, the highest step all of them held stable (a failed peak against a ceiling
+ * would set 40,000 connections against 100,000 under one label); otherwise each run's own
+ * headline window. `where` says which, for the table's caption.
+ */
+export function commonWindows(summaries: RunSummary[]): { windows: object[]; where: string | null } {
+  const equal = summaries.length > 1 && summaries.every((s) => s.capacity) ? highestCommonStableStep(summaries.map((s) => s.capacity!.steps)) : null;
+  if (equal) return { windows: equal, where: `at ${equal[0]!.window.targetConnections!.toLocaleString('en-US')} connections, the highest step every run held stable` };
+  return { windows: summaries, where: null };
+}
+
 export interface PairRow {
   key: HeadlineKey;
   label: string;
@@ -82,7 +97,10 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
       for (const key of ['steadyRssBytes', 'addedBytesPerConn', 'bytesPerConn', 'cpuPctAvg', 'latencyP99Ms'] as const) {
         const r = row(key, EA, EB, where);
         if (key === 'addedBytesPerConn' && r.comparison.factor === null) continue;
-        equalRows.push(leads.has(key) ? { ...r, lead: true, comparison: { ...r.comparison, phrase: `${r.comparison.phrase} ${at}` } } : r);
+        // Every figure at equal connections says so in its sentence: "13.2x less memory per added
+        // connection" alone would read as the slope's 12.0x under another number.
+        const said = r.comparison.winner !== null ? { ...r.comparison, phrase: `${r.comparison.phrase} ${at}` } : r.comparison;
+        equalRows.push({ ...r, comparison: said, ...(leads.has(key) ? { lead: true } : {}) });
       }
       // Without a capacity difference the figures at equal connections are the answer: first.
       if (!capacityDecides) return [...equalRows.filter((r) => r.lead), ...rows, ...equalRows.filter((r) => !r.lead)];
@@ -97,7 +115,7 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
 }
 
 /** Each capacity search's window at the highest step every one of them held stable, in order; null when there is none. */
-function highestCommonStableStep(searches: WindowSummary[][]): WindowSummary[] | null {
+export function highestCommonStableStep(searches: WindowSummary[][]): WindowSummary[] | null {
   const stable = searches.map((steps) => new Map(steps.filter((w) => w.verdict === 'stable').map((w) => [w.window.targetConnections, w])));
   const common = [...stable[0]!.keys()].filter((t) => t !== undefined && stable.every((s) => s.has(t))).sort((x, y) => (y ?? 0) - (x ?? 0))[0];
   return common === undefined ? null : stable.map((s) => s.get(common)!);

@@ -1,8 +1,8 @@
 // Browser side: loads runs' JSON files and overlays one metric of several runs on one chart.
 // Used by the compare page and by charts embedded in write-ups.
-import { axisScale, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
+import { axisScale, HEADLINE, seriesDef, SERIES_KEYS } from '../../../collector/metrics.ts';
 import { SPARE_COLORS } from '../consts';
-import { bandDatasets, Chart, crosshair, DASHES, timeChartOptions, track } from './charts';
+import { bandDatasets, bandOf, Chart, crosshair, DASHES, perPointOf, timeChartOptions, track, valueTooltip, whiskers } from './charts';
 
 const cache = new Map<string, Promise<any>>();
 
@@ -47,21 +47,37 @@ export interface OverlayView {
   to?: number | null;
 }
 
-/** One run's points of a series: x in seconds (its own grid) or in connections held then. */
-function pointsOf(d: any, metric: string, norm: 'none' | 'perConn', byConnections: boolean, divisor: number) {
+/** One run's points of a series over time (seconds on its own grid), with its downsampled band. */
+function pointsOf(d: any, metric: string, norm: 'none' | 'perConn') {
   const series = d.series;
-  const tick = seriesDef(metric)!.grid === 'tick';
-  const xs: number[] = tick ? series.tickT : series.t;
-  // Connections at a second, for per-connection figures and for lining up by connections.
+  const def = seriesDef(metric)!;
+  const xs: number[] = def.grid === 'tick' ? series.tickT : series.t;
+  // Connections at a second, for per-connection figures.
   const connAt = new Map<number, number | null>(series.t.map((x: number, i: number) => [x, series.connections[i]]));
-  return xs
-    .map((x, i) => {
-      const v = series[metric][i] as number | null;
-      const conns = connAt.get(x) ?? null;
-      const y = v === null ? null : norm === 'perConn' ? (conns ? v / conns : null) : v;
-      return { x: byConnections ? conns : x, y: y === null ? null : y / divisor };
-    })
-    .filter((p) => p.x !== null);
+  const per = (v: number | null | undefined, x: number) => {
+    if (v === null || v === undefined) return null;
+    if (norm === 'none') return v;
+    const conns = connAt.get(x) ?? null;
+    return conns ? v / conns : null;
+  };
+  const band = bandOf(series, metric);
+  return {
+    points: xs.map((x, i) => ({ x, y: per(series[metric][i], x) })),
+    band: band && { min: xs.map((x, i) => per(band.min[i], x)), max: xs.map((x, i) => per(band.max[i], x)) },
+    perPoint: perPointOf(series, def),
+  };
+}
+
+/**
+ * One run's holds or capacity steps against connections: each the figure its table gives, with
+ * the min–max of its seconds as whiskers (the site's JSON `holds`, data.ts holdsOf).
+ */
+function holdPointsOf(d: any, metric: string, norm: 'none' | 'perConn') {
+  const holds: { connections: number | null; verdict: string | null; values: Record<string, number | null>; min: Record<string, number | null>; max: Record<string, number | null> }[] = d.holds ?? [];
+  const per = (v: number | null | undefined, conns: number) => (v === null || v === undefined ? null : norm === 'perConn' ? v / conns : v);
+  return holds
+    .filter((h) => h.connections)
+    .map((h) => ({ x: h.connections!, y: per(h.values[metric], h.connections!), lo: per(h.min[metric], h.connections!), hi: per(h.max[metric], h.connections!), stable: h.verdict === 'stable' }));
 }
 
 /** A chart sizes itself to a box of its own, so it follows the window both ways. */
@@ -80,24 +96,56 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
   const colors = colorsFor(data);
   const byConnections = view.align === 'connections';
   previous?.destroy();
-  const raw = data.map((d) => pointsOf(d, metric, norm, byConnections, 1));
-  const axis = axisScale(norm === 'perConn' ? { ...def, label: `${def.label} per connection` } : def, Math.max(0, ...raw.flat().map((p) => Math.abs(p.y ?? 0))));
-  const base = timeChartOptions() as any;
+  // A legend entry names the backend, and the run only where two runs share one: a run's full
+  // name and backend in every entry ran past both edges of a 390 px chart.
+  const shared = (d: any) => data.filter((e) => e.run.backend === d.run.backend).length > 1;
+  const label = (d: any) => (shared(d) ? `${labelOf(d.run)}: ${d.run.name}` : labelOf(d.run));
+  const shown = norm === 'perConn' ? { ...def, label: `${def.label} per connection` } : def;
+  let datasets: any[];
+  let axis: { divisor: number; title: string };
+  if (byConnections) {
+    // Against connections, each hold is one point: the figure its table gives, whiskers for the
+    // min–max of its seconds. Each second as a point drew a hold as a vertical smear, and the
+    // ramp's CPU as the step's.
+    const holds = data.map((d) => holdPointsOf(d, metric, norm));
+    axis = axisScale(shown, Math.max(0, ...holds.flat().map((p) => Math.abs(p.hi ?? p.y ?? 0))));
+    const words = def.window ? `each hold's ${HEADLINE[def.window].label}, whiskers its seconds' min–max` : "each hold's median second, whiskers its seconds' min–max";
+    datasets = data.map((d, k) => ({
+      label: `${label(d)} (${words})`,
+      data: holds[k]!.map((p) => ({ x: p.x, y: p.y === null ? null : p.y / axis.divisor })),
+      whiskers: holds[k]!.map((p) => ({ lo: p.lo === null ? null : p.lo / axis.divisor, hi: p.hi === null ? null : p.hi / axis.divisor })),
+      borderColor: colors[k],
+      backgroundColor: holds[k]!.map((p) => (p.stable ? colors[k] : '#fff')),
+      pointStyle: holds[k]!.map((p) => (p.stable ? 'circle' : 'crossRot')),
+      pointBorderColor: holds[k]!.map((p) => (p.stable ? colors[k] : '#b00020')),
+      pointRadius: holds[k]!.map((p) => (p.stable ? 4 : 7)),
+      borderDash: DASHES[Math.floor(k / 2) % DASHES.length],
+      borderWidth: 1.5,
+      spanGaps: true,
+    }));
+  } else {
+    const raw = data.map((d) => pointsOf(d, metric, norm));
+    axis = axisScale(shown, Math.max(0, ...raw.flatMap((r) => r.points.map((p) => Math.abs(p.y ?? 0)))));
+    const scaled = (ys: (number | null)[]) => ys.map((y) => (y === null ? null : y / axis.divisor));
+    datasets = data.flatMap((d, k) => {
+      const r = raw[k]!;
+      const points = r.points.map((p) => ({ x: p.x, y: p.y === null ? null : p.y / axis.divisor }));
+      const band = r.band && { min: scaled(r.band.min), max: scaled(r.band.max) };
+      // Over time, more points than pixels read as noise: the catalogue's bucket value in a min–max band.
+      const banded = bandDatasets(label(d), colors[k]!, points, Math.max(60, Math.floor((canvas.parentElement?.clientWidth ?? 600) / 2)), def, band, r.perPoint);
+      return banded ?? [{ label: label(d), data: points, borderColor: colors[k], backgroundColor: colors[k], borderDash: DASHES[Math.floor(k / 2) % DASHES.length], pointRadius: 0, borderWidth: 1.5, spanGaps: true }];
+    });
+  }
+  const base = timeChartOptions(undefined, valueTooltip(def.unit, axis.divisor, byConnections ? 'connections' : 'seconds')) as any;
   return track(
     new Chart(canvas, {
       type: 'line',
-      data: {
-        datasets: data.flatMap((d, k) => {
-          const label = `${d.run.name} (${labelOf(d.run)})`;
-          const points = raw[k]!.map((p) => ({ x: p.x as number, y: p.y === null ? null : p.y / axis.divisor }));
-          // Over time, more points than pixels read as noise: a median line in a min–max band.
-          const band = byConnections ? null : bandDatasets(label, colors[k]!, points, Math.max(60, Math.floor((canvas.parentElement?.clientWidth ?? 600) / 2)));
-          return band ?? [{ label, data: points, borderColor: colors[k], backgroundColor: colors[k], borderDash: DASHES[Math.floor(k / 2) % DASHES.length], pointRadius: 0, borderWidth: 1.5, spanGaps: true }];
-        }),
-      },
-      plugins: [crosshair],
+      data: { datasets },
+      plugins: byConnections ? [crosshair, whiskers] : [crosshair],
       options: {
         ...base,
+        // Holds are few: the tooltip is the hovered point's, not every run's at the pointer.
+        ...(byConnections ? { interaction: { mode: 'nearest', intersect: false } } : {}),
         scales: {
           x: {
             type: 'linear',
@@ -105,7 +153,8 @@ export function overlay(canvas: HTMLCanvasElement, data: any[], metric: string, 
             ...(view.from !== null && view.from !== undefined ? { min: view.from } : {}),
             ...(view.to !== null && view.to !== undefined ? { max: view.to } : {}),
           },
-          y: { beginAtZero: true, title: { display: true, text: axis.title } },
+          // The whiskers reach past the points: the axis holds them (chart.js scales to the points).
+          y: { beginAtZero: true, title: { display: true, text: axis.title }, ...(byConnections ? { suggestedMax: Math.max(0, ...datasets.flatMap((d) => (d.whiskers ?? []).map((w: { hi: number | null }) => w.hi ?? 0))) } : {}) },
         },
       },
     }),

@@ -1,10 +1,10 @@
 // Each run's setup, summary and chartable timeline as a static JSON file the browser fetches:
 // series on the seconds-since-start grid, phases and events on the same axis, events with the
-// severity they are drawn with.
+// severity they are drawn with, and each hold or capacity step as the figures its table gives.
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { eventSeverity } from '../../../../../collector/events.ts';
 import { secondOf } from '../../../../../collector/stats.ts';
-import { allRuns, seriesOf, timelineOf } from '../../../lib/data';
+import { allRuns, holdsOf, seriesOf, timelineOf } from '../../../lib/data';
 
 export const getStaticPaths: GetStaticPaths = () => allRuns().map(({ run, summary }) => ({ params: { id: run.id }, props: { summary } }));
 
@@ -17,6 +17,8 @@ export const GET: APIRoute = ({ params, props }) => {
     summary: props.summary,
     series: seriesOf(timeline),
     events: timeline.events.map((e) => ({ t: Math.floor(at(e.tMs)), kind: e.kind, message: e.message, severity: eventSeverity(e.kind, e.data) })),
+    // Each hold or step as one point per series, for charts against connections.
+    holds: holdsOf(timeline, props.summary),
     phases: timeline.phases.map((p) => ({ name: p.name, step: p.step, targetConnections: p.targetConnections, from: at(p.startedMs), to: p.endedMs === null ? null : at(p.endedMs), verdict: p.verdict })),
   };
   return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
