@@ -4,6 +4,7 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { eventSeverity } from '../../../../../collector/events.ts';
 import { secondOf } from '../../../../../collector/stats.ts';
+import { colorOf, labelOf } from '../../../lib/backends';
 import { allRuns, holdsOf, seriesOf, timelineOf } from '../../../lib/data';
 
 export const getStaticPaths: GetStaticPaths = () => allRuns().map(({ run, summary }) => ({ params: { id: run.id }, props: { summary } }));
@@ -13,7 +14,9 @@ export const GET: APIRoute = ({ params, props }) => {
   const zero = secondOf(timeline.run.startedMs);
   const at = (ms: number) => Math.round((ms - zero) / 100) / 10;
   const body = {
-    run: timeline.run,
+    // A run from before schema 4 recorded no label or colour: the site's, as every page names it
+    // (the compare page read "uws used 12.2x less" where the pair page said "uWS").
+    run: { ...timeline.run, backendLabel: labelOf(timeline.run.backend), backendColor: colorOf(timeline.run.backend) },
     summary: props.summary,
     series: seriesOf(timeline),
     events: timeline.events.map((e) => ({ t: Math.floor(at(e.tMs)), kind: e.kind, message: e.message, severity: eventSeverity(e.kind, e.data) })),

@@ -1,0 +1,102 @@
+// One number per name, on every page: the site built from the shipped reference runs and
+// write-ups, read in a real browser. A pair's answer is the same sentences on home, its pair
+// page, the compare page and the write-up that presents it; a figure the pair page gives is
+// the compare page's; and what a chart against connections plots at each step is the step
+// table's figure.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
+import { importReferenceRuns } from '../../collector/reference.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { buildSite, serveSite } from '../../site/build.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const PI4_PAIR = 'capacity-pi4-uws-vs-socketio';
+const QUICK_PAIR = 'quick-uws-vs-socketio';
+const PI4_RUNS = ['20261129-014946-uws-capacity-0531', '20261129-021440-socketio-capacity-e5f8'];
+const QUICK_RUNS = ['20261128-165227-uws-quick-382d', '20261128-165310-socketio-quick-663c'];
+
+describe('the reference site says one number per name', { timeout: 300_000 }, () => {
+  let browser: Browser;
+  let server: Server;
+  let url: string;
+
+  before(async () => {
+    const dir = tempDir('wsbench-consistency-');
+    const db = path.join(dir, 'ref.db');
+    const d = openDatabase(db);
+    importReferenceRuns(d);
+    d.close();
+    const out = await buildSite({ db, outDir: path.join(dir, 'dist'), quiet: true });
+    server = await serveSite(out, 0);
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function open(pathname: string, ready?: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${url}${pathname}`);
+    if (ready) await page.waitForSelector(ready, { timeout: 30_000 });
+    return page;
+  }
+  const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()));
+
+  test("a pair's answer is the same sentences on home, its pair page, the compare page and its write-up", async () => {
+    const home = await open('/');
+    const pairs: [string, string[], string | null][] = [[PI4_PAIR, PI4_RUNS, '/writeups/100k-on-two-cores/'], [QUICK_PAIR, QUICK_RUNS, null]];
+    for (const [slug, runs, writeup] of pairs) {
+      const pairPage = await open(`/compare/${slug}/`);
+      const answer = await texts(pairPage, '[data-testid=verdict-card] ul.lead li');
+      assert.ok(answer.length >= 2, `${slug}: an answer of several sentences (${JSON.stringify(answer)})`);
+      const onHome = await home.$$eval(`[data-testid=verdict-card]:has(a[href$="/compare/${slug}/"]) ul.lead li`, (els) => els.map((e) => (e.textContent ?? '').trim()));
+      assert.deepEqual(onHome, answer, `${slug}: home's card`);
+      const compare = await open(`/compare/?runs=${runs.join(',')}`, 'wsb-compare [data-role=lead] li');
+      assert.deepEqual(await texts(compare, '[data-role=lead] li'), answer, `${slug}: the compare page's answer`);
+      if (writeup) {
+        const w = await open(writeup);
+        assert.deepEqual(await texts(w, '[data-testid=verdict-card] ul.lead li'), answer, `${slug}: the write-up's answer`);
+        await w.close();
+      }
+      // Every figure of the pair page's tables, where the compare page's table has it, is the same text.
+      const pairFigures = await pairPage.$$eval('table[data-testid=pair] tr[data-figure]', (rows) => rows.map((r) => ({ key: r.getAttribute('data-figure')!, a: r.querySelectorAll('td')[0]!.textContent!.trim(), b: r.querySelectorAll('td')[1]!.textContent!.trim() })));
+      const compareFigures = await compare.$$eval('[data-role=figures] tr[data-figure]', (rows) => rows.map((r) => ({ key: r.getAttribute('data-figure')!, cells: [...r.querySelectorAll('td')].map((td) => (td.firstChild?.textContent ?? '').trim()) })));
+      // The compare page orders its columns its own way: find each run's by its name.
+      const heads = await texts(compare, '[data-role=figures] tr:first-child th');
+      const names = await Promise.all(runs.map(async (id) => ((await (await fetch(`${url}/data/runs/${id}.json`)).json()) as { run: { name: string } }).run.name));
+      const column = names.map((name) => heads.slice(1).findIndex((h) => h === name || h.startsWith(`${name} (`)));
+      assert.ok(column.every((c) => c >= 0), `${slug}: both runs have a column (${JSON.stringify(heads)})`);
+      let shared = 0;
+      for (const f of pairFigures) {
+        const c = compareFigures.find((x) => x.key === f.key);
+        if (!c) continue;
+        shared++;
+        assert.deepEqual(column.map((i) => c.cells[i]), [f.a, f.b], `${slug}: ${f.key} on the pair page and the compare page`);
+      }
+      assert.ok(shared >= 3, `${slug}: the two pages share figures (${shared})`);
+      await pairPage.close();
+      await compare.close();
+    }
+    await home.close();
+  });
+
+  test("a chart against connections plots each step's table figure", async () => {
+    const id = PI4_RUNS[1]!;
+    const page = await open(`/runs/${id}/`);
+    const rows = await page.$$eval('[data-testid=capacity-headline] tbody tr', (trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td[data-figure]')].map((td) => [td.getAttribute('data-figure')!, td.textContent!.trim()]))));
+    const data = await (await fetch(`${url}/data/runs/${id}.json`)).json() as { holds: { values: Record<string, number | null> }[] };
+    assert.equal(data.holds.length, rows.length, 'one point per step');
+    const plotted: [string, HeadlineKey][] = [['rssBytes', 'steadyRssBytes'], ['cpuPct', 'cpuPctAvg'], ['connections', 'connections']];
+    data.holds.forEach((hold, i) => {
+      for (const [series, key] of plotted) assert.equal(format(HEADLINE[key], hold.values[series]), rows[i]![key], `step ${i + 1}: ${series} plotted against the table's ${HEADLINE[key].label}`);
+    });
+    await page.close();
+  });
+});
