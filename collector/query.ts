@@ -9,6 +9,7 @@ import type { DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
 import { addOf, bySecond, maxOf } from './stats.ts';
 import { summarizeTimeline, type EncodedHistogram, type RunSummary } from './summary.ts';
+import { recordedScenario, type RecordedScenario } from './scenario.ts';
 
 export { summarizeTimeline, type EncodedHistogram, type RunSummary };
 
@@ -16,7 +17,8 @@ export interface RunInfo {
   id: string;
   name: string;
   scenario: string;
-  scenarioParams: Record<string, unknown>;
+  /** The scenario as recorded, parsed once and typed (collector/scenario.ts). */
+  scenarioParams: RecordedScenario;
   backend: string;
   backendVersion: string | null;
   backendBuild: string | null;
@@ -89,7 +91,7 @@ function toRunInfo(r: RunRow): RunInfo {
     id: r.id,
     name: r.name,
     scenario: r.scenario,
-    scenarioParams: JSON.parse(r.scenario_json),
+    scenarioParams: recordedScenario(JSON.parse(r.scenario_json)),
     backend: r.backend,
     backendVersion: r.backend_version,
     backendBuild: r.backend_build,

@@ -119,7 +119,7 @@ export function tickSeries(t: Pick<Timeline, 'run' | 'ticks' | 'clients'>): Tick
  * floor((t − 1 − t0 − judgeAfter) / interval), whatever the timer's delay below interval − 1 s.
  */
 function fromSeconds(t: Pick<Timeline, 'run' | 'clients'>, at: (n: number, scheduledMs: number) => TickDelivery): boolean {
-  const p = t.run.scenarioParams as { t0Ms?: number; intervalMs?: number; judgeAfterMs?: number; lateMs?: number };
+  const p = t.run.scenarioParams;
   if (typeof p.t0Ms !== 'number' || typeof p.intervalMs !== 'number' || p.intervalMs < 1000) return false;
   const interval = p.intervalMs;
   const judgeAfter = p.judgeAfterMs ?? 2 * interval;

@@ -273,19 +273,18 @@ function reasonInOwnWords(
   f: { connections: number | null; expected: number; missing: number; latencyP99Ms: number | null; rss: [number, number][]; hostBound: string | null; cpuThrottling: CpuThrottling | null },
 ): string | null {
   if ((stored.verdict !== 'stable' && stored.verdict !== 'unstable') || window.targetConnections === null || f.connections === null) return stored.verdictReason;
-  const params = t.run.scenarioParams as { intervalMs?: unknown; memorySlope?: unknown };
   const judged = judge({
     targetConnections: window.targetConnections,
     heldConnections: f.connections,
     expected: f.expected,
     missing: f.missing,
     latencyP99Ms: f.latencyP99Ms,
-    intervalMs: typeof params.intervalMs === 'number' ? params.intervalMs : 2000,
+    intervalMs: t.run.scenarioParams.intervalMs,
     crashes: [],
     clientBound: [],
     aborted: false,
     rss: f.rss,
-    judgeMemorySlope: params.memorySlope === true,
+    judgeMemorySlope: t.run.scenarioParams.memorySlope,
     hostBound: f.hostBound,
     throttling: f.cpuThrottling,
   });
@@ -431,7 +430,7 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
   const idle = idleMemory(t, perSecond);
   const lastSampleMs = Math.max(t.run.startedMs, ...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs));
   const isCapacity = t.phases.some((p) => p.name === 'step');
-  const intervalMs = Number(t.run.scenarioParams.intervalMs ?? 2000);
+  const intervalMs = t.run.scenarioParams.intervalMs;
   let capacity: CapacityHeadline | null = null;
   let headlineWindow: WindowSummary;
   if (isCapacity) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { getSummary, getTimeline } from '../../collector/query.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
+import { recordedScenario } from '../../collector/scenario.ts';
 import { CollectorService } from '../../collector/service.ts';
 import { clientSample, ndjson, runRecord, serverSample, snapshot, T0, tempDir } from '../helpers/fixtures.ts';
 
@@ -65,7 +66,9 @@ describe('ingestion service', () => {
     assert.equal(timeline.run.tlsCipher, 'TLS_AES_128_GCM_SHA256');
     assert.equal(timeline.run.status, 'completed');
     assert.deepEqual(timeline.run.validity, { ok: true });
-    assert.deepEqual(timeline.run.scenarioParams, runRecord().scenario);
+    // Read back typed (collector/scenario.ts), every field the runner wrote kept as written.
+    assert.deepEqual(timeline.run.scenarioParams, recordedScenario(runRecord().scenario));
+    for (const [key, value] of Object.entries(runRecord().scenario)) assert.deepEqual(timeline.run.scenarioParams[key], value, key);
     assert.equal(timeline.server.length, 5);
     assert.equal(timeline.processes.length, 10);
     assert.deepEqual(timeline.clientSources, ['shard-0', 'shard-1']);

@@ -139,7 +139,7 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
       if (waitMs >= HOST_BOUND.waitMsPerSec) assert.equal(outcome2.validity.hostBound, true, `waited ${waitMs} ms/s beside others on its CPU, not called host-bound`);
     }
     assert.ok(b.events.some((e) => e.kind === 'info' && e.message.includes(`on CPUs ${last} of its own`)), 'the placement is recorded');
-    assert.equal((b.run.scenarioParams as { profile?: { cpus?: string } }).profile?.cpus, String(last));
+    assert.equal(b.run.scenarioParams.limits?.cpus, String(last));
     assert.deepEqual(fs.readdirSync('/sys/fs/cgroup/cpuset').filter((f) => f.startsWith('wsbench-')), [], 'the cpuset is removed');
   }
 });

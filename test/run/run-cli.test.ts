@@ -77,7 +77,7 @@ test('--connect-first connects everyone, waits for the clock, then holds; every 
   // The clock was set to start after the planned ramp; a busy machine's ramp can run past it,
   // and then there is nothing to wait for (and a warning says ticks began before all connected).
   const ramp = t.phases[1]!;
-  const t0Ms = (t.run.scenarioParams as { t0Ms: number }).t0Ms;
+  const t0Ms = t.run.scenarioParams.t0Ms!;
   const waited = ramp.endedMs! < t0Ms;
   assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', ...(waited ? ['wait-for-clock'] : []), 'hold']);
   assert.ok(typeof t0Ms === 'number' && t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs > t0Ms), 'no tick before the clock started');

@@ -29,7 +29,7 @@ test('under a memory limit (cgroup) the server is OOM-killed, and the crash says
   const d = openDatabase(db, { readonly: true });
   const [run] = listRuns(d);
   assert.equal(run!.verdict, 'crashed');
-  assert.deepEqual((run!.scenarioParams as any).profile.memoryBytes, 45 * 1024 * 1024);
+  assert.equal(run!.scenarioParams.limits?.memoryBytes, 45 * 1024 * 1024);
   const crash = getTimeline(d, run!.id).events.find((e) => e.kind === 'crash')!;
   assert.equal(crash.data!.oom, true);
   // The cgroup holds the primary and its workers: the kernel may kill more than one of them.

@@ -7,7 +7,7 @@ import type { RunInfo } from '../../../collector/query.ts';
 
 /** The hardware profile a run's server was limited to by cgroups, if any. */
 export function profileOf(run: RunInfo): string | null {
-  return (run.scenarioParams.profile as { profile?: string | null } | undefined)?.profile ?? null;
+  return run.scenarioParams.limits?.profile ?? null;
 }
 
 /** The machine the server ran on (a --target's for a remote run), as a grouping key. */

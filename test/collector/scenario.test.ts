@@ -1,0 +1,32 @@
+// A recorded scenario is read back typed, once (collector/scenario.ts): what an older run did not
+// record is filled in as runs then ran, nothing a runner wrote is dropped, and limits read the
+// same on every page.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { budgetInWords, limitsInWords, recordedScenario } from '../../collector/scenario.ts';
+
+test('a recorded scenario is typed, with the defaults runs had before a field was recorded', () => {
+  const s = recordedScenario({ name: 'capacity', connections: 100_000, steps: [10_000, 20_000], intervalMs: 2000, holdSec: 120, workers: 6, memorySlope: true, bulkClient: 'native', t0Ms: 5, judgeAfterMs: 4000,
+    profile: { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, note: 'imposed by cgroup limits' }, spreadAddresses: true });
+  assert.equal(s.connections, 100_000);
+  assert.deepEqual(s.steps, [10_000, 20_000]);
+  assert.equal(s.lateMs, 2000, 'late after one interval when unrecorded');
+  assert.deepEqual(s.limits, { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: null });
+  assert.equal(s.spreadAddresses, true, 'what the runner wrote is kept');
+  assert.equal((s.profile as { note: string }).note, 'imposed by cgroup limits');
+  const old = recordedScenario({ name: 'quick', connections: 1000 });
+  assert.equal(old.intervalMs, 2000);
+  assert.equal(old.bulkClient, 'node', 'runs before the native client ran the node one');
+  assert.equal(old.memorySlope, false);
+  assert.equal(old.limits, null);
+  assert.equal(old.t0Ms, null);
+  const junk = recordedScenario('not an object');
+  assert.equal(junk.name, 'unnamed');
+  assert.equal(recordedScenario({ steps: [1, 'x'] }).steps, null, 'steps that are not all numbers are not steps');
+});
+
+test('limits read the same on every page', () => {
+  assert.equal(budgetInWords({ profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: null }), '3.41 GB, 1.2 cores');
+  assert.equal(limitsInWords({ profile: null, memoryBytes: null, cpuCores: 1, cpus: '1' }), 'custom: no memory limit, 1 core, CPUs 1 of its own');
+  assert.equal(limitsInWords(null), 'none');
+});
