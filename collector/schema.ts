@@ -230,7 +230,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, file, readonly, options.upTo ?? SCHEMA_VERSION);
-    if ((options.upTo ?? SCHEMA_VERSION) === SCHEMA_VERSION) reapAbandoned(db, file, readonly);
+    // A writable open marks the runs whose runner is gone as aborted; a read-only one never writes
+    // (the site reads through one): commands that read call reapAbandonedRuns first.
+    if (!readonly && (options.upTo ?? SCHEMA_VERSION) === SCHEMA_VERSION) markAbandonedRuns(db);
     return db;
   } catch (err) {
     db.close();
@@ -244,21 +246,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 /**
- * Every command that opens a database first marks the runs whose runner is gone as aborted
- * (collector/abandoned.ts). A read-only open does it through a short writable handle, and gives
- * up quietly where the file cannot be written: reading must still work.
+ * Marks the runs whose runner is gone as aborted (collector/abandoned.ts), for a command about
+ * to read the database (list, show, export, site build, start): through a short writable
+ * handle, giving up quietly where the file cannot be written, since reading must still work.
+ * A writable open does the same by itself; a read-only handle never writes.
  */
-function reapAbandoned(db: Db, file: string, readonly: boolean): void {
-  if (!readonly) {
-    markAbandonedRuns(db);
-    return;
-  }
-  if (file === ':memory:' || abandonedRuns(db).length === 0) return;
+export function reapAbandonedRuns(file: string): void {
+  if (file === ':memory:' || !fs.existsSync(file)) return;
   try {
     const writable = new Database(file, { fileMustExist: true });
     try {
       writable.pragma('busy_timeout = 5000');
-      markAbandonedRuns(writable);
+      const row = writable.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+      // An older schema is upgraded by a writable open, not here.
+      if (row?.version === SCHEMA_VERSION && abandonedRuns(writable).length > 0) markAbandonedRuns(writable);
     } finally {
       writable.close();
     }

@@ -1,13 +1,17 @@
 // Schema: fresh databases, upgrades of older ones, and clear refusals of files that are not ours.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DatabaseError } from '../../collector/errors.ts';
 import { getRun } from '../../collector/query.ts';
-import { openDatabase, SCHEMA_VERSION, schemaVersionOf } from '../../collector/schema.ts';
-import { tempDir } from '../helpers/fixtures.ts';
+import { digestOf, Ingestor } from '../../collector/ingest.ts';
+import { encodeBatch } from '../../collector/ndjson.ts';
+import type { RunRecord } from '../../collector/records.ts';
+import { openDatabase, reapAbandonedRuns, SCHEMA_VERSION, schemaVersionOf } from '../../collector/schema.ts';
+import { runRecord, tempDir } from '../helpers/fixtures.ts';
 
 test('a new database is created at the current schema version, in WAL mode', () => {
   const file = path.join(tempDir(), 'sub', 'new.db');
@@ -75,4 +79,26 @@ test('a file that is not SQLite, or SQLite that is not wsbench, is refused by na
   raw.close();
   assert.throws(() => openDatabase(other), (err: DatabaseError) => err.code === 'not-wsbench' && /not a wsbench one/.test(err.message));
   assert.throws(() => openDatabase(path.join(dir, 'missing.db'), { readonly: true }), /no such database/);
+});
+
+test('a read-only handle never writes, even over a run whose runner is gone; the commands that read reap it first', () => {
+  const file = path.join(tempDir(), 'abandoned.db');
+  const w = openDatabase(file);
+  const gone: RunRecord = runRecord({ runner: { host: os.hostname(), pid: 2 ** 22 + 7 } });
+  const header = { batch: 'r.0', run: 'r' };
+  new Ingestor(w).ingest(header, [gone], digestOf(encodeBatch(header, [gone])));
+  w.close();
+  const status = () => {
+    const d = openDatabase(file, { readonly: true });
+    try {
+      return (d.prepare('SELECT status FROM runs').get() as { status: string }).status;
+    } finally {
+      d.close();
+    }
+  };
+  const bytes = fs.readFileSync(file);
+  assert.equal(status(), 'running', 'read as it is');
+  assert.deepEqual(fs.readFileSync(file), bytes, 'the file is as it was');
+  reapAbandonedRuns(file);
+  assert.equal(status(), 'aborted', 'a reading command marks it first');
 });

@@ -3,7 +3,7 @@ import { ConfigError } from '../../../common/errors.ts';
 import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../../collector/machines.ts';
 import { format, formatBound, HEADLINE, headlineValue, isLowerBound, type HeadlineKey } from '../../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
-import { openDatabase } from '../../../collector/schema.ts';
+import { openDatabase, reapAbandonedRuns } from '../../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatBytes, formatDuration, formatMs, formatNumber, formatTime, table } from '../format.ts';
@@ -29,6 +29,7 @@ Examples:
     const id = positionals[0];
     if (!id) throw new ConfigError('wsbench show: which run? give its id (see `wsbench list`)');
     if (values.timeline && !values.json) throw new ConfigError('--timeline only goes with --json');
+    reapAbandonedRuns(dbPath(values.db));
     const db = openDatabase(dbPath(values.db), { readonly: true });
     try {
       const summary = getSummary(db, id);
