@@ -200,7 +200,7 @@ export const whiskers: Plugin = {
   },
 };
 
-/** Band edges stay out of the legend and the tooltip; their median stands for them. */
+/** Band edges stay out of the legend and the tooltip; the line they shade stands for them. */
 export const isBandEdge = (label: string | undefined) => /\((min|max)\)$/.test(label ?? '');
 
 /** The page's charts by what their x axis counts: only charts on the same axis follow each other. */
