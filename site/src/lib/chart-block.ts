@@ -19,7 +19,8 @@ export const CHART_BLOCK = /```wsbench\n([\s\S]*?)```/g;
 const CHOICES = { norm: ['none', 'perConn'], x: ['elapsed', 'connections'] } as const;
 const KEYS = ['chart', 'runs', 'norm', 'x', 'caption'];
 
-function fieldsOf(text: string): Record<string, string> {
+/** A fenced block's "key: value" lines (chart blocks, and the write-ups' table blocks). */
+export function fieldsOf(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const at = line.indexOf(':');

@@ -14,6 +14,7 @@
 // Pure (no database): the caller passes the summaries.
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
+import { fieldsOf } from './chart-block.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
@@ -108,15 +109,17 @@ export interface StepsTable {
 }
 
 /** The table a steps block stands for: one row per step held (its target first), each value in the catalogue's format. */
-function blockFields(block: string, lang: string, keys: string[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of block.split('\n')) {
-    const at = line.indexOf(':');
-    if (at > 0) fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-  }
-  for (const key of Object.keys(fields)) if (!keys.includes(key)) throw new FigureDirectiveError(`${lang} block: unknown key "${key}" (keys: ${keys.join(', ')})`);
-  return fields;
+/** A table block's fields (unknown keys refused) and how it fails, naming its kind. */
+function tableBlock(block: string, lang: string, keys: string[]): { fields: Record<string, string>; fail: (why: string) => never } {
+  const fail = (why: string): never => {
+    throw new FigureDirectiveError(`${lang} block: ${why}`);
+  };
+  const fields = fieldsOf(block);
+  for (const key of Object.keys(fields)) if (!keys.includes(key)) fail(`unknown key "${key}" (keys: ${keys.join(', ')})`);
+  return { fields, fail };
 }
+
+const labelsOf = (columns: string[]): string[] => columns.map((c) => (HEADLINE[c as HeadlineKey] as MetricDef).label);
 
 function columnsOf(text: string | undefined, lang: string): string[] {
   if (!text) throw new FigureDirectiveError(`${lang} block: "columns:" is missing (metrics, comma-separated: ${HEADLINE_KEYS.join(', ')})`);
@@ -126,10 +129,7 @@ function columnsOf(text: string | undefined, lang: string): string[] {
 }
 
 export function stepsTable(block: string, context: FigureContext): StepsTable {
-  const fields = blockFields(block, STEPS_BLOCK_LANG, ['run', 'columns']);
-  const fail = (why: string): never => {
-    throw new FigureDirectiveError(`${STEPS_BLOCK_LANG} block: ${why}`);
-  };
+  const { fields, fail } = tableBlock(block, STEPS_BLOCK_LANG, ['run', 'columns']);
   if (!fields.run) fail('"run:" is missing (a run id, or a name from refs)');
   const columns = columnsOf(fields.columns, STEPS_BLOCK_LANG);
   const id = context.refs[fields.run!] ?? fields.run!;
@@ -138,7 +138,7 @@ export function stepsTable(block: string, context: FigureContext): StepsTable {
   const capacity = run!.summary.capacity;
   if (!capacity) fail(`${id} is not a capacity search, it has no steps`);
   return {
-    head: ['Step', ...columns.map((c) => (HEADLINE[c as HeadlineKey] as MetricDef).label), 'Verdict'],
+    head: ['Step', ...labelsOf(columns), 'Verdict'],
     rows: capacity!.steps.map((step) => [
       formatValue('connections', step.window.targetConnections),
       ...columns.map((c) => formatBound(HEADLINE[c as HeadlineKey], headlineValue(step as never, c))),
@@ -155,15 +155,12 @@ export const RUNS_BLOCK_LANG = 'wsbench-runs';
 
 /** One row per run named, its backend first, each value in the catalogue's format. */
 export function runsTable(block: string, context: FigureContext): StepsTable {
-  const fields = blockFields(block, RUNS_BLOCK_LANG, ['runs', 'columns']);
-  const fail = (why: string): never => {
-    throw new FigureDirectiveError(`${RUNS_BLOCK_LANG} block: ${why}`);
-  };
+  const { fields, fail } = tableBlock(block, RUNS_BLOCK_LANG, ['runs', 'columns']);
   if (!fields.runs) fail('"runs:" is missing (run ids or names from refs, each with @connections for a step; comma-separated)');
   const columns = columnsOf(fields.columns, RUNS_BLOCK_LANG);
   const subjects = fields.runs!.split(',').map((r) => r.trim()).filter(Boolean);
   return {
-    head: ['Backend', ...columns.map((c) => (HEADLINE[c as HeadlineKey] as MetricDef).label)],
+    head: ['Backend', ...labelsOf(columns)],
     rows: subjects.map((text) => {
       const x = subjectOf(text, columns[0]!, context, fail);
       return [x.name, ...columns.map((c) => formatBound(HEADLINE[c as HeadlineKey], headlineValue(x.window as never, c), isLowerBound(x.window as never, c)))];
