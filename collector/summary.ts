@@ -4,7 +4,6 @@
 // stable step and what ended the search, never the failed peak.
 import { budgetBound, contentionOf, hostBoundAt, hostBoundWarning, limitOf, type ContendedSecond, type CpuThrottling } from './contention.ts';
 import { judge, runVerdict } from './verdict.ts';
-export { limitOf };
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';

@@ -85,7 +85,7 @@ test('host-bound: a failed window is this machine\'s limit, said first; a stable
 });
 
 test('a failed window that the CPU quota throttled is the budget\'s limit; the capacity headline names which limit ended the search', async () => {
-  const { limitOf } = await import('../../collector/summary.ts');
+  const { limitOf } = await import('../../collector/contention.ts');
   const throttled = judge({ ...steady, latencyP99Ms: 2500, throttling: { periods: 1000, throttled: 230 } });
   assert.match(throttled.reason, /^the limit of the CPU budget, not of the server: the CPU quota throttled the server in 230 of 1,000 periods \(23\.0%\); latency p99 2\.50 s/);
   // The limit is read from the figures (the quota's counters, the host's contention), never from the reason's words.
