@@ -21,9 +21,9 @@ export function parseCpuList(text: string, flag = '--server-cpus'): number[] {
 
 export const formatCpuList = (cpus: readonly number[]): string => cpus.join(',');
 
-/** The CPUs this process may run on (/proc/self/status Cpus_allowed_list). */
-export function allowedCpus(): number[] {
-  const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+/** The CPUs a process (this one by default) may run on (/proc/PID/status Cpus_allowed_list: a cpuset or an affinity). */
+export function allowedCpus(pid: number | 'self' = 'self'): number[] {
+  const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? parseCpuList(m[1]!, 'Cpus_allowed_list') : [];
 }
 

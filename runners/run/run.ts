@@ -422,8 +422,9 @@ class BackendRun {
     if (w.clientCpuWaitMsMedian !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMsMedian);
     // Under a quota that throttled the server, its wait was the quota's: not the machine's limit.
     if (limitOf({ cpuThrottling: throttling, hostBound: w.contention.hostBound }) === 'machine') {
-      this.hostBound.push(hostBoundAt(target, w.contention.hostBound!));
-      this.recorder.event('host-bound', hostBoundAt(target, w.contention.hostBound!), { ...w.contention });
+      const said = hostBoundAt(target, w.contention.hostBound!);
+      this.hostBound.push(said);
+      this.recorder.event('host-bound', said, { ...w.contention });
     }
     return { connections: target, verdict, reason };
   }

@@ -2,6 +2,7 @@
 // same code samples a server on this machine or on a Raspberry Pi.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { allowedCpus } from '../run/cpus.ts';
 
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
 export const CLOCK_TICKS = (() => {
@@ -110,17 +111,14 @@ export function readHostCpu(cpus?: readonly number[]): { busy: number; total: nu
   return { busy, total, cpus: wanted[0] === lines[0] ? perCpu.length : wanted.length };
 }
 
-/** The CPUs a process may run on (/proc/PID/status Cpus_allowed_list: a cpuset or an affinity), or undefined. */
+/** The CPUs a process may run on (its cpuset or affinity: runners/run/cpus.ts), or undefined when it cannot be read. */
 export function allowedCpusOf(pid: number): number[] | undefined {
-  const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(safeRead(`/proc/${pid}/status`) ?? '');
-  if (!m) return undefined;
-  const cpus: number[] = [];
-  for (const part of m[1]!.split(',')) {
-    const [from, to] = part.split('-').map(Number);
-    if (!Number.isInteger(from)) return undefined;
-    for (let c = from!; c <= (to ?? from!); c++) cpus.push(c);
+  try {
+    const cpus = allowedCpus(pid);
+    return cpus.length ? cpus : undefined;
+  } catch {
+    return undefined; // the process is gone, or /proc says something unexpected
   }
-  return cpus;
 }
 
 export interface HostReading {
