@@ -99,4 +99,17 @@ describe('the reference site says one number per name', { timeout: 300_000 }, ()
     });
     await page.close();
   });
+
+  test('a limited run names its limits as the pair page and the capacity page do', async () => {
+    const page = await open(`/runs/${PI4_RUNS[1]}/`);
+    const profile = await page.$eval('tr:has(th:text-is("Profile")) td', (td) => td.textContent!.trim());
+    assert.match(profile, /^pi4: 3\.41 GB, 1\.2 cores, imposed on this host by cgroups/);
+    await page.close();
+    const pair = await open(`/compare/${PI4_PAIR}/`);
+    assert.match(await pair.$eval('[data-testid=verdict-card]', (c) => c.textContent!), /server limited like a pi4 \(3\.41 GB, 1\.2 cores\)/);
+    await pair.close();
+    const capacity = await open('/capacity/');
+    assert.ok((await texts(capacity, 'h2')).includes('Server limited like a pi4: 3.41 GB, 1.2 cores'));
+    await capacity.close();
+  });
 });
