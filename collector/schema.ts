@@ -210,10 +210,12 @@ export interface OpenOptions {
 /** Opens (creating if needed) and upgrades a database; throws DatabaseError on a bad file. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
-  if (readonly && file !== ':memory:' && !fs.existsSync(file)) {
+  // ':memory:' and '' (a temporary file SQLite deletes on close) have no path to check or make.
+  const anonymous = file === ':memory:' || file === '';
+  if (readonly && !anonymous && !fs.existsSync(file)) {
     throw new DatabaseError('not-a-database', `${file}: no such database (run something first, or pass --db PATH)`);
   }
-  if (!readonly && file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!readonly && !anonymous) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Db;
   try {
     db = new Database(file, { readonly, fileMustExist: readonly });

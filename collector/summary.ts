@@ -96,6 +96,8 @@ export interface WindowSummary {
   cpuThrottling: CpuThrottling | null;
   clientCpuPctMax: number | null;
   clientRssBytesMax: number | null;
+  /** The load generator's own CPU wait: second by second its busiest shard's (ms), median over the window. */
+  clientCpuWaitMs: number | null;
   verdict: string | null;
   verdictReason: string | null;
 }
@@ -204,10 +206,7 @@ export function summarizeWindow(
   const cpuThrottling = throttlingOf(t, window);
   // One limit per window (contention.ts limitOf): a throttled server's wait was its quota's.
   if (budgetBound(cpuThrottling)) waits.hostBound = null;
-  const reason = reasonInOwnWords(t, window, verdict, {
-    connections, expected, missing, latencyP99Ms: latency.p99Ms, rss: server.map((s) => [s.tMs, s.rssBytes]), hostBound: waits.hostBound, cpuThrottling,
-  });
-  return {
+  const summary: WindowSummary = {
     window,
     connections,
     steadyRssBytes,
@@ -240,9 +239,13 @@ export function summarizeWindow(
     cpuThrottling,
     clientCpuPctMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientCpuPctMax), null),
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
+    // Second by second the shard that waited longest, median over the window (docs/METRICS.md, "Client-bound").
+    clientCpuWaitMs: median(clients.flatMap((c) => (c.clientCpuWaitMsMax === null ? [] : [c.clientCpuWaitMsMax]))),
     verdict: verdict.verdict,
-    verdictReason: reason,
+    verdictReason: verdict.verdictReason,
   };
+  summary.verdictReason = reasonInOwnWords(t, summary, server);
+  return summary;
 }
 
 /** The run's reason: its hold window's, or a capacity search's from its steps' (runVerdict), when the run completed as recorded. */
@@ -257,37 +260,47 @@ function runReasonOf(t: Timeline, headlineWindow: WindowSummary, capacity: Capac
   return judged.verdict === t.run.verdict ? judged.reason : t.run.verdictReason;
 }
 
+/** What decides a verdict that only the runner sees live: crashes, a saturated or silent load generator, an interruption. */
+export interface LiveFacts {
+  crashes: string[];
+  clientBound: string[];
+  aborted: boolean;
+}
+
+const NOTHING_LIVE: LiveFacts = { crashes: [], clientBound: [], aborted: false };
+
 /**
- * A judged window's reason, worded from this summary's figures by the runner's own judge
- * (collector/verdict.ts), so the sentence and the table beside it print the same numbers, in
- * today's words even for a run recorded before they changed. What a summary cannot see (a
- * crash, a saturated load generator, an interruption) keeps the stored words, and so does a
- * window the figures would judge otherwise than the runner did live: the verdict stands as
- * recorded, never rewritten.
+ * A window's verdict from its summary, by collector/verdict.ts judge. The runner judges each
+ * window live with this, over the same summary `show` and the site read, so a verdict and the
+ * table beside it cannot print two numbers for one figure. `server` is the window's per-second
+ * server totals (the memory-growth rule reads them).
  */
-function reasonInOwnWords(
-  t: Timeline,
-  window: SummaryWindow,
-  stored: { verdict: string | null; verdictReason: string | null },
-  f: { connections: number | null; expected: number; missing: number; latencyP99Ms: number | null; rss: [number, number][]; hostBound: string | null; cpuThrottling: CpuThrottling | null },
-): string | null {
-  if ((stored.verdict !== 'stable' && stored.verdict !== 'unstable') || window.targetConnections === null || f.connections === null) return stored.verdictReason;
-  const judged = judge({
-    targetConnections: window.targetConnections,
-    heldConnections: f.connections,
-    expected: f.expected,
-    missing: f.missing,
-    latencyP99Ms: f.latencyP99Ms,
+export function judgeSummary(t: Pick<Timeline, 'run'>, w: WindowSummary, server: readonly ServerSecond[], live: LiveFacts = NOTHING_LIVE): { verdict: Verdict; reason: string } {
+  return judge({
+    targetConnections: w.window.targetConnections ?? 0,
+    heldConnections: w.connections ?? 0,
+    expected: w.expected,
+    missing: w.missing,
+    latencyP99Ms: w.latency.p99Ms,
     intervalMs: t.run.scenarioParams.intervalMs,
-    crashes: [],
-    clientBound: [],
-    aborted: false,
-    rss: f.rss,
+    ...live,
+    rss: server.map((s) => [s.tMs, s.rssBytes]),
     judgeMemorySlope: t.run.scenarioParams.memorySlope,
-    hostBound: f.hostBound,
-    throttling: f.cpuThrottling,
+    hostBound: w.hostBound,
+    throttling: w.cpuThrottling,
   });
-  return judged.verdict === stored.verdict ? judged.reason : stored.verdictReason;
+}
+
+/**
+ * A stored verdict's reason, worded again from this summary (judgeSummary), so a run recorded
+ * before the words changed reads in today's words. What a summary cannot see (a crash, a
+ * saturated load generator, an interruption) keeps the stored words, and so does a window the
+ * figures would judge otherwise than the runner did live: the verdict stands as recorded.
+ */
+function reasonInOwnWords(t: Timeline, w: WindowSummary, server: readonly ServerSecond[]): string | null {
+  if ((w.verdict !== 'stable' && w.verdict !== 'unstable') || w.window.targetConnections === null || w.connections === null) return w.verdictReason;
+  const judged = judgeSummary(t, w, server);
+  return judged.verdict === w.verdict ? judged.reason : w.verdictReason;
 }
 
 /** The runner reads cpu.stat when a window ends and records it as an event naming the window's connections. */

@@ -1,9 +1,9 @@
 // Watches every record a run produces on its way to the collector: the live figures for the
-// status line, the window sums a verdict is made of, and the client-saturation rule.
-import { decodeHistogram, newLatencyHistogram, percentilesMs, percentilesOfEncoded, type Histogram } from '../../collector/histogram.ts';
+// status line, and the load generator's health (saturated or silent shards). A window's figures
+// and verdict are not summed here: the run reads them from collector/live-timeline.ts, the
+// collector's own summary.
+import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
-import { contentionOf, type ContendedSecond } from '../../collector/contention.ts';
-import { median } from '../../collector/stats.ts';
 
 export interface Window {
   fromMs: number;
@@ -23,76 +23,21 @@ export class RunMonitor {
   maxLoopDelayP99Ms = 0;
   connectFailures = 0;
   silentTicks = 0;
-  /** Window sums, for the current window only. */
-  private window: Window | undefined;
-  private sums = { expected: 0, missing: 0, received: 0, seconds: new Set<number>() };
-  /** Every delivery of the window, merged as it comes: every shard sends one each second. */
-  private hist: Histogram = newLatencyHistogram();
-  private rss: [number, number][] = [];
-  private cpu: number[] = [];
-  /** The server's seconds with a CPU-wait reading (schema 5 samplers), for contention. */
-  private waits: ContendedSecond[] = [];
-  private openPerSecond = new Map<number, number>();
-  /** The busiest shard's CPU wait in each second of the window (ms), for the load generator's own contention. */
-  private clientWaits = new Map<number, number>();
-  /** The idle phase (server up, no client) and the server's RSS totals seen in it. */
-  private idle: Window | undefined;
-  private idleRss: number[] = [];
-  private idleAnon: number[] = [];
-  private anon: number[] = [];
-
   constructor(private readonly saturation: { cpuPct: number; seconds: number }) {}
 
-  /** Starts summing a new window; records outside it are still watched, not summed. */
-  setWindow(window: Window): void {
-    this.window = window;
+  /** A new window is held: its silent shards are found afresh. */
+  startWindow(): void {
     this.silentInWindow.clear();
-    this.sums = { expected: 0, missing: 0, received: 0, seconds: new Set() };
-    this.hist = newLatencyHistogram();
-    this.rss = [];
-    this.anon = [];
-    this.cpu = [];
-    this.waits = [];
-    this.openPerSecond = new Map();
-    this.clientWaits = new Map();
-  }
-
-  /** Sums the server's memory over the idle phase, for the per-added-connection figure. */
-  setIdleWindow(window: Window): void {
-    this.idle = window;
-    this.idleRss = [];
-    this.idleAnon = [];
-  }
-
-  /** Medians of the server's RSS and anonymous totals in the idle phase (as collector/summary.ts). */
-  idleMedians(): { rssBytes: number | null; anonBytes: number | null } {
-    return { rssBytes: median(this.idleRss), anonBytes: median(this.idleAnon) };
   }
 
   observe(record: IngestRecord): EventRecord | undefined {
     if (record.kind === 'client') return this.observeClient(record);
     if (record.kind === 'server') {
       this.latestServer = record;
-      if (this.idle && record.t >= Math.floor(this.idle.fromMs / 1000) * 1000 && record.t <= this.idle.toMs) {
-        this.idleRss.push(record.rssBytes);
-        if (record.anonBytes !== undefined) this.idleAnon.push(record.anonBytes);
-      }
-      if (this.inWindow(record.t)) {
-        this.rss.push([record.t, record.rssBytes]);
-        if (record.anonBytes !== undefined) this.anon.push(record.anonBytes);
-        this.cpu.push(record.cpuUserPct + record.cpuSysPct);
-        if (record.cpuWaitMs !== undefined && record.hostBusyPct !== undefined && record.hostCpus !== undefined) {
-          this.waits.push({ waitMs: record.cpuWaitMs, busyPct: record.hostBusyPct, cpus: record.hostCpus, serverCpuPct: record.cpuUserPct + record.cpuSysPct });
-        }
-      }
     } else if (record.kind === 'tick' && record.source === 'probe' && (record.expectedReceivers ?? 0) > 0 && record.receivers === 0) {
       this.silentTicks++;
     }
     return undefined;
-  }
-
-  private inWindow(t: number): boolean {
-    return this.window !== undefined && t >= this.window.fromMs && t <= this.window.toMs;
   }
 
   private observeClient(c: ClientSample): EventRecord | undefined {
@@ -107,15 +52,6 @@ export class RunMonitor {
     this.recent.set(c.t, second);
     for (const t of this.recent.keys()) if (t < c.t - 10_000) this.recent.delete(t);
     this.connectFailures += c.failed;
-    if (this.inWindow(c.t)) {
-      this.sums.expected += c.expected;
-      this.sums.missing += c.missing;
-      this.sums.received += c.received;
-      this.sums.seconds.add(c.t);
-      if (c.latHistUs) this.hist.add(decodeHistogram(c.latHistUs));
-      this.openPerSecond.set(c.t, (this.openPerSecond.get(c.t) ?? 0) + c.open);
-      if (c.cpuWaitMs !== undefined) this.clientWaits.set(c.t, Math.max(this.clientWaits.get(c.t) ?? 0, c.cpuWaitMs));
-    }
     const cpu = c.cpuPct ?? 0;
     this.maxShardCpuPct = Math.max(this.maxShardCpuPct, cpu);
     this.maxLoopDelayP99Ms = Math.max(this.maxLoopDelayP99Ms, c.loopDelayP99Ms ?? 0);
@@ -195,26 +131,5 @@ export class RunMonitor {
     let n = 0;
     for (const c of this.latestClient.values()) n += c.open;
     return n;
-  }
-
-  windowFigures() {
-    const latency = percentilesMs(this.hist);
-    // Seconds where not every shard reported yet undercount; the median of the rest is robust.
-    const opens = [...this.openPerSecond.values()];
-    const rss = this.rss.map((p) => p[1]);
-    return {
-      expected: this.sums.expected,
-      missing: this.sums.missing,
-      received: this.sums.received,
-      seconds: this.sums.seconds.size,
-      latency,
-      heldConnections: median(opens) ?? 0,
-      rss: this.rss,
-      serverRssMedianBytes: median(rss),
-      serverAnonMedianBytes: median(this.anon),
-      serverCpuMeanPct: this.cpu.length ? this.cpu.reduce((a, b) => a + b, 0) / this.cpu.length : null,
-      contention: contentionOf(this.waits),
-      clientCpuWaitMsMedian: median([...this.clientWaits.values()]),
-    };
   }
 }

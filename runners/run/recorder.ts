@@ -1,6 +1,8 @@
 // Everything a run sends to the collector goes through here: each record is also shown to the
-// monitor (which may answer with an event, e.g. saturation), runner events are worded once, and
-// phases keep their sequence numbers so a phase's end updates its start.
+// monitor (which may answer with an event, e.g. saturation) and kept in the run's live timeline
+// (the collector's figures, which the run's verdicts are judged on), runner events are worded
+// once, and phases keep their sequence numbers so a phase's end updates its start.
+import type { LiveTimeline } from '../../collector/live-timeline.ts';
 import type { IngestRecord, PhaseRecord } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import type { RunMonitor } from './monitor.ts';
@@ -11,6 +13,7 @@ export class RunRecorder {
   constructor(
     readonly sender: BatchSender,
     readonly monitor: RunMonitor,
+    readonly live: LiveTimeline,
     private readonly progress: (line: string, transient: boolean) => void,
   ) {}
 
@@ -21,6 +24,7 @@ export class RunRecorder {
 
   /** A record another process sent to the collector itself: only the monitor sees it here. */
   watch(record: IngestRecord): void {
+    this.live.add(record);
     const event = this.monitor.observe(record);
     if (!event) return;
     this.sender.push(event);

@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { hostBoundAt, limitOf } from '../../collector/contention.ts';
+import { LiveTimeline } from '../../collector/live-timeline.ts';
 import { formatValue } from '../../collector/metrics.ts';
-import { addedPerConnection } from '../../collector/summary.ts';
+import { judgeSummary, type RunSummary, type WindowSummary } from '../../collector/summary.ts';
 import type { RunRecord, Verdict } from '../../collector/records.ts';
 import type { BatchSender } from '../../collector/sender.ts';
 import { resolveServeOptions } from '../backends/options.ts';
@@ -27,7 +28,7 @@ import { RunRecorder } from './recorder.ts';
 import { startServer, type StartedServer } from './server.ts';
 import { holdLine, rampLine } from './status-line.ts';
 import { validityOf, type Validity } from './validity.ts';
-import { deliveredPct, judge, runVerdict, type RunStatus, type StepOutcome } from '../../collector/verdict.ts';
+import { runVerdict, type RunStatus, type StepOutcome } from '../../collector/verdict.ts';
 
 export interface RunRequest {
   backend: BackendId;
@@ -183,7 +184,9 @@ class BackendRun {
   private tls: RunOutcome['tls'] = null;
   private serverDown = false;
   private failed = false;
-  private lastWindow: ReturnType<RunMonitor['windowFigures']> | undefined;
+  private lastWindow: WindowSummary | undefined;
+  /** The run's records in the collector's own schema: every figure and verdict is read from its summaries. */
+  private readonly live: LiveTimeline;
 
   constructor(
     private readonly request: RunRequest,
@@ -192,7 +195,8 @@ class BackendRun {
   ) {
     this.scenario = request.scenario;
     this.monitor = new RunMonitor({ cpuPct: this.scenario.saturationCpuPct, seconds: this.scenario.saturationSec });
-    this.recorder = new RunRecorder(hooks.sender(plan.runId), this.monitor, hooks.progress);
+    this.live = new LiveTimeline(plan.runId);
+    this.recorder = new RunRecorder(hooks.sender(plan.runId), this.monitor, this.live, hooks.progress);
   }
 
   private get tag(): string {
@@ -300,7 +304,6 @@ class BackendRun {
     if (idleSec <= 0) return;
     const startedMs = Date.now();
     const seq = this.recorder.phase({ name: 'idle', startedMs });
-    this.monitor.setIdleWindow({ fromMs: startedMs, toMs: startedMs + idleSec * 1000 });
     this.hooks.progress(`${this.tag} idle ${idleSec} s: sampling the server with no client`, true);
     await sleep(idleSec * 1000, this.hooks.signal);
     this.recorder.phase({ name: 'idle', startedMs, endedMs: Date.now() }, seq);
@@ -391,7 +394,7 @@ class BackendRun {
     const stepName = scenario.steps ? 'step' : 'hold';
     const holdStart = Date.now();
     const window = { fromMs: holdStart + plan.judgeAfterMs, toMs: holdStart + scenario.holdSec * 1000 + plan.judgeAfterMs };
-    monitor.setWindow(window);
+    monitor.startWindow();
     const throttledBefore = plan.jail?.cpuThrottling() ?? null;
     const seq = recorder.phase({ name: stepName, ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: window.fromMs });
     while (!this.stopping && Date.now() < window.toMs + 1500) {
@@ -402,29 +405,32 @@ class BackendRun {
       this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor, scenario.intervalMs), true);
     }
     const throttling = this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
-    const outcome = this.judgeWindow(target, window, throttling);
+    const outcome = this.judgeWindow(i, target, window);
     recorder.phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict: outcome.verdict, verdictReason: outcome.reason }, seq);
     this.steps.push(outcome);
     return outcome.verdict === 'stable';
   }
 
-  private judgeWindow(target: number, window: { fromMs: number; toMs: number }, throttling: { periods: number; throttled: number } | null): StepOutcome {
+  /**
+   * The window's figures as the collector summarizes them (collector/live-timeline.ts) and its
+   * verdict by the same judge the summary rewords stored verdicts with: `show`, the site and this
+   * verdict read one computation. The quota's throttling reaches it as the cpu-throttling event
+   * reportThrottling just recorded.
+   */
+  private judgeWindow(i: number, target: number, window: { fromMs: number; toMs: number }): StepOutcome {
     const { monitor } = this;
-    const w = (this.lastWindow = monitor.windowFigures());
+    const { timeline, summary: w, server } = this.live.window({ ...window, basis: this.scenario.steps ? 'step' : 'hold', step: this.scenario.steps ? i : null, targetConnections: target });
+    this.lastWindow = w;
     for (const message of monitor.watchSilence(Date.now())) this.recorder.event('client-saturated', message);
     const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentInWindow.values()];
     this.clientBound.push(...boundBy);
-    const { verdict, reason } = judge({
-      targetConnections: target, heldConnections: w.heldConnections, expected: w.expected, missing: w.missing, latencyP99Ms: w.latency.p99Ms,
-      intervalMs: this.scenario.intervalMs, crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0,
-      rss: w.rss, judgeMemorySlope: this.scenario.memorySlope, hostBound: w.contention.hostBound, throttling,
-    });
-    if (w.clientCpuWaitMsMedian !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMsMedian);
+    const { verdict, reason } = judgeSummary(timeline, w, server, { crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0 });
+    if (w.clientCpuWaitMs !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMs);
     // Under a quota that throttled the server, its wait was the quota's: not the machine's limit.
-    if (limitOf({ cpuThrottling: throttling, hostBound: w.contention.hostBound }) === 'machine') {
-      const said = hostBoundAt(target, w.contention.hostBound!);
+    if (limitOf(w) === 'machine') {
+      const said = hostBoundAt(target, w.hostBound!);
       this.hostBound.push(said);
-      this.recorder.event('host-bound', said, { ...w.contention });
+      this.recorder.event('host-bound', said, { hostBound: w.hostBound, serverCpuWaitMs: w.serverCpuWaitMs, hostBusyPctAvg: w.hostBusyPctAvg });
     }
     return { connections: target, verdict, reason };
   }
@@ -472,27 +478,37 @@ class BackendRun {
     recorder.push({ kind: 'run-update', status, verdict, verdictReason: reason, endedMs: Date.now(), validity: validity as unknown as Record<string, unknown> });
     const flushed = await recorder.sender.close(30_000);
     if (flushed.pendingRecords > 0) this.hooks.progress(`! ${flushed.pendingRecords} records could not reach the collector`, false);
-    return { runId: plan.runId, backend: plan.backend.name, backendBuild: plan.info.build, scenario: this.scenario.name, status, verdict, reason, tls: this.tls, port: this.server?.backend.port ?? null, steps: this.steps, figures: this.figures(), validity };
+    const summary = this.runSummary();
+    return { runId: plan.runId, backend: plan.backend.name, backendBuild: plan.info.build, scenario: this.scenario.name, status, verdict, reason, tls: this.tls, port: this.server?.backend.port ?? null, steps: this.steps, figures: this.figures(summary), validity };
   }
 
-  private figures(): RunOutcome['figures'] {
-    const w = this.lastWindow;
-    const { monitor } = this;
-    const serverRss = w?.serverRssMedianBytes ?? null;
-    const held = w?.heldConnections ?? 0;
+  /** The finished run's summary from the live timeline (then closed); null if it cannot be read. */
+  private runSummary(): RunSummary | null {
+    try {
+      return this.live.summary();
+    } catch (err) {
+      this.hooks.progress(`! the run's figures could not be summarized: ${(err as Error).message}`, false);
+      return null;
+    } finally {
+      this.live.close();
+    }
+  }
+
+  /** The outcome's figures: the run's summary, as `wsbench show` prints it. */
+  private figures(s: RunSummary | null): RunOutcome['figures'] {
     return {
-      connections: held,
-      deliveredPct: w ? deliveredPct(w.expected, w.missing) : null,
-      expected: w?.expected ?? 0,
-      missing: w?.missing ?? 0,
-      latencyP50Ms: w?.latency.p50Ms ?? null,
-      latencyP99Ms: w?.latency.p99Ms ?? null,
-      serverRssBytes: serverRss,
-      bytesPerConn: serverRss !== null && held > 0 ? Math.round(serverRss / held) : null,
-      idleRssBytes: monitor.idleMedians().rssBytes,
-      addedBytesPerConn: addedPerConnection(w?.serverAnonMedianBytes ?? null, monitor.idleMedians().anonBytes, held),
-      serverCpuPct: w?.serverCpuMeanPct ?? null,
-      maxShardCpuPct: monitor.maxShardCpuPct,
+      connections: s?.connections ?? 0,
+      deliveredPct: s?.deliveredPct ?? null,
+      expected: s?.expected ?? 0,
+      missing: s?.missing ?? 0,
+      latencyP50Ms: s?.latency.p50Ms ?? null,
+      latencyP99Ms: s?.latency.p99Ms ?? null,
+      serverRssBytes: s?.steadyRssBytes ?? null,
+      bytesPerConn: s?.bytesPerConn ?? null,
+      idleRssBytes: s?.idleRssBytes ?? null,
+      addedBytesPerConn: s?.addedBytesPerConn ?? null,
+      serverCpuPct: s?.cpuPctAvg ?? null,
+      maxShardCpuPct: this.monitor.maxShardCpuPct,
     };
   }
 }

@@ -1,0 +1,84 @@
+// A run's figures while it runs, computed by the collector's own code. The runner hands every
+// record it sees (its own, the shards', the sampler's) to a private database of the collector's
+// schema, through the same Ingestor, and reads a window back through the same query and
+// summarizeWindow that `show` and the site read. So the verdict the runner prints at the end of a
+// hold and the table `show` prints later are one computation, not two that can drift apart.
+import { Ingestor } from './ingest.ts';
+import type { IngestRecord } from './records.ts';
+import { getSummary, getTimeline, type Timeline } from './query.ts';
+import { openDatabase, type Db } from './schema.ts';
+import { serverPerSecond, type ServerSecond } from './series.ts';
+import { summarizeWindow, type EncodedHistogram, type RunSummary, type SummaryWindow, type WindowSummary } from './summary.ts';
+import { secondOf } from './stats.ts';
+
+export class LiveTimeline {
+  // An anonymous database ('') lives in a temporary file SQLite deletes on close: hours of
+  // per-shard histograms spill to disk instead of filling the runner's memory.
+  private readonly db: Db = openDatabase('');
+  private readonly ingestor = new Ingestor(this.db);
+  private readonly histograms;
+  private batches = 0;
+  private queued: IngestRecord[] = [];
+  /** Records the collector's rules refused here; the real collector refuses and reports them too. */
+  refused = 0;
+
+  constructor(private readonly runId: string) {
+    this.histograms = this.db.prepare(
+      'SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL AND t_ms >= ? AND t_ms <= ?',
+    );
+  }
+
+  /** Queues a record; it is stored before the next read (one transaction per read, not per record). */
+  add(record: IngestRecord): void {
+    this.queued.push(record);
+  }
+
+  /** The run so far, as `show` would read it from the collector's database. */
+  timeline(): Timeline {
+    this.store();
+    return getTimeline(this.db, this.runId);
+  }
+
+  /**
+   * One window's summary, judged by no one yet (its verdict fields null): the runner judges it
+   * with collector/summary.ts judgeSummary. Also returns the window's per-second server totals
+   * that judgement reads.
+   */
+  window(window: SummaryWindow): { timeline: Timeline; summary: WindowSummary; server: ServerSecond[] } {
+    const timeline = this.timeline();
+    const perSecond = serverPerSecond(timeline.server);
+    const histograms = this.histograms.all(this.runId, secondOf(window.fromMs), window.toMs) as EncodedHistogram[];
+    const summary = summarizeWindow(timeline, histograms, window, undefined, perSecond);
+    return { timeline, summary, server: perSecond.filter((s) => s.tMs >= window.fromMs && s.tMs <= window.toMs) };
+  }
+
+  /** The whole run's summary, exactly as `wsbench show` computes it. */
+  summary(): RunSummary {
+    this.store();
+    return getSummary(this.db, this.runId);
+  }
+
+  close(): void {
+    this.queued = [];
+    if (this.db.open) this.db.close();
+  }
+
+  private store(): void {
+    if (this.queued.length === 0 || !this.db.open) return;
+    const records = this.queued;
+    this.queued = [];
+    try {
+      this.ingestor.ingest({ batch: `live-${this.batches++}`, run: this.runId }, records, String(this.batches));
+    } catch {
+      // One refused record refuses its batch: store the rest one by one, as the collector would
+      // have kept every other batch.
+      for (const record of records) {
+        try {
+          this.ingestor.ingest({ batch: `live-${this.batches++}`, run: this.runId }, [record], String(this.batches));
+        } catch {
+          this.refused++;
+        }
+      }
+    }
+  }
+}
