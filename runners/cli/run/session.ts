@@ -9,7 +9,8 @@ import { BatchSender, HttpTransport, LocalTransport } from '../../../collector/s
 import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../remote/target.ts';
 import { runBackend, type RunOutcome, type RunRequest } from '../../run/run.ts';
 import { dbPath } from '../command.ts';
-import { formatBytes, formatMs, formatNumber, table } from '../format.ts';
+import { format, HEADLINE, type HeadlineKey } from '../../../collector/metrics.ts';
+import { table } from '../format.ts';
 import { numberFlag } from '../args.ts';
 import type { RunPlan, RunValues } from './plan.ts';
 
@@ -115,24 +116,25 @@ export async function runEach(values: RunValues, plan: RunPlan, remote: { target
   return outcomes;
 }
 
+/** The outcome of each backend, every figure in the catalogue's format (as `show` and the site print it). */
 export function summaryTable(outcomes: RunOutcome[]): string {
   if (outcomes.length === 0) return 'no run finished\n';
-  const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(3)}%`);
+  const f = (key: HeadlineKey, v: number | null) => format(HEADLINE[key], v);
   return table(
     ['BACKEND', 'VERDICT', 'CONNS', 'DELIVERED', 'MISSING', 'P50', 'P99', 'SERVER RSS', 'IDLE RSS', 'PER ADDED CONN', 'SERVER CPU', 'CLIENT CPU MAX', 'RUN'],
     outcomes.map((o) => [
       o.backend,
       o.verdict,
-      formatNumber(o.figures.connections),
-      pct(o.figures.deliveredPct),
-      formatNumber(o.figures.missing),
-      formatMs(o.figures.latencyP50Ms),
-      formatMs(o.figures.latencyP99Ms),
-      formatBytes(o.figures.serverRssBytes),
-      formatBytes(o.figures.idleRssBytes),
-      formatBytes(o.figures.addedBytesPerConn === null ? null : Math.round(o.figures.addedBytesPerConn)),
-      o.figures.serverCpuPct === null ? '–' : `${o.figures.serverCpuPct.toFixed(0)}%`,
-      `${o.figures.maxShardCpuPct.toFixed(0)}%`,
+      f('connections', o.figures.connections),
+      f('deliveredPct', o.figures.deliveredPct),
+      f('missing', o.figures.missing),
+      f('latencyP50Ms', o.figures.latencyP50Ms),
+      f('latencyP99Ms', o.figures.latencyP99Ms),
+      f('steadyRssBytes', o.figures.serverRssBytes),
+      f('idleRssBytes', o.figures.idleRssBytes),
+      f('addedBytesPerConn', o.figures.addedBytesPerConn),
+      f('cpuPctAvg', o.figures.serverCpuPct),
+      f('clientCpuPctMax', o.figures.maxShardCpuPct),
       o.runId,
     ]),
   );
