@@ -2,18 +2,18 @@
 // imposed on the server, where it runs, and the preflight of this machine against all of that.
 import net from 'node:net';
 import os from 'node:os';
-import { ConfigError } from '../../../common/errors.ts';
-import { parseBackendList } from '../../backends/registry.ts';
-import type { Backend } from '../../backends/types.ts';
-import { nativeClientBinary } from '../../client/native.ts';
-import { setServerNode } from '../../process/server-node.ts';
-import { parseSshTarget } from '../../remote/ssh.ts';
-import { parseClientHosts } from '../../remote/target.ts';
-import { allowedCpus, formatCpuList, splitCpus } from '../../run/cpus.ts';
-import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../run/environment.ts';
-import type { RunRequest } from '../../run/run.ts';
-import { getProfile, type Profile } from '../../scenarios/profiles.ts';
-import { loadScenarioFile, presetScenario, validateScenario, type Scenario } from '../../scenarios/scenario.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { parseBackendList } from '../../runners/backends/registry.ts';
+import type { Backend } from '../../runners/backends/types.ts';
+import { nativeClientBinary } from '../../runners/client/native.ts';
+import { setServerNode } from '../../runners/process/server-node.ts';
+import { parseSshTarget } from '../../runners/remote/ssh.ts';
+import { parseClientHosts } from '../../runners/remote/target.ts';
+import { allowedCpus, formatCpuList, splitCpus } from '../../runners/run/cpus.ts';
+import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../runners/run/environment.ts';
+import type { RunRequest } from '../../runners/run/run.ts';
+import { getProfile, type Profile } from '../../runners/scenarios/profiles.ts';
+import { loadScenarioFile, presetScenario, validateScenario, type Scenario } from '../../runners/scenarios/scenario.ts';
 import { bytesFlag, numberFlag } from '../args.ts';
 
 export type RunValues = Record<string, string | boolean | undefined>;

@@ -1,6 +1,6 @@
 // `wsbench list`: the runs in a database, newest first.
-import { listRuns } from '../../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../../collector/schema.ts';
+import { listRuns } from '../../collector/query.ts';
+import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
 import { dbOption, jsonOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatDuration, formatTime, table } from '../format.ts';

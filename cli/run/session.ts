@@ -2,14 +2,14 @@
 // go (this machine's database, with a collector for remote hosts, or a remote collector), Ctrl-C
 // turned into a clean stop, each backend run in turn, and the table of outcomes.
 import { randomBytes } from 'node:crypto';
-import { CollectorService } from '../../../collector/service.ts';
-import { Ingestor } from '../../../collector/ingest.ts';
-import { openDatabase, type Db } from '../../../collector/schema.ts';
-import { BatchSender, HttpTransport, LocalTransport } from '../../../collector/sender.ts';
-import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../remote/target.ts';
-import { runBackend, type RunOutcome, type RunRequest } from '../../run/run.ts';
+import { CollectorService } from '../../collector/service.ts';
+import { Ingestor } from '../../collector/ingest.ts';
+import { openDatabase, type Db } from '../../collector/schema.ts';
+import { BatchSender, HttpTransport, LocalTransport } from '../../collector/sender.ts';
+import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../runners/remote/target.ts';
+import { runBackend, type RunOutcome, type RunRequest } from '../../runners/run/run.ts';
 import { dbPath } from '../command.ts';
-import { format, HEADLINE, type HeadlineKey } from '../../../collector/metrics.ts';
+import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
 import { table } from '../format.ts';
 import { numberFlag } from '../args.ts';
 import type { RunPlan, RunValues } from './plan.ts';

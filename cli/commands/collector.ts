@@ -1,7 +1,7 @@
 // `wsbench collector`: the long-running ingestion service that runners stream samples into.
-import { ConfigError } from '../../../common/errors.ts';
-import { openDatabase } from '../../../collector/schema.ts';
-import { CollectorService, SERVICE_DEFAULTS } from '../../../collector/service.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { CollectorService, SERVICE_DEFAULTS } from '../../collector/service.ts';
 import { bytesFlag, dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 

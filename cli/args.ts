@@ -1,7 +1,7 @@
 // Flag parsing for every command: node's parseArgs, with its errors turned into ConfigErrors that
 // name the command and the option, and typed readers for numbers.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError } from '../../common/errors.ts';
+import { ConfigError } from '../common/errors.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,11 +1,11 @@
 // `wsbench run`: one scenario against one or more backends, one after another under the same
 // settings, each run streamed into the database (or a remote collector) as it happens.
-import type { Verdict } from '../../../collector/records.ts';
-import { backendHelp, DEFAULT_BACKENDS } from '../../backends/registry.ts';
-import type { RunOutcome } from '../../run/run.ts';
-import { progressWriter } from '../../run/status-line.ts';
-import { PRESETS } from '../../scenarios/scenario.ts';
-import { PROFILES } from '../../scenarios/profiles.ts';
+import type { Verdict } from '../../collector/records.ts';
+import { backendHelp, DEFAULT_BACKENDS } from '../../runners/backends/registry.ts';
+import type { RunOutcome } from '../../runners/run/run.ts';
+import { progressWriter } from '../../runners/run/status-line.ts';
+import { PRESETS } from '../../runners/scenarios/scenario.ts';
+import { PROFILES } from '../../runners/scenarios/profiles.ts';
 import { dbOption, jsonOption, parse, type Options } from '../args.ts';
 import { DB_HELP, type Command } from '../command.ts';
 import { planRun } from '../run/plan.ts';

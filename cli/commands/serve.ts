@@ -1,11 +1,11 @@
 // `wsbench serve`: one backend under test, alone, until Ctrl-C (for poking at it by hand or
 // loading it from another machine).
-import { BackendError } from '../../backends/errors.ts';
-import { resolveServeOptions, SERVE_DEFAULTS } from '../../backends/options.ts';
-import { backendHelp, BACKENDS, getBackend } from '../../backends/registry.ts';
-import type { ProcessExit } from '../../backends/types.ts';
-import { ConfigError } from '../../../common/errors.ts';
-import { setServerNode } from '../../process/server-node.ts';
+import { BackendError } from '../../runners/backends/errors.ts';
+import { resolveServeOptions, SERVE_DEFAULTS } from '../../runners/backends/options.ts';
+import { backendHelp, BACKENDS, getBackend } from '../../runners/backends/registry.ts';
+import type { ProcessExit } from '../../runners/backends/types.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { setServerNode } from '../../runners/process/server-node.ts';
 import { numberFlag, parse } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
 

@@ -1,5 +1,5 @@
 // Human-readable figures for the terminal; units always shown.
-import { formatValue } from '../../collector/metrics.ts';
+import { formatValue } from '../collector/metrics.ts';
 
 // Bytes and milliseconds are formatted by the metric catalogue, as on the site.
 export const formatBytes = (bytes: number | null | undefined): string => formatValue('bytes', bytes);

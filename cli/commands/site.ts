@@ -1,11 +1,11 @@
 // `wsbench site build|preview`: the static report site from a database.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../../../common/errors.ts';
-import { openDatabase } from '../../../collector/schema.ts';
-import { REFERENCE_DIR } from '../../../collector/reference.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { openDatabase } from '../../collector/schema.ts';
+import { REFERENCE_DIR } from '../../collector/reference.ts';
 import { prepareSiteDatabase } from '../site-data.ts';
-import { buildSite, serveSite } from '../../../site/build.ts';
+import { buildSite, serveSite } from '../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 

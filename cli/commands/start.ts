@@ -1,11 +1,11 @@
 // `wsbench start` (what `npm start` runs): the main job on its embedded default, a short local
 // uWS-vs-Socket.IO run into the default database, then the site built from it and served.
 import type { AddressInfo } from 'node:net';
-import { listRuns } from '../../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../../collector/schema.ts';
-import { REFERENCE_DIR } from '../../../collector/reference.ts';
+import { listRuns } from '../../collector/query.ts';
+import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { REFERENCE_DIR } from '../../collector/reference.ts';
 import { prepareSiteDatabase } from '../site-data.ts';
-import { buildSite, serveSite } from '../../../site/build.ts';
+import { buildSite, serveSite } from '../../site/build.ts';
 import { dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { RUN_EXIT, runCommand } from './run.ts';

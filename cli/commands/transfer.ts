@@ -1,8 +1,8 @@
 // `wsbench export RUN` and `wsbench import FILE`: hand a run to someone else, losslessly.
 import fs from 'node:fs';
-import { ConfigError } from '../../../common/errors.ts';
-import { openDatabase, reapAbandonedRuns } from '../../../collector/schema.ts';
-import { exportRun, importRun, parseExport, serializeExport } from '../../../collector/transfer.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { exportRun, importRun, parseExport, serializeExport } from '../../collector/transfer.ts';
 import { dbOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 

@@ -1,9 +1,9 @@
 // What `wsbench site build` and `wsbench start` do to the database before the site reads it (the
 // site itself only reads): merge the shipped reference runs, and fill in how each backend is shown
 // for runs recorded before runs carried it (schema < 4), from the backend's registry entry.
-import { importReferenceRuns } from '../../collector/reference.ts';
-import { openDatabase, type Db } from '../../collector/schema.ts';
-import { BACKENDS } from '../backends/registry.ts';
+import { importReferenceRuns } from '../collector/reference.ts';
+import { openDatabase, type Db } from '../collector/schema.ts';
+import { BACKENDS } from '../runners/backends/registry.ts';
 
 export function prepareSiteDatabase(file: string, options: { referenceDir?: string; quiet?: boolean } = {}): void {
   const db = openDatabase(file);

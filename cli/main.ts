@@ -1,9 +1,9 @@
 // The `wsbench` command: parses the subcommand, dispatches, and turns errors into one clear line
 // on stderr with an exit code (2 for bad usage, 1 for anything else).
 import { readFileSync } from 'node:fs';
-import { DatabaseError, IngestError } from '../../collector/errors.ts';
-import { ConfigError } from '../../common/errors.ts';
-import { BackendError } from '../backends/errors.ts';
+import { DatabaseError, IngestError } from '../collector/errors.ts';
+import { ConfigError } from '../common/errors.ts';
+import { BackendError } from '../runners/backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { collectorCommand } from './commands/collector.ts';
 import { listCommand } from './commands/list.ts';
@@ -17,7 +17,7 @@ import { exportCommand, importCommand } from './commands/transfer.ts';
 const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand, siteCommand];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,9 +1,9 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
-import { ConfigError } from '../../../common/errors.ts';
-import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../../collector/machines.ts';
-import { format, formatBound, HEADLINE, headlineValue, isLowerBound, type HeadlineKey } from '../../../collector/metrics.ts';
-import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../../collector/schema.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../collector/machines.ts';
+import { format, formatBound, HEADLINE, headlineValue, isLowerBound, type HeadlineKey } from '../../collector/metrics.ts';
+import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
+import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatBytes, formatDuration, formatMs, formatNumber, formatTime, table } from '../format.ts';
