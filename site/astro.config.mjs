@@ -1,11 +1,9 @@
-// The report site: static pages built from the wsbench database (WSBENCH_DB) at build time.
+// The report site: static pages built from the wsbench database at build time. site/build.ts
+// buildSite passes where it writes (outDir), its base and address (site) in Astro's inline config.
 import { defineConfig } from 'astro/config';
 import { remarkFigures } from './src/lib/remark-figures.ts';
 
 export default defineConfig({
-  site: process.env.WSBENCH_SITE_URL || undefined,
-  base: process.env.WSBENCH_BASE || '/',
-  outDir: process.env.WSBENCH_SITE_OUT || './dist',
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   // Plain <pre><code class="language-…">: write-ups' ```wsbench blocks become charts in the browser.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { withFileLock } from '../common/file-lock.ts';
 import { clearBuildCards } from './src/lib/build-cards.ts';
+import { setSiteInputs } from './src/lib/build-inputs.ts';
 
 export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
 /** Held while Astro builds (see buildSite). */
@@ -18,12 +19,15 @@ export interface SiteBuildOptions {
   siteUrl?: string;
   /** Folder of Markdown write-ups (default data/writeups). */
   writeupsDir?: string;
+  /** Points per displayed chart series (default 1200); tests make it tiny to see zooming work. */
+  maxPoints?: number;
   quiet?: boolean;
 }
 
 /**
- * Runs Astro's build with the database and paths passed through the environment it reads. The
- * build only reads the database: the commands that call it merge reference runs first.
+ * Runs Astro's build: where it writes and its address go in Astro's inline config, what it reads
+ * (site/src/lib/build-inputs.ts) beside it. The build only reads the database: the commands that
+ * call it merge reference runs first.
  */
 export async function buildSite(options: SiteBuildOptions): Promise<string> {
   const outDir = path.resolve(options.outDir);
@@ -38,18 +42,19 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
     // Set while holding the lock: a second build in this process, waiting its turn, must not
     // change what the running one reads.
     clearBuildCards();
-    process.env.WSBENCH_DB = path.resolve(options.db);
-    process.env.WSBENCH_SITE_OUT = outDir;
-    process.env.WSBENCH_BASE = options.base ?? '/';
-    if (options.siteUrl) process.env.WSBENCH_SITE_URL = options.siteUrl;
-    process.env.WSBENCH_WRITEUPS = path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups'));
+    setSiteInputs({
+      db: path.resolve(options.db),
+      writeupsDir: path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups')),
+      maxPoints: options.maxPoints ?? 1200,
+    });
     // Astro keeps content entries between builds; a build from another database or write-ups
     // folder must not see the previous one's entries.
     fs.rmSync(path.join(SITE_ROOT, 'node_modules', '.astro', 'data-store.json'), { force: true });
     try {
-      await build({ root: SITE_ROOT, logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
+      await build({ root: SITE_ROOT, outDir, base: options.base ?? '/', ...(options.siteUrl ? { site: options.siteUrl } : {}), logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
     } finally {
       clearBuildCards();
+      setSiteInputs(undefined);
     }
   });
   // With an output folder outside the working directory, Astro builds in .astro/ and copies it

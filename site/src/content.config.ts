@@ -1,9 +1,10 @@
 // Write-ups: Markdown files with front matter naming the runs they discuss (checked at build).
 import { glob } from 'astro/loaders';
 import { defineCollection, z } from 'astro:content';
+import { siteInputs } from './lib/build-inputs.ts';
 
 const writeups = defineCollection({
-  loader: glob({ pattern: '**/*.md', base: process.env.WSBENCH_WRITEUPS ?? '../data/writeups' }),
+  loader: glob({ pattern: '**/*.md', base: siteInputs().writeupsDir }),
   schema: z.object({
     title: z.string(),
     description: z.string(),

@@ -60,9 +60,7 @@ describe('report site', () => {
     fs.mkdirSync(writeups);
     fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\nrefs: { u: ${uws} }\n---\n\nuWS held **{{value connections u}}** at p99 **{{value latencyP99Ms ${uws}}}**; {{compare addedBytesPerConn u ${socketio}}}.\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
     // Tiny display series, so that the tests see downsampling and zooming at work on short runs.
-    process.env.WSBENCH_SITE_MAX_POINTS = '4';
-    out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, quiet: true });
-    delete process.env.WSBENCH_SITE_MAX_POINTS;
+    out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, maxPoints: 4, quiet: true });
     server = await serveSite(out, 0);
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });

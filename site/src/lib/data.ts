@@ -9,12 +9,13 @@ import { exportRun, type RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
 import { BUILD_CARDS } from './build-cards.ts';
+import { siteInputs } from './build-inputs.ts';
 import type { WindowSummary } from '../../../collector/summary.ts';
 
 let db: { file: string; handle: Db } | undefined;
 
 function database(): Db {
-  const file = process.env.WSBENCH_DB ?? 'data/wsbench.db';
+  const file = siteInputs().db;
   // A copy of this module may outlive a build (the remark plugin's): a later build may read another database.
   if (db?.file !== file) {
     db?.handle.close();
@@ -94,8 +95,6 @@ export interface ChartSeries {
   [metric: string]: (number | null)[] | number | string;
 }
 
-/** Points per series for display; full resolution is a separate file, fetched on zoom. */
-export const MAX_POINTS = Number(process.env.WSBENCH_SITE_MAX_POINTS ?? 1200);
 
 function downsample(rows: Map<number, Record<string, number | null>>, keys: string[], maxPoints: number) {
   const times = [...rows.keys()].sort((a, b) => a - b);
@@ -121,7 +120,8 @@ function downsample(rows: Map<number, Record<string, number | null>>, keys: stri
 const seriesCache = new Map<string, ChartSeries>();
 
 /** The chartable series of a run, downsampled to at most maxPoints per grid (once per build). */
-export function seriesOf(t: Timeline, maxPoints = MAX_POINTS): ChartSeries {
+/** Downsampled to the build's points per series (site/src/lib/build-inputs.ts); Infinity for full resolution. */
+export function seriesOf(t: Timeline, maxPoints = siteInputs().maxPoints): ChartSeries {
   const key = `${t.run.id}|${maxPoints}`;
   let series = seriesCache.get(key);
   if (!series) seriesCache.set(key, (series = buildSeries(t, maxPoints)));
