@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { withFileLock } from '../common/file-lock.ts';
-import { clearBuildCards } from './src/lib/build-cards.ts';
-import { setSiteInputs } from './src/lib/build-inputs.ts';
+import { beginBuild, endBuild } from './src/lib/loader.ts';
 
 export const SITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
 /** Held while Astro builds (see buildSite). */
@@ -26,7 +25,7 @@ export interface SiteBuildOptions {
 
 /**
  * Runs Astro's build: where it writes and its address go in Astro's inline config, what it reads
- * (site/src/lib/build-inputs.ts) beside it. The build only reads the database: the commands that
+ * through the site's loader (site/src/lib/loader.ts). The build only reads the database: the commands that
  * call it merge reference runs first.
  */
 export async function buildSite(options: SiteBuildOptions): Promise<string> {
@@ -41,8 +40,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
   await withFileLock(BUILD_LOCK, waiting, async () => {
     // Set while holding the lock: a second build in this process, waiting its turn, must not
     // change what the running one reads.
-    clearBuildCards();
-    setSiteInputs({
+    beginBuild({
       db: path.resolve(options.db),
       writeupsDir: path.resolve(options.writeupsDir ?? path.join(SITE_ROOT, '..', 'data', 'writeups')),
       maxPoints: options.maxPoints ?? 1200,
@@ -53,8 +51,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<string> {
     try {
       await build({ root: SITE_ROOT, outDir, base: options.base ?? '/', ...(options.siteUrl ? { site: options.siteUrl } : {}), logLevel: options.quiet ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0]);
     } finally {
-      clearBuildCards();
-      setSiteInputs(undefined);
+      endBuild();
     }
   });
   // With an output folder outside the working directory, Astro builds in .astro/ and copies it

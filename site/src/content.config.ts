@@ -1,7 +1,7 @@
 // Write-ups: Markdown files with front matter naming the runs they discuss (checked at build).
 import { glob } from 'astro/loaders';
 import { defineCollection, z } from 'astro:content';
-import { siteInputs } from './lib/build-inputs.ts';
+import { siteInputs } from './lib/loader.ts';
 
 const writeups = defineCollection({
   loader: glob({ pattern: '**/*.md', base: siteInputs().writeupsDir }),

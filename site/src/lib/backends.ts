@@ -1,49 +1,8 @@
-// How each backend is shown, read from the runs themselves: every run records its backend's
-// label, full title and colour (schema 4), so a new backend appears on the site without a list
-// here. The newest run that says wins; a backend no run describes (an old database not yet
-// filled in by `wsbench site build`) gets its own name and a spare colour, the same on every page.
-import type { RunInfo } from '../../../collector/query.ts';
-import { SPARE_COLORS } from '../consts';
-import { allRuns } from './data';
+// How each backend is shown on every page: its look as the build's runs settle it (looks.ts).
+import { siteData } from './loader.ts';
+import type { BackendLook } from './looks.ts';
 
-export interface BackendLook {
-  label: string;
-  title: string;
-  color: string;
-}
-
-
-let looks: Map<string, BackendLook> | undefined;
-
-function allLooks(): Map<string, BackendLook> {
-  if (!looks) allRuns(); // fills them
-  return looks!;
-}
-
-/** Settles every backend's look from the runs (newest first) and fills it into runs that lack it. */
-export function fillLooks(runs: RunInfo[]): void {
-  looks = new Map();
-  const undescribed = new Set<string>();
-  // Newest first: the first run that describes a backend wins.
-  for (const run of runs) {
-    if (looks.has(run.backend)) continue;
-    if (run.backendLabel && run.backendColor) looks.set(run.backend, { label: run.backendLabel, title: run.backendTitle ?? run.backendLabel, color: run.backendColor });
-    else undescribed.add(run.backend);
-  }
-  const used = new Set([...looks.values()].map((l) => l.color.toLowerCase()));
-  const spares = SPARE_COLORS.filter((c) => !used.has(c.toLowerCase()));
-  [...undescribed].filter((b) => !looks!.has(b)).sort().forEach((backend, i) => {
-    looks!.set(backend, { label: backend, title: backend, color: spares[i % spares.length] ?? '#444444' });
-  });
-  for (const run of runs) {
-    const look = looks.get(run.backend)!;
-    run.backendLabel ??= look.label;
-    run.backendTitle ??= look.title;
-    run.backendColor ??= look.color;
-  }
-}
-
-export const lookOf = (backend: string): BackendLook => allLooks().get(backend) ?? { label: backend, title: backend, color: '#444444' };
+export const lookOf = (backend: string): BackendLook => siteData().looks.get(backend) ?? { label: backend, title: backend, color: '#444444' };
 export const labelOf = (backend: string): string => lookOf(backend).label;
 /** Full names, for titles. */
 export const nameOf = (backend: string): string => lookOf(backend).title;

@@ -1,65 +1,22 @@
-// What the site reads from the database, at build time only: runs, their summaries and
-// timelines (downsampled for display, peaks kept), checked before a page uses them.
+// What pages make of the runs the loader read (loader.ts): timelines downsampled for display
+// (peaks kept), each hold as a chart point, the pairs worth a page, capacity points.
 import { bucketValue, headlineValue, SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
-import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
-import { openDatabase, type Db } from '../../../collector/schema.ts';
-import { fillLooks } from './backends';
+import type { RunSummary, Timeline } from '../../../collector/query.ts';
 import { pairsOf, profileOf, type Pair } from './pairs';
-import { exportRun, type RunExport } from '../../../collector/transfer.ts';
+import type { RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
-import { BUILD_CARDS } from './build-cards.ts';
-import { siteInputs } from './build-inputs.ts';
+import { siteData, siteInputs, type RunCard } from './loader.ts';
 import type { WindowSummary } from '../../../collector/summary.ts';
 
-let db: { file: string; handle: Db } | undefined;
-
-function database(): Db {
-  const file = siteInputs().db;
-  // A copy of this module may outlive a build (the remark plugin's): a later build may read another database.
-  if (db?.file !== file) {
-    db?.handle.close();
-    db = { file, handle: openDatabase(file, { readonly: true }) };
-  }
-  return db.handle;
-}
-
 export { profileOf };
+export type { RunCard };
 
-export interface RunCard {
-  run: RunInfo;
-  summary: RunSummary;
-}
-
-// Every page of a build asks for the same runs: read each once per build. The write-ups' remark
-// plugin (loaded with Astro's config) and the pages (Vite's SSR bundle) are two copies of this
-// module in one process; the cards live on globalThis so that both read the one set, and
-// site/build.ts empties it before each build.
-const shared = globalThis as { [BUILD_CARDS]?: RunCard[] };
-let cards: RunCard[] | undefined;
-const timelines = new Map<string, Timeline>();
-
-export function allRuns(): RunCard[] {
-  if (!cards || cards !== shared[BUILD_CARDS]) {
-    // A new build: what this copy cached for an earlier one is stale.
-    timelines.clear();
-    seriesCache.clear();
-    if (shared[BUILD_CARDS]) {
-      cards = shared[BUILD_CARDS];
-      fillLooks(cards.map((card) => card.run));
-    } else {
-      const runs = listRuns(database());
-      fillLooks(runs);
-      cards = shared[BUILD_CARDS] = runs.map((run) => ({ run, summary: getSummary(database(), run.id) }));
-    }
-  }
-  return cards;
-}
+/** Every run with its summary, newest first: read once per build (loader.ts). */
+export const allRuns = (): RunCard[] => siteData().cards;
 
 /** The run as `wsbench export` writes it: what "download this run" serves, importable elsewhere. */
-export function exportOf(id: string): RunExport {
-  return exportRun(database(), id);
-}
+export const exportOf = (id: string): RunExport => siteData().exportOf(id);
 
 /** The per-second series at full resolution as CSV, one column per catalogue series, units in the header. */
 export function csvOf(t: Timeline): string {
@@ -70,11 +27,7 @@ export function csvOf(t: Timeline): string {
   return [header.join(','), ...rows].join('\n') + '\n';
 }
 
-export function timelineOf(id: string): Timeline {
-  let t = timelines.get(id);
-  if (!t) timelines.set(id, (t = getTimeline(database(), id)));
-  return t;
-}
+export const timelineOf = (id: string): Timeline => siteData().timelineOf(id);
 
 /**
  * A run's chartable series, keyed by the metric catalogue's SERIES keys: per-second series on
@@ -117,15 +70,9 @@ function downsample(rows: Map<number, Record<string, number | null>>, keys: stri
   return { t, bucket, columns };
 }
 
-const seriesCache = new Map<string, ChartSeries>();
-
-/** The chartable series of a run, downsampled to at most maxPoints per grid (once per build). */
-/** Downsampled to the build's points per series (site/src/lib/build-inputs.ts); Infinity for full resolution. */
+/** The chartable series of a run, downsampled to the build's points per series (Infinity: full resolution), once per build. */
 export function seriesOf(t: Timeline, maxPoints = siteInputs().maxPoints): ChartSeries {
-  const key = `${t.run.id}|${maxPoints}`;
-  let series = seriesCache.get(key);
-  if (!series) seriesCache.set(key, (series = buildSeries(t, maxPoints)));
-  return series;
+  return siteData().memo(`series|${t.run.id}|${maxPoints}`, () => buildSeries(t, maxPoints));
 }
 
 function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
@@ -226,12 +173,12 @@ export type Comparison = Pair<RunCard>;
 
 // A pair is named and drawn in one order on every page: the backend first run first (the seed's
 // uWS before Socket.IO, as `wsbench run` runs them), then by name.
-let firstRun: Map<string, number> | undefined;
 const backendOrder = (x: string, y: string) => {
-  if (!firstRun) {
-    firstRun = new Map();
-    for (const { run } of [...allRuns()].reverse()) if (!firstRun.has(run.backend)) firstRun.set(run.backend, firstRun.size);
-  }
+  const firstRun = siteData().memo('first run of each backend', () => {
+    const order = new Map<string, number>();
+    for (const { run } of [...allRuns()].reverse()) if (!order.has(run.backend)) order.set(run.backend, order.size);
+    return order;
+  });
   return (firstRun.get(x) ?? Infinity) - (firstRun.get(y) ?? Infinity) || x.localeCompare(y);
 };
 
@@ -239,16 +186,9 @@ const backendOrder = (x: string, y: string) => {
  * The comparisons worth a page of their own (pairs.ts): for each scenario, hardware profile and
  * machine, the latest run of each backend set against the latest of every other. Newest first.
  */
-let pairs: Comparison[] | undefined;
-
 export function comparisons(): Comparison[] {
   // Every pair page asks for its siblings: worked out once per build.
-  pairs ??= pairsOfLatestRuns();
-  return pairs;
-}
-
-function pairsOfLatestRuns(): Comparison[] {
-  return pairsOf(allRuns(), backendOrder);
+  return siteData().memo('pairs', () => pairsOf(allRuns(), backendOrder));
 }
 
 /** The comparisons of one scenario and profile on one machine: every backend's latest run, and each pair. */
