@@ -6,52 +6,15 @@ import type { RunOutcome } from '../../runners/run/run.ts';
 import { progressWriter } from '../../runners/run/status-line.ts';
 import { PRESETS } from '../../runners/scenarios/scenario.ts';
 import { PROFILES } from '../../runners/scenarios/profiles.ts';
-import { dbOption, jsonOption, parse, type Options } from '../args.ts';
+import { parse } from '../args.ts';
 import { DB_HELP, type Command } from '../command.ts';
-import { planRun } from '../run/plan.ts';
+import { planRun, RUN_OPTIONS } from '../run/plan.ts';
 import { interruptOnSigint, openSink, prepareRemote, runEach, summaryTable } from '../run/session.ts';
 
 /** Exit codes of `wsbench run`: the worst outcome over its backends. */
 export const RUN_EXIT: Record<Verdict, number> = { stable: 0, unstable: 3, crashed: 4, 'client-bound': 5, aborted: 130 };
 const SEVERITY: Verdict[] = ['stable', 'unstable', 'crashed', 'client-bound', 'aborted'];
 
-const RUN_OPTIONS = {
-  ...dbOption,
-  ...jsonOption,
-  backend: { type: 'string' },
-  scenario: { type: 'string' },
-  'scenario-file': { type: 'string' },
-  connections: { type: 'string' },
-  steps: { type: 'string' },
-  rate: { type: 'string' },
-  hold: { type: 'string' },
-  idle: { type: 'string' },
-  'interval-ms': { type: 'string' },
-  'late-ms': { type: 'string' },
-  workers: { type: 'string' },
-  symbols: { type: 'string' },
-  probes: { type: 'string' },
-  compression: { type: 'boolean' },
-  'connect-first': { type: 'boolean' },
-  name: { type: 'string' },
-  notes: { type: 'string' },
-  collector: { type: 'string' },
-  token: { type: 'string' },
-  'no-spread': { type: 'boolean' },
-  'per-shard': { type: 'string' },
-  'slow-shard-ms': { type: 'string' },
-  profile: { type: 'string' },
-  client: { type: 'string' },
-  'memory-limit': { type: 'string' },
-  'cpu-limit': { type: 'string' },
-  'server-cpus': { type: 'string' },
-  target: { type: 'string' },
-  'ssh-config': { type: 'string' },
-  'client-addresses': { type: 'string' },
-  port: { type: 'string' },
-  clients: { type: 'string' },
-  'server-node': { type: 'string' },
-} as const satisfies Options;
 
 export const runCommand: Command = {
   name: 'run',
@@ -133,12 +96,12 @@ Examples:
     const { values } = parse('run', argv, RUN_OPTIONS);
     const plan = planRun(values);
     const progress = progressWriter();
-    const remote = await prepareRemote(values, plan, progress);
-    const sink = await openSink(values, remote, progress);
+    const remote = await prepareRemote(plan, progress);
+    const sink = await openSink(plan, remote, progress);
     const interrupt = interruptOnSigint(RUN_EXIT.aborted);
     let outcomes: RunOutcome[];
     try {
-      outcomes = await runEach(values, plan, remote, sink, interrupt.signal, progress);
+      outcomes = await runEach(plan, remote, sink, interrupt.signal, progress);
     } finally {
       interrupt.release();
       await sink.close();

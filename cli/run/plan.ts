@@ -14,39 +14,105 @@ import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '.
 import type { RunRequest } from '../../runners/run/run.ts';
 import { getProfile, type Profile } from '../../runners/scenarios/profiles.ts';
 import { loadScenarioFile, presetScenario, validateScenario, type Scenario } from '../../runners/scenarios/scenario.ts';
-import { bytesFlag, numberFlag } from '../args.ts';
+import { bytesFlag, dbOption, jsonOption, numberFlag, type Options, type parse } from '../args.ts';
+import { dbPath } from '../command.ts';
 
-export type RunValues = Record<string, string | boolean | undefined>;
+/** `wsbench run`'s flags (its help text is in cli/commands/run.ts). */
+export const RUN_OPTIONS = {
+  ...dbOption,
+  ...jsonOption,
+  backend: { type: 'string' },
+  scenario: { type: 'string' },
+  'scenario-file': { type: 'string' },
+  connections: { type: 'string' },
+  steps: { type: 'string' },
+  rate: { type: 'string' },
+  hold: { type: 'string' },
+  idle: { type: 'string' },
+  'interval-ms': { type: 'string' },
+  'late-ms': { type: 'string' },
+  workers: { type: 'string' },
+  symbols: { type: 'string' },
+  probes: { type: 'string' },
+  compression: { type: 'boolean' },
+  'connect-first': { type: 'boolean' },
+  name: { type: 'string' },
+  notes: { type: 'string' },
+  collector: { type: 'string' },
+  token: { type: 'string' },
+  'no-spread': { type: 'boolean' },
+  'per-shard': { type: 'string' },
+  'slow-shard-ms': { type: 'string' },
+  profile: { type: 'string' },
+  client: { type: 'string' },
+  'memory-limit': { type: 'string' },
+  'cpu-limit': { type: 'string' },
+  'server-cpus': { type: 'string' },
+  target: { type: 'string' },
+  'ssh-config': { type: 'string' },
+  'client-addresses': { type: 'string' },
+  port: { type: 'string' },
+  clients: { type: 'string' },
+  'server-node': { type: 'string' },
+} as const satisfies Options;
 
+/** The flags as parsed: each typed by its option (string or boolean), absent when not given. */
+export type RunValues = ReturnType<typeof parse<typeof RUN_OPTIONS>>['values'];
+
+/**
+ * A run's settings, built once from the flags and checked: nothing after planRun reads a raw
+ * flag. `request` is what every backend's run shares (runners/run/run.ts RunRequest, less the
+ * backend and the remote hosts, which are prepared later).
+ */
 export interface RunPlan {
   backends: Backend[];
-  scenario: Scenario;
+  request: Omit<RunRequest, 'backend' | 'target' | 'clientHosts'>;
   maxConnections: number;
-  resources: RunRequest['resources'];
-  limits: Limits;
-  perShard: number;
-  bulkClient: RunRequest['bulkClient'];
-  sourceAddresses: string[] | undefined;
-  clientUrls: string[] | undefined;
-  /** --port: the server's port; undefined picks a free one. */
-  port: number | undefined;
+  /** --target: the server's host, and the SSH config to reach it (and --clients' hosts) with. */
+  target?: { url: string; sshConfig?: string };
+  /** --clients: hosts for the bulk client shards (needs --target). */
+  clientUrls?: string[];
+  /** Where samples go: a remote collector (with its token), or this machine's database. */
+  sink: { collector: string; token?: string } | { db: string };
 }
 
 export function planRun(values: RunValues): RunPlan {
-  const backends = parseBackendList(values.backend as string | undefined);
-  const profile = values.profile ? getProfile(values.profile as string) : undefined;
+  const backends = parseBackendList(values.backend);
+  const profile = values.profile ? getProfile(values.profile) : undefined;
   const resources = resourcesOf(values, profile);
   const scenario = buildScenario(values);
   const { sourceAddresses, clientUrls } = placement(values, resources);
   const limits = readLimits();
   const maxConnections = scenario.steps?.[scenario.steps.length - 1] ?? scenario.connections;
-  const perShard = numberFlag('per-shard', values['per-shard'] as string | undefined, { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
+  const perShard = numberFlag('per-shard', values['per-shard'], { min: 1, integer: true }) ?? Math.min(15_000, Math.max(1000, (limits.openFilesSoft ?? 20_000) - 500));
   if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
   checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
-  const bulkClient = chooseBulkClient(values.client as string | undefined, values['slow-shard-ms'] !== undefined);
-  const port = numberFlag('port', values.port as string | undefined, { min: 1, max: 65535, integer: true });
+  const bulkClient = chooseBulkClient(values.client, values['slow-shard-ms'] !== undefined);
+  const port = numberFlag('port', values.port, { min: 1, max: 65535, integer: true });
+  const slowShardMsPerFrame = numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 });
   chooseServerNode(values, backends);
-  return { backends, scenario, maxConnections, resources, limits, perShard, bulkClient, sourceAddresses, clientUrls, port };
+  const request: RunPlan['request'] = {
+    scenario, limits, perShard, bulkClient, resources, perAddress: 5000, maxInFlightPerShard: 100,
+    spreadAddresses: !values['no-spread'] && !values.target,
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(values.notes !== undefined ? { notes: values.notes } : {}),
+    ...(slowShardMsPerFrame !== undefined ? { slowShardMsPerFrame } : {}),
+    ...(sourceAddresses ? { sourceAddresses } : {}),
+    ...(port ? { port } : {}),
+  };
+  return {
+    backends, request, maxConnections,
+    ...(values.target ? { target: { url: values.target, ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}) } } : {}),
+    ...(clientUrls ? { clientUrls } : {}),
+    sink: sinkOf(values),
+  };
+}
+
+/** --collector (with --token, or $WSBENCH_TOKEN), or the database (--db, $WSBENCH_DB, data/wsbench.db). */
+function sinkOf(values: RunValues): RunPlan['sink'] {
+  if (!values.collector) return { db: dbPath(values.db) };
+  const token = values.token ?? process.env.WSBENCH_TOKEN;
+  return { collector: values.collector, ...(token ? { token } : {}) };
 }
 
 /**
@@ -56,15 +122,15 @@ export function planRun(values: RunValues): RunPlan {
 function chooseServerNode(values: RunValues, backends: readonly Backend[]): void {
   if (values['server-node'] !== undefined) {
     if (values.target) throw new ConfigError('--server-node picks the Node for servers on this machine; a --target runs its own node: drop it');
-    setServerNode(values['server-node'] as string, 'flag');
+    setServerNode(values['server-node'], 'flag');
   }
   if (!values.target) for (const b of backends) b.describe();
 }
 
 function resourcesOf(values: RunValues, profile: Profile | undefined): RunRequest['resources'] {
-  const memoryLimit = bytesFlag('memory-limit', values['memory-limit'] as string | undefined, 16 * 1024 * 1024);
-  const cpuLimit = numberFlag('cpu-limit', values['cpu-limit'] as string | undefined, { min: 0.01 });
-  const serverCpus = values['server-cpus'] as string | undefined;
+  const memoryLimit = bytesFlag('memory-limit', values['memory-limit'], 16 * 1024 * 1024);
+  const cpuLimit = numberFlag('cpu-limit', values['cpu-limit'], { min: 0.01 });
+  const serverCpus = values['server-cpus'];
   if (serverCpus !== undefined) splitCpus(serverCpus); // refused here, before anything starts
   if (!profile && memoryLimit === undefined && cpuLimit === undefined && serverCpus === undefined) return undefined;
   const cpuCores = cpuLimit ?? profile?.cpuCores;
@@ -94,9 +160,9 @@ function placement(values: RunValues, resources: RunRequest['resources']): { sou
   if (values.clients && !values.target) throw new ConfigError('--clients needs --target: clients on other hosts reach a server on a host, not on 127.0.0.1 here');
   if (values.clients && values['client-addresses']) throw new ConfigError('--clients and --client-addresses exclude each other: client hosts connect from their own addresses');
   if (values.collector && values.db) throw new ConfigError('--db and --collector exclude each other: a run goes to one place');
-  const sourceAddresses = values['client-addresses'] ? localAddressList(values['client-addresses'] as string) : undefined;
-  const clientUrls = values.clients ? parseClientHosts(values.clients as string) : undefined;
-  if (values.target) parseSshTarget(values.target as string); // a malformed URL is refused before anything else
+  const sourceAddresses = values['client-addresses'] ? localAddressList(values['client-addresses']) : undefined;
+  const clientUrls = values.clients ? parseClientHosts(values.clients) : undefined;
+  if (values.target) parseSshTarget(values.target); // a malformed URL is refused before anything else
   return { sourceAddresses, clientUrls };
 }
 
@@ -163,8 +229,9 @@ function chooseBulkClient(flag: string | undefined, slowShard: boolean): 'node' 
 
 function buildScenario(values: RunValues): Scenario {
   if (values.scenario && values['scenario-file']) throw new ConfigError('--scenario and --scenario-file exclude each other');
-  const base = values['scenario-file'] ? loadScenarioFile(values['scenario-file'] as string) : presetScenario((values.scenario as string | undefined) ?? 'quick');
-  const n = (flag: string, min = 1) => numberFlag(flag, values[flag] as string | undefined, { min, integer: true });
+  const base = values['scenario-file'] ? loadScenarioFile(values['scenario-file']) : presetScenario(values.scenario ?? 'quick');
+  type NumberFlag = 'connections' | 'rate' | 'hold' | 'idle' | 'interval-ms' | 'late-ms' | 'workers' | 'symbols' | 'probes';
+  const n = (flag: NumberFlag, min = 1) => numberFlag(flag, values[flag], { min, integer: true });
   const s: Scenario = { ...base };
   const set = <K extends keyof Scenario>(key: K, value: Scenario[K] | undefined) => {
     if (value !== undefined) s[key] = value;

@@ -8,23 +8,23 @@ import { openDatabase, type Db } from '../../collector/schema.ts';
 import { BatchSender, HttpTransport, LocalTransport } from '../../collector/sender.ts';
 import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../runners/remote/target.ts';
 import { runBackend, type RunOutcome, type RunRequest } from '../../runners/run/run.ts';
-import { dbPath } from '../command.ts';
 import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
 import { table } from '../format.ts';
-import { numberFlag } from '../args.ts';
-import type { RunPlan, RunValues } from './plan.ts';
+import type { RunPlan } from './plan.ts';
 
 type Progress = (line: string, transient: boolean) => void;
 type Collector = { url: string; token: string | undefined };
 
 /** The target and client hosts, checked and with what they need copied, before anything is recorded. */
-export async function prepareRemote(values: RunValues, plan: RunPlan, progress: Progress): Promise<{ target?: PreparedTarget; clientHosts?: PreparedHost[] }> {
-  if (!values.target) return {};
+export async function prepareRemote(plan: RunPlan, progress: Progress): Promise<{ target?: PreparedTarget; clientHosts?: PreparedHost[] }> {
+  if (!plan.target) return {};
   const say = (line: string) => progress(line, false);
-  const sshConfig = values['ssh-config'] as string | undefined;
-  const target = await prepareTarget({ url: values.target as string, sshConfig, backends: plan.backends, connections: plan.maxConnections, workers: plan.scenario.workers || undefined, progress: say });
-  plan.scenario.workers = target.workers;
-  const clientHosts = plan.clientUrls ? await prepareClientHosts({ urls: plan.clientUrls, bundle: target.bundle, sshConfig, connections: plan.maxConnections, perShard: plan.perShard, bulkClient: plan.bulkClient, progress: say }) : undefined;
+  const { url, sshConfig } = plan.target;
+  const { scenario, perShard, bulkClient } = plan.request;
+  const target = await prepareTarget({ url, sshConfig, backends: plan.backends, connections: plan.maxConnections, workers: scenario.workers || undefined, progress: say });
+  // The target's cores decide its workers: the one setting a plan learns after it is made.
+  scenario.workers = target.workers;
+  const clientHosts = plan.clientUrls ? await prepareClientHosts({ urls: plan.clientUrls, bundle: target.bundle, sshConfig, connections: plan.maxConnections, perShard, bulkClient, progress: say }) : undefined;
   return { target, clientHosts };
 }
 
@@ -35,8 +35,7 @@ export interface RunSink {
   close(): Promise<void>;
 }
 
-export async function openSink(values: RunValues, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, progress: Progress): Promise<RunSink> {
-  const token = (values.token as string | undefined) ?? process.env.WSBENCH_TOKEN;
+export async function openSink(plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, progress: Progress): Promise<RunSink> {
   const senderOf = (transport: HttpTransport | LocalTransport) => (runId: string) =>
     new BatchSender({
       transport,
@@ -44,11 +43,11 @@ export async function openSink(values: RunValues, remote: { target?: PreparedTar
       onRejected: (id, reply) => process.stderr.write(`wsbench run: the collector refused batch ${id}: ${JSON.stringify(reply.body)}\n`),
       onConnectivity: (up, detail) => progress(up ? `collector reachable again (${detail})` : `! collector unreachable (${detail}); buffering samples`, false),
     });
-  if (values.collector) {
-    const url = values.collector as string;
+  if ('collector' in plan.sink) {
+    const { collector: url, token } = plan.sink;
     return { sender: (runId) => senderOf(new HttpTransport(url, { token }))(runId), collectorFor: () => ({ url, token }), close: async () => undefined };
   }
-  const db = openDatabase(dbPath(values.db as string | undefined));
+  const db = openDatabase(plan.sink.db);
   if (!remote.target) {
     const ingestor = new Ingestor(db);
     return { sender: senderOf(new LocalTransport(ingestor)), collectorFor: () => ({ url: '', token: undefined }), close: async () => void db.close() };
@@ -94,18 +93,14 @@ export function interruptOnSigint(exitCode: number): { signal: AbortSignal; rele
 }
 
 /** Each backend in turn under the same settings; stops early on Ctrl-C. */
-export async function runEach(values: RunValues, plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress): Promise<RunOutcome[]> {
+export async function runEach(plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   for (const backend of plan.backends) {
     if (signal.aborted) break;
-    progress(`[${backend.name}] starting ${plan.scenario.name}: ${plan.maxConnections.toLocaleString('en-US')} connections`, false);
+    progress(`[${backend.name}] starting ${plan.request.scenario.name}: ${plan.maxConnections.toLocaleString('en-US')} connections`, false);
     const request: RunRequest = {
-      backend: backend.name, scenario: plan.scenario, name: values.name as string | undefined, notes: values.notes as string | undefined,
-      spreadAddresses: !values['no-spread'] && !values.target, perShard: plan.perShard, perAddress: 5000, maxInFlightPerShard: 100,
-      limits: plan.limits, slowShardMsPerFrame: numberFlag('slow-shard-ms', values['slow-shard-ms'] as string | undefined, { min: 0 }),
-      resources: plan.resources, bulkClient: plan.bulkClient,
-      ...(plan.sourceAddresses ? { sourceAddresses: plan.sourceAddresses } : {}),
-      ...(plan.port ? { port: plan.port } : {}),
+      ...plan.request,
+      backend: backend.name,
       ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
       ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
     };
