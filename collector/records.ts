@@ -1,6 +1,7 @@
 // The records a batch carries, and their validation: each field is checked once, at the edge,
 // and a bad one is named with its record kind and NDJSON line (METRICS.md gives the meanings).
 import { IngestError } from './errors.ts';
+import type { RunScenario } from './scenario.ts';
 
 /** First line of every batch. `batch` makes a retry idempotent; `run` is the run it belongs to. */
 export interface BatchHeader {
@@ -18,7 +19,12 @@ export const VERDICTS: readonly Verdict[] = ['stable', 'unstable', 'crashed', 'a
 export interface RunRecord {
   kind: 'run';
   name: string;
-  scenario: { name: string } & Record<string, unknown>;
+  /**
+   * A runner of this version sends a RunScenario (collector/scenario.ts); ingestion also accepts
+   * what older runners sent (a name and any fields), and readers parse it once with
+   * recordedScenario.
+   */
+  scenario: RunScenario | ({ name: string } & Record<string, unknown>);
   backend: { name: string; version?: string; build?: string; label?: string; title?: string; color?: string; protocol?: string };
   env: {
     host?: string;

@@ -1,8 +1,114 @@
-// The scenario a run recorded, as everything that reads runs back (the summary, the series,
+// The scenario contract, beside the records that carry it. Write side: what a run asks for
+// (Scenario, validated once whether it comes from a preset, flags or a file) and what its run
+// record carries (RunScenario: the scenario and what the runner settled for it). Read side: the
+// scenario a run recorded, as everything that reads runs back (the summary, the series,
 // `wsbench show`, the site) sees it: parsed once, where a run is read (query.ts), into typed
 // fields, with what an older run did not record filled in as it ran then. Every other field a
 // runner wrote stays beside them, for `show` and the settings diff. Nobody casts it again.
+import { ConfigError } from '../common/errors.ts';
 import { formatValue } from './metrics.ts';
+
+export interface Scenario {
+  name: string;
+  /** Connections held in the hold (capacity: the ceiling of the steps). */
+  connections: number;
+  /** Capacity search: connection counts held one after another, each for holdSec. */
+  steps?: number[];
+  connectRatePerSec: number;
+  holdSec: number;
+  intervalMs: number;
+  /** A delivery later than this after the tick's schedule counts as late. */
+  lateMs: number;
+  /** Server processes; 0 = all CPUs. */
+  workers: number;
+  /** Clients spread round-robin over this many symbols (1 = the seed: everyone on one topic). */
+  symbols: number;
+  compression: boolean;
+  /** Latency probes (part of `connections`); 0 = about 1%, at most 100. */
+  probes: number;
+  /** false: connect everyone, then start the clock (FIELD-NOTES gotcha 3). */
+  publishDuringRamp: boolean;
+  /** A client shard at or above this CPU for saturationSec seconds makes the run client-bound. */
+  saturationCpuPct: number;
+  saturationSec: number;
+  /** Hold soak-length runs to a memory-slope verdict. */
+  memorySlope: boolean;
+  /**
+   * Seconds the server is sampled listening with no client before the first connection: its
+   * idle memory, which "memory per added connection" subtracts. 0 skips it.
+   */
+  idleSec: number;
+}
+
+/** What a run record's scenario holds: the scenario, and what the runner settled for this run. */
+export interface RunScenario extends Scenario {
+  /** Probes connected (the scenario's 0 resolved) and when each tick is judged. */
+  probes: number;
+  judgeAfterMs: number;
+  /** Server processes started (the scenario's 0 resolved). */
+  workers: number;
+  /** The broadcast schedule's origin. */
+  t0Ms: number;
+  spreadAddresses: boolean;
+  perShard: number;
+  perAddress: number;
+  bulkClient: 'node' | 'native';
+  /** Limits imposed on the server (read back as RecordedLimits), with where they were imposed. */
+  profile?: { profile: string | null; memoryBytes?: number; cpuCores?: number; cpus?: string; cpusNote?: string; note: string };
+  /** The target's URL, this machine's client addresses, the server's fixed port. */
+  target?: string;
+  clientAddresses?: string[];
+  port?: number;
+}
+
+type Kind = 'int' | 'posint' | 'bool' | 'string' | 'steps';
+export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
+  name: 'string',
+  connections: 'posint',
+  steps: 'steps',
+  connectRatePerSec: 'posint',
+  holdSec: 'posint',
+  intervalMs: 'posint',
+  lateMs: 'posint',
+  workers: 'int',
+  symbols: 'posint',
+  compression: 'bool',
+  probes: 'int',
+  publishDuringRamp: 'bool',
+  saturationCpuPct: 'posint',
+  saturationSec: 'posint',
+  memorySlope: 'bool',
+  idleSec: 'int',
+};
+
+/** Checks a complete scenario; `where` prefixes messages (a file name, or "flags"). */
+export function validateScenario(s: Scenario, where: string): Scenario {
+  const fail = (key: string, problem: string) => {
+    throw new ConfigError(`${where}: "${key}" ${problem}`);
+  };
+  for (const [key, kind] of Object.entries(SCENARIO_KEYS) as [keyof Scenario, Kind][]) {
+    const value = s[key];
+    if (value === undefined) {
+      if (key !== 'steps') fail(key, 'is missing');
+      continue;
+    }
+    if (kind === 'int' && !(Number.isInteger(value) && (value as number) >= 0)) fail(key, `must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
+    if (kind === 'posint' && !(Number.isInteger(value) && (value as number) >= 1)) fail(key, `must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
+    if (kind === 'bool' && typeof value !== 'boolean') fail(key, `must be true or false, got ${JSON.stringify(value)}`);
+    if (kind === 'string' && !(typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value))) fail(key, `must be 1-64 of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
+    if (kind === 'steps') {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v >= 1)) fail(key, 'must be a non-empty list of whole numbers ≥ 1');
+      const steps = value as number[];
+      if (steps.some((v, i) => i > 0 && v <= steps[i - 1]!)) fail(key, `must increase, got ${steps.join(', ')}`);
+    }
+  }
+  if (s.intervalMs < 50) fail('intervalMs', `must be at least 50, got ${s.intervalMs}`);
+  if (s.probes > s.connections) fail('probes', `(${s.probes}) cannot exceed "connections" (${s.connections})`);
+  if (s.steps && s.steps[s.steps.length - 1]! > s.connections) fail('steps', `go past "connections" (${s.connections}); raise it or drop the higher steps`);
+  if (s.saturationCpuPct > 100) fail('saturationCpuPct', `is a share of one core (≤ 100), got ${s.saturationCpuPct}`);
+  return s;
+}
+
 
 /** Hardware limits imposed on the server (a profile such as pi4, or --memory-limit/--cpu-limit/--server-cpus). */
 export interface RecordedLimits {

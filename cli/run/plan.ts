@@ -13,7 +13,8 @@ import { allowedCpus, formatCpuList, splitCpus } from '../../runners/run/cpus.ts
 import { autoWorkers, describeHost, preflight, readLimits, type Limits } from '../../runners/run/environment.ts';
 import type { RunRequest } from '../../runners/run/run.ts';
 import { getProfile, type Profile } from '../../runners/scenarios/profiles.ts';
-import { loadScenarioFile, presetScenario, validateScenario, type Scenario } from '../../runners/scenarios/scenario.ts';
+import { validateScenario, type Scenario } from '../../collector/scenario.ts';
+import { loadScenarioFile, presetScenario } from '../../runners/scenarios/scenario.ts';
 import { bytesFlag, dbOption, jsonOption, numberFlag, type Options, type parse } from '../args.ts';
 import { dbPath } from '../command.ts';
 

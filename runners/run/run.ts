@@ -16,7 +16,7 @@ import { SEED_CIPHER } from '../backends/tls.ts';
 import { topicOf } from '../backends/topics.ts';
 import type { Backend, BackendId, BackendInfo, ProcessExit, ServeOptions } from '../backends/types.ts';
 import { ClientFleet } from '../client/fleet.ts';
-import type { Scenario } from '../scenarios/scenario.ts';
+import type { RunScenario, Scenario } from '../../collector/scenario.ts';
 import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { CgroupJail } from './cgroup.ts';
 import { formatCpuList, pinThisProcess, splitCpus } from './cpus.ts';
@@ -237,14 +237,7 @@ class BackendRun {
     const record: RunRecord = {
       kind: 'run',
       name: request.name ?? `${scenario.name} ${plan.backend.name}`,
-      scenario: {
-        ...scenario, probes: plan.probes, judgeAfterMs: plan.judgeAfterMs, workers: plan.serve.workers, t0Ms: plan.serve.t0Ms,
-        spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
-        ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
-        ...(target ? { target: target.ssh.target.url } : {}),
-        ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
-        ...(request.port ? { port: request.port } : {}),
-      },
+      scenario: this.recordedScenario(),
       backend: { ...plan.info, label: plan.backend.label, title: plan.backend.title, color: plan.backend.color, protocol: plan.backend.protocol },
       // Every host of the run: this one, and the target and client hosts with their clock offsets.
       env: { ...describeHost(request.limits), ...(request.target ? {} : { serverNode: serverNode() }), ...plan.remote.env() },
@@ -257,6 +250,20 @@ class BackendRun {
     this.recorder.push(record);
     this.heartbeat = setInterval(() => this.recorder.push({ kind: 'run-update', heartbeatMs: Date.now() }), 5000);
     this.heartbeat.unref();
+  }
+
+  /** The scenario as the run record carries it (collector/scenario.ts RunScenario). */
+  private recordedScenario(): RunScenario {
+    const { request, plan, scenario } = this;
+    const target = plan.remote.server?.prepared;
+    return {
+      ...scenario, probes: plan.probes, judgeAfterMs: plan.judgeAfterMs, workers: plan.serve.workers, t0Ms: plan.serve.t0Ms,
+      spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
+      ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
+      ...(target ? { target: target.ssh.target.url } : {}),
+      ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
+      ...(request.port ? { port: request.port } : {}),
+    };
   }
 
   private describeLimits(): void {

@@ -3,7 +3,8 @@
 // same on every page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { budgetInWords, limitsInWords, recordedScenario } from '../../collector/scenario.ts';
+import { budgetInWords, limitsInWords, recordedScenario, validateScenario, type RunScenario } from '../../collector/scenario.ts';
+import { presetScenario } from '../../runners/scenarios/scenario.ts';
 
 test('a recorded scenario is typed, with the defaults runs had before a field was recorded', () => {
   const s = recordedScenario({ name: 'capacity', connections: 100_000, steps: [10_000, 20_000], intervalMs: 2000, holdSec: 120, workers: 6, memorySlope: true, bulkClient: 'native', t0Ms: 5, judgeAfterMs: 4000,
@@ -29,4 +30,22 @@ test('limits read the same on every page', () => {
   assert.equal(budgetInWords({ profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: null }), '3.41 GB, 1.2 cores');
   assert.equal(limitsInWords({ profile: null, memoryBytes: null, cpuCores: 1, cpus: '1' }), 'custom: no memory limit, 1 core, CPUs 1 of its own');
   assert.equal(limitsInWords(null), 'none');
+});
+
+test('what a runner writes (RunScenario) reads back whole: no field falls to a default', () => {
+  const written: RunScenario = {
+    ...presetScenario('capacity'), workers: 2, probes: 100, judgeAfterMs: 4000, t0Ms: 1_796_000_000_000, spreadAddresses: true, perShard: 15_000, perAddress: 5000, bulkClient: 'native',
+    profile: { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: '1', note: 'imposed by cgroup limits on vm' },
+  };
+  const read = recordedScenario(JSON.parse(JSON.stringify(written)));
+  for (const key of ['name', 'connections', 'steps', 'intervalMs', 'lateMs', 'holdSec', 'workers', 'compression', 'bulkClient', 'memorySlope', 't0Ms', 'judgeAfterMs'] as const) {
+    assert.deepEqual(read[key], written[key], key);
+  }
+  assert.deepEqual(read.limits, { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: '1' });
+});
+
+test('a scenario is validated once, by key, wherever it comes from', () => {
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), intervalMs: 10 }, 'flags'), /^ConfigError: flags: "intervalMs" must be at least 50, got 10$|flags: "intervalMs" must be at least 50, got 10/);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), probes: 5000 }, 'x.json'), /x\.json: "probes" \(5000\) cannot exceed "connections" \(1000\)/);
+  assert.equal(validateScenario(presetScenario('seed-100k'), 'preset').connections, 100_000);
 });
