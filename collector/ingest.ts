@@ -15,6 +15,7 @@ import type {
   ServerSample,
   TickRecord,
 } from './records.ts';
+import { columnOf, STORED_FIELDS } from './records.ts';
 
 export interface IngestResult {
   batch: string;
@@ -63,17 +64,10 @@ export class Ingestor {
         notes = coalesce(@notes, notes), validity_json = coalesce(@validity_json, validity_json),
         heartbeat_ms = coalesce(@heartbeat_ms, heartbeat_ms)
         WHERE id = @id`),
-      serverPut: db.prepare(`INSERT INTO server_samples (run_id, source, t_ms, rss_bytes, cpu_user_pct, cpu_sys_pct,
-        mem_available_bytes, load1, temp_c, connections, backpressure_bytes, published, pss_bytes, anon_bytes, cpu_wait_ms, host_busy_pct,
-        host_cpus) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
-      processPut: db.prepare(`INSERT INTO process_samples (run_id, source, t_ms, pid, role, rss_bytes, cpu_user_pct, cpu_sys_pct, pss_bytes, anon_bytes,
-        cpu_wait_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
-      clientPut: db.prepare(`INSERT INTO client_samples (run_id, source, t_ms, open, opened, failed, closed, hs_p50_ms, hs_p99_ms,
-        hs_max_ms, received, expected, duplicate, out_of_order, dropped, late, missing, lat_p50_ms, lat_p90_ms, lat_p99_ms,
-        lat_max_ms, lat_hist_us, spread_max_ms, cpu_pct, rss_bytes, loop_delay_p99_ms, jit_hist_us, jit_p99_ms, jit_max_ms, clumps, cpu_wait_ms)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
-      tickPut: db.prepare(`INSERT INTO ticks (run_id, source, n, scheduled_ms, receivers, expected_receivers, first_ms, last_ms,
-        spread_ms, publish_lag_ms, delivered, late, missing, lat_p50_ms, lat_p99_ms, lat_max_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      serverPut: insertOf(db, 'server_samples'),
+      processPut: insertOf(db, 'process_samples'),
+      clientPut: insertOf(db, 'client_samples'),
+      tickPut: insertOf(db, 'ticks'),
       phasePut: db.prepare(`INSERT INTO phases (run_id, seq, name, step, target_connections, started_ms, ended_ms, verdict, verdict_reason)
         VALUES (@run_id, @seq, @name, @step, @target_connections, @started_ms, @ended_ms, @verdict, @verdict_reason)
         ON CONFLICT (run_id, seq) DO UPDATE SET ended_ms = coalesce(excluded.ended_ms, ended_ms),
@@ -219,30 +213,23 @@ export class Ingestor {
 
   private putServer(run: string, s: ServerSample, line: number, pending: Map<string, number>): void {
     this.advance(run, 'server', s.source, s.t, line, pending);
-    this.stmt.serverPut.run(run, s.source, s.t, s.rssBytes, s.cpuUserPct, s.cpuSysPct, num(s.memAvailableBytes),
-      num(s.load1), num(s.tempC), num(s.connections), num(s.backpressureBytes), num(s.published), num(s.pssBytes), num(s.anonBytes),
-      num(s.cpuWaitMs), num(s.hostBusyPct), num(s.hostCpus));
+    this.stmt.serverPut(run, s);
     const seen = new Set<number>();
     for (const p of s.procs ?? []) {
       if (seen.has(p.pid)) throw new IngestError('duplicate-sample', `server sample t=${s.t}: pid ${p.pid} listed twice`, line);
       seen.add(p.pid);
-      this.stmt.processPut.run(run, s.source, s.t, p.pid, p.role, p.rssBytes, p.cpuUserPct, p.cpuSysPct, num(p.pssBytes), num(p.anonBytes), num(p.cpuWaitMs));
+      this.stmt.processPut(run, { ...p, source: s.source, t: s.t });
     }
   }
 
   private putClient(run: string, c: ClientSample, line: number, pending: Map<string, number>): void {
     this.advance(run, 'client', c.source, c.t, line, pending);
-    this.stmt.clientPut.run(run, c.source, c.t, c.open, c.opened, c.failed, c.closed, num(c.hsP50Ms), num(c.hsP99Ms),
-      num(c.hsMaxMs), c.received, c.expected, c.duplicate, c.outOfOrder, c.dropped, c.late, c.missing, num(c.latP50Ms),
-      num(c.latP90Ms), num(c.latP99Ms), num(c.latMaxMs), str(c.latHistUs), num(c.spreadMaxMs), num(c.cpuPct),
-      num(c.rssBytes), num(c.loopDelayP99Ms), str(c.jitHistUs), num(c.jitP99Ms), num(c.jitMaxMs), num(c.clumps), num(c.cpuWaitMs));
+    this.stmt.clientPut(run, c);
   }
 
   private putTick(run: string, k: TickRecord, line: number, pending: Map<string, number>): void {
     this.advance(run, 'tick', k.source, k.n, line, pending);
-    this.stmt.tickPut.run(run, k.source, k.n, k.scheduledMs, num(k.receivers), num(k.expectedReceivers),
-      num(k.firstMs), num(k.lastMs), num(k.spreadMs), num(k.publishLagMs), num(k.delivered), num(k.late), num(k.missing),
-      num(k.latP50Ms), num(k.latP99Ms), num(k.latMaxMs));
+    this.stmt.tickPut(run, k);
   }
 
   private putPhase(run: string, p: PhaseRecord, line: number): void {
@@ -266,4 +253,17 @@ export class Ingestor {
   private putEvent(run: string, e: EventRecord): void {
     this.stmt.eventPut.run(run, e.t, e.source, e.type, e.message, e.data === undefined ? null : JSON.stringify(e.data));
   }
+}
+
+/**
+ * An INSERT of one sample into its table, column for column as the records spec the fields
+ * (STORED_FIELDS): a field added there is stored without a change here. Absent fields are NULL.
+ */
+function insertOf(db: Db, table: keyof typeof STORED_FIELDS): (run: string, record: object) => void {
+  const fields: readonly string[] = STORED_FIELDS[table];
+  const statement = db.prepare(`INSERT INTO ${table} (run_id, ${fields.map(columnOf).join(', ')}) VALUES (?${', ?'.repeat(fields.length)})`);
+  return (run, record) => {
+    const r = record as Record<string, unknown>;
+    statement.run(run, ...fields.map((f) => (r[f] === undefined ? null : r[f])));
+  };
 }

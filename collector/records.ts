@@ -339,6 +339,21 @@ const processSpec: readonly Field[] = [
   f('cpuWaitMs', 'unum'),
 ];
 
+/** A record field's column: camelCase in snake_case, a sample's time `t` as t_ms. */
+export const columnOf = (field: string): string => (field === 't' ? 't_ms' : field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+
+/**
+ * The fields each sample table stores, one column each (columnOf), in the order the records
+ * spec them: ingest writes and the timeline reads through these lists, so a new sampled field
+ * is its spec line here and its column in a migration (collector/schema.ts), nothing more.
+ */
+export const STORED_FIELDS = {
+  server_samples: specs.server.filter((f) => f.type !== 'arr').map((f) => f.name),
+  process_samples: ['source', 't', ...processSpec.map((f) => f.name)],
+  client_samples: specs.client.map((f) => f.name),
+  ticks: specs.tick.map((f) => f.name),
+} as const satisfies Record<string, readonly string[]>;
+
 const MAX_STRING = 64 * 1024;
 
 function typeProblem(value: unknown, type: FieldType): string | undefined {

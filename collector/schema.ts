@@ -195,6 +195,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE server_samples ADD COLUMN host_cpus INTEGER;
   ALTER TABLE process_samples ADD COLUMN cpu_wait_ms REAL;
   `,
+  // 6: each shard's jitter p50, which shards sent from schema 5 on and nothing stored (ingestion
+  // now writes every field the records spec: collector/records.ts STORED_FIELDS).
+  `
+  ALTER TABLE client_samples ADD COLUMN jit_p50_ms REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
