@@ -61,7 +61,47 @@ export interface SeriesDef extends MetricDef {
 
 const m = <T extends MetricDef>(def: T): T => def;
 
-/** Headline figures of a run or of one window of it (RunSummary / WindowSummary fields). */
+/**
+ * A metric read straight from one stored sample field (collector/records.ts STORED_FIELDS), one
+ * entry here and nothing else in the read path: the timeline reads its seconds (query.ts), a
+ * window summary folds them (summary.ts `sampled`), and it appears as a series in charts, the
+ * CSV and JSON, and as a figure in `show`, the run report and compare. Adding one is its source
+ * (sampler or client), its record field and column (with a migration), this entry,
+ * docs/METRICS.md and a test.
+ */
+export interface SampledDef extends SeriesDef {
+  from: {
+    table: 'server_samples' | 'client_samples';
+    /** The record field (its column is columnOf(field)). */
+    field: string;
+    /** How one second's samples (processes' samplers, client shards) combine. */
+    perSecond: 'sum' | 'max';
+  };
+  /** The window figure: how the window's seconds fold. */
+  overWindow: 'median' | 'mean' | 'max';
+  /** The run report's chart it is drawn in: entries with one title share a chart. */
+  chart: string;
+}
+
+const sampled = (def: Omit<SampledDef, 'grid' | 'aggregate'>): SampledDef => ({ ...def, grid: 'second', aggregate: def.overWindow });
+
+/** Sampled metrics (SampledDef): each a series and, under the same key, a window figure. */
+export const SAMPLED = {
+  backpressureBytes: sampled({
+    key: 'backpressureBytes', label: 'Queued at the server (backpressure)', noun: 'queued bytes', verb: 'had', unit: 'bytes', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'backpressureBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure',
+    source: "bytes the server had accepted to send but not yet written to its sockets, summed over its processes, read once a second by the backend (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer); the window's worst second",
+  }),
+} as const satisfies Record<string, SampledDef>;
+
+/** A sampled metric's window figure, read from a summary's `sampled` values. */
+const figureOf = (def: SampledDef): MetricDef => ({
+  key: def.key, label: def.label, noun: def.noun, verb: def.verb, unit: def.unit, better: def.better, aggregate: def.overWindow, source: def.source,
+  read: (summary) => summary.sampled?.[def.key],
+});
+const sampledFigures = Object.fromEntries(Object.values(SAMPLED).map((d) => [d.key, figureOf(d)])) as { [K in keyof typeof SAMPLED]: MetricDef };
+
+/** Headline figures of a run or of one window of it (RunSummary / WindowSummary fields, and the sampled metrics). */
 export const HEADLINE = {
   connections: m({ key: 'connections', label: 'Connections held', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'median', source: 'client shards, open connections summed each second; median over the window' }),
   capacityConnections: m({ key: 'capacityConnections', label: 'Capacity (highest stable step)', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'derived', source: 'the target of the highest capacity step judged stable' }),
@@ -100,6 +140,7 @@ export const HEADLINE = {
   cpuThrottledPct: m({ read: (s) => (s.cpuThrottling?.periods ? (100 * s.cpuThrottling.throttled) / s.cpuThrottling.periods : null), key: 'cpuThrottledPct', label: 'CPU quota throttled', noun: 'quota throttling', verb: 'had', unit: 'percent', better: 'lower', aggregate: 'derived', compareBy: 'difference', source: 'the share of the CPU quota\'s 100 ms periods in which the cgroup stopped the server (cpu.stat), over the window; only under a CPU limit' }),
   clientRssBytesMax: m({ key: 'clientRssBytesMax', label: 'Load generator memory (peak)', noun: 'load generator memory', verb: 'used', unit: 'bytes', better: null, aggregate: 'max', source: 'every client shard\'s RSS summed, the highest second' }),
   clientCpuPctMax: m({ key: 'clientCpuPctMax', label: 'Busiest client shard CPU', noun: 'client CPU', verb: 'used', unit: 'cpu', better: null, aggregate: 'max', source: 'the load generator\'s busiest shard (85% for 10 s makes a run client-bound)' }),
+  ...sampledFigures,
 } as const;
 
 export type HeadlineKey = keyof typeof HEADLINE;
@@ -127,6 +168,7 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
   tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection' }),
   jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', window: 'jitterP99Ms', bucket: 'max' }),
   serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', window: 'serverCpuWaitMs', bucket: 'mean', aggregate: 'sum' }),
+  ...SAMPLED,
   clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server' }),
 };
 

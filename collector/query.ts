@@ -4,8 +4,8 @@
 import { DatabaseError } from './errors.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { machinesOf, type RunMachines } from './machines.ts';
-import { headlineValue } from './metrics.ts';
-import type { DeliveryCounts } from './records.ts';
+import { headlineValue, SAMPLED, type SampledDef } from './metrics.ts';
+import { columnOf, type DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
 import { addOf, bySecond, maxOf } from './stats.ts';
 import { summarizeTimeline, type EncodedHistogram, type RunSummary } from './summary.ts';
@@ -268,6 +268,26 @@ export interface Timeline {
   ticks: TickPoint[];
   phases: PhaseInfo[];
   events: EventInfo[];
+  /** The catalogue's sampled metrics (metrics.ts SAMPLED), second by second, keyed by metric. */
+  sampled: Record<string, SampledSecond[]>;
+}
+
+export interface SampledSecond {
+  tMs: number;
+  value: number;
+}
+
+/** Each sampled metric's seconds: its field's samples in a second, combined as the catalogue says. */
+function sampledSeconds(db: Db, id: string): Record<string, SampledSecond[]> {
+  const out: Record<string, SampledSecond[]> = {};
+  for (const def of Object.values(SAMPLED) as SampledDef[]) {
+    const column = columnOf(def.from.field);
+    const combine = def.from.perSecond === 'sum' ? 'sum' : 'max';
+    out[def.key] = db
+      .prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine}(${column}) AS value FROM ${def.from.table} WHERE run_id = ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 1`)
+      .all(id) as SampledSecond[];
+  }
+  return out;
 }
 
 interface ClientRow {
@@ -426,6 +446,7 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
         data: r.data_json === null ? null : JSON.parse(r.data_json),
       }),
     ),
+    sampled: sampledSeconds(db, id),
   };
 }
 

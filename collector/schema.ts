@@ -238,7 +238,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     migrate(db, file, readonly, options.upTo ?? SCHEMA_VERSION);
     // A writable open marks the runs whose runner is gone as aborted; a read-only one never writes
-    // (the site reads through one): commands that read call reapAbandonedRuns first.
+    // (the site reads through one): commands that read call prepareToRead first.
     if (!readonly && (options.upTo ?? SCHEMA_VERSION) === SCHEMA_VERSION) markAbandonedRuns(db);
     return db;
   } catch (err) {
@@ -253,25 +253,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 /**
- * Marks the runs whose runner is gone as aborted (collector/abandoned.ts), for a command about
- * to read the database (list, show, export, site build, start): through a short writable
- * handle, giving up quietly where the file cannot be written, since reading must still work.
- * A writable open does the same by itself; a read-only handle never writes.
+ * Readies a database for a command about to read it (list, show, export, site build, start): a
+ * short writable open brings an older schema up to date and marks the runs whose runner is gone
+ * as aborted (collector/abandoned.ts). Where the file cannot be written, or is no database, it
+ * gives up quietly: the read-only open that follows works, or says what is wrong by name. A
+ * read-only handle itself never writes.
  */
-export function reapAbandonedRuns(file: string): void {
+export function prepareToRead(file: string): void {
   if (file === ':memory:' || !fs.existsSync(file)) return;
   try {
-    const writable = new Database(file, { fileMustExist: true });
-    try {
-      writable.pragma('busy_timeout = 5000');
-      const row = writable.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-      // An older schema is upgraded by a writable open, not here.
-      if (row?.version === SCHEMA_VERSION && abandonedRuns(writable).length > 0) markAbandonedRuns(writable);
-    } finally {
-      writable.close();
-    }
+    openDatabase(file).close();
   } catch {
-    // A read-only file or directory: the runs stay as they are.
+    // A read-only file or folder, or not a database: the read-only open reports it.
   }
 }
 

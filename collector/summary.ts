@@ -5,7 +5,7 @@
 import { budgetBound, contentionOf, hostBoundAt, hostBoundWarning, limitOf, type ContendedSecond, type CpuThrottling } from './contention.ts';
 import { judge, runVerdict } from './verdict.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
-import { formatConnectionsShort, formatMs, formatValue, STABLE_DELIVERED_PCT } from './metrics.ts';
+import { formatConnectionsShort, formatMs, formatValue, SAMPLED, STABLE_DELIVERED_PCT, type SampledDef } from './metrics.ts';
 import type { PhaseInfo, Timeline } from './query.ts';
 import type { Verdict } from './records.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
@@ -98,6 +98,8 @@ export interface WindowSummary {
   clientRssBytesMax: number | null;
   /** The load generator's own CPU wait: second by second its busiest shard's (ms), median over the window. */
   clientCpuWaitMs: number | null;
+  /** Each sampled metric's window figure (metrics.ts SAMPLED), folded as its entry says. */
+  sampled: Record<string, number | null>;
   verdict: string | null;
   verdictReason: string | null;
 }
@@ -241,6 +243,7 @@ export function summarizeWindow(
     clientRssBytesMax: clients.reduce<number | null>((m, c) => maxOf(m, c.clientRssBytes), null),
     // Second by second the shard that waited longest, median over the window (docs/METRICS.md, "Client-bound").
     clientCpuWaitMs: median(clients.flatMap((c) => (c.clientCpuWaitMsMax === null ? [] : [c.clientCpuWaitMsMax]))),
+    sampled: sampledFigures(t, inWindow),
     verdict: verdict.verdict,
     verdictReason: verdict.verdictReason,
   };
@@ -258,6 +261,14 @@ function runReasonOf(t: Timeline, headlineWindow: WindowSummary, capacity: Capac
     steps: steps.map((w) => ({ connections: w.window.targetConnections ?? 0, verdict: (w.verdict ?? 'aborted') as Verdict, reason: w.verdictReason ?? '' })),
   });
   return judged.verdict === t.run.verdict ? judged.reason : t.run.verdictReason;
+}
+
+/** Each sampled metric over a window: its seconds inside, folded by the catalogue's overWindow. */
+function sampledFigures(t: Timeline, inWindow: (ms: number) => boolean): Record<string, number | null> {
+  const fold = { median, mean, max: (xs: number[]) => (xs.length ? Math.max(...xs) : null) };
+  return Object.fromEntries(
+    (Object.values(SAMPLED) as SampledDef[]).map((def) => [def.key, fold[def.overWindow]((t.sampled?.[def.key] ?? []).filter((s) => inWindow(s.tMs)).map((s) => s.value))]),
+  );
 }
 
 /** What decides a verdict that only the runner sees live: crashes, a saturated or silent load generator, an interruption. */

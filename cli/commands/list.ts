@@ -1,6 +1,6 @@
 // `wsbench list`: the runs in a database, newest first.
 import { listRuns } from '../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatDuration, formatTime, table } from '../format.ts';
@@ -34,7 +34,7 @@ Examples:
       limit: { type: 'string' },
     });
     const limit = numberFlag('limit', values.limit, { min: 1, integer: true });
-    reapAbandonedRuns(dbPath(values.db));
+    prepareToRead(dbPath(values.db));
     const db = openDatabase(dbPath(values.db), { readonly: true });
     try {
       const runs = listRuns(db, { backend: values.backend, scenario: values.scenario, status: values.status, verdict: values.verdict, limit });

@@ -1,9 +1,9 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
 import { ConfigError } from '../../common/errors.ts';
 import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../collector/machines.ts';
-import { format, formatBound, HEADLINE, headlineValue, isLowerBound, type HeadlineKey } from '../../collector/metrics.ts';
+import { format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, type HeadlineKey } from '../../collector/metrics.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { formatBytes, formatDuration, formatMs, formatNumber, formatTime, table } from '../format.ts';
@@ -29,7 +29,7 @@ Examples:
     const id = positionals[0];
     if (!id) throw new ConfigError('wsbench show: which run? give its id (see `wsbench list`)');
     if (values.timeline && !values.json) throw new ConfigError('--timeline only goes with --json');
-    reapAbandonedRuns(dbPath(values.db));
+    prepareToRead(dbPath(values.db));
     const db = openDatabase(dbPath(values.db), { readonly: true });
     try {
       const summary = getSummary(db, id);
@@ -71,6 +71,8 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['latency', `p50 ${formatMs(s.latency.p50Ms)}, p99 ${formatMs(s.latency.p99Ms)}, max ${formatMs(s.latency.maxMs)} (${formatNumber(s.latency.count)} deliveries, ${s.latencyBasis === 'probes' ? 'probes only: the run predates measuring every delivery' : `every connection; probes alone p99 ${formatMs(s.probeLatency.p99Ms)}`})`],
     ['jitter', s.jitter.count ? `p50 ${formatMs(s.jitter.p50Ms)}, p99 ${formatMs(s.jitter.p99Ms)}, max ${formatMs(s.jitter.maxMs)}; ${formatNumber(s.clumps)} clumps` : 'not measured (the run predates it)'],
     ['tick spread', `worst ${f('worstSpreadMs')} (every connection)${s.spreadByHost ? `; per client host: ${s.spreadByHost.map((h) => `${h.host} ${formatMs(h.worstSpreadMs)}${h.clockUncertaintyMs !== null ? ` (clock ±${formatMs(h.clockUncertaintyMs)})` : ''}`).join(', ')}` : ''}`],
+    // Every sampled metric of the catalogue, as it labels and formats it (metrics.ts SAMPLED).
+    ...Object.keys(SAMPLED).map((key) => [HEADLINE[key as HeadlineKey].label.toLowerCase(), f(key as HeadlineKey)]),
     ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
     ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
   ];

@@ -49,7 +49,8 @@ Examples:
     }
     if (action === 'build') {
       const db = dbPath(values.db);
-      openDatabase(db, { readonly: true }).close(); // a missing or broken database fails here, by name
+      // A missing database fails here, by name; prepareSiteDatabase upgrades an older one (and names a broken one).
+      if (!fs.existsSync(db)) openDatabase(db, { readonly: true });
       if (!values.url) process.stderr.write('wsbench site: warning: no --url, so the feed\'s links and the Open Graph URLs are relative, which most feed readers and link previews reject; pass --url https://your.host/path/\n');
       prepareSiteDatabase(db, { referenceDir: values['no-reference'] ? undefined : REFERENCE_DIR });
       if (values.writeups !== undefined && !fs.statSync(values.writeups, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`--writeups ${values.writeups}: no such folder`);

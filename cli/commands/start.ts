@@ -2,7 +2,7 @@
 // uWS-vs-Socket.IO run into the default database, then the site built from it and served.
 import type { AddressInfo } from 'node:net';
 import { listRuns } from '../../collector/query.ts';
-import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { REFERENCE_DIR } from '../../collector/reference.ts';
 import { prepareSiteDatabase } from '../site-data.ts';
 import { buildSite, serveSite } from '../../site/build.ts';
@@ -11,7 +11,7 @@ import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 import { RUN_EXIT, runCommand } from './run.ts';
 
 function listRunsIn(file: string) {
-  reapAbandonedRuns(file);
+  prepareToRead(file);
   const db = openDatabase(file, { readonly: true });
   try {
     return listRuns(db);

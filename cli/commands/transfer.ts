@@ -1,7 +1,7 @@
 // `wsbench export RUN` and `wsbench import FILE`: hand a run to someone else, losslessly.
 import fs from 'node:fs';
 import { ConfigError } from '../../common/errors.ts';
-import { openDatabase, reapAbandonedRuns } from '../../collector/schema.ts';
+import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { exportRun, importRun, parseExport, serializeExport } from '../../collector/transfer.ts';
 import { dbOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -28,7 +28,7 @@ Examples:
     if (!id) throw new ConfigError('wsbench export: which run? give its id (see `wsbench list`)');
     const gzip = values.gzip ?? values.output?.endsWith('.gz') ?? false;
     if (!values.output && gzip && process.stdout.isTTY) throw new ConfigError('--gzip would write binary to the terminal: redirect stdout or use -o FILE');
-    reapAbandonedRuns(dbPath(values.db));
+    prepareToRead(dbPath(values.db));
     const db = openDatabase(dbPath(values.db), { readonly: true });
     let bytes: Buffer;
     try {

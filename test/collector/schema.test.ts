@@ -10,7 +10,7 @@ import { getRun } from '../../collector/query.ts';
 import { digestOf, Ingestor } from '../../collector/ingest.ts';
 import { encodeBatch } from '../../collector/ndjson.ts';
 import type { RunRecord } from '../../collector/records.ts';
-import { openDatabase, reapAbandonedRuns, SCHEMA_VERSION, schemaVersionOf } from '../../collector/schema.ts';
+import { openDatabase, prepareToRead, SCHEMA_VERSION, schemaVersionOf } from '../../collector/schema.ts';
 import { runRecord, tempDir } from '../helpers/fixtures.ts';
 
 test('a new database is created at the current schema version, in WAL mode', () => {
@@ -99,6 +99,21 @@ test('a read-only handle never writes, even over a run whose runner is gone; the
   const bytes = fs.readFileSync(file);
   assert.equal(status(), 'running', 'read as it is');
   assert.deepEqual(fs.readFileSync(file), bytes, 'the file is as it was');
-  reapAbandonedRuns(file);
+  prepareToRead(file);
   assert.equal(status(), 'aborted', 'a reading command marks it first');
+});
+
+test('a command that reads upgrades an older database first: a new wsbench reads the runs an older one stored', () => {
+  const file = path.join(tempDir(), 'older.db');
+  openDatabase(file, { upTo: SCHEMA_VERSION - 1 }).close();
+  assert.throws(() => openDatabase(file, { readonly: true }), /needs an upgrade/, 'a read-only handle cannot upgrade');
+  prepareToRead(file);
+  const db = openDatabase(file, { readonly: true });
+  assert.equal(schemaVersionOf(db), SCHEMA_VERSION);
+  db.close();
+  // Not a database: left for the read-only open to name.
+  const junk = path.join(tempDir(), 'junk.db');
+  fs.writeFileSync(junk, 'not sqlite at all, just text that is long enough to look like a header');
+  prepareToRead(junk);
+  assert.throws(() => openDatabase(junk, { readonly: true }), /not a SQLite database|cannot open/);
 });

@@ -92,7 +92,11 @@ describe('report site', () => {
     assert.equal(await page.getByTestId('memory-note').count(), 0);
     assert.equal(await page.getByTestId('verdict').textContent(), run.verdict);
     assert.equal(await page.getByTestId('validity').textContent(), 'valid measurement');
-    assert.equal(await page.locator('wsb-chart canvas').count(), 7);
+    // Seven charts of the page's own, and one for the catalogue's sampled metric (backpressure),
+    // whose figure is in the table too: an entry in metrics.ts SAMPLED is all it took.
+    assert.equal(await page.locator('wsb-chart canvas').count(), 8);
+    assert.equal(await page.locator('figcaption', { hasText: 'Stuck in backpressure' }).count(), 1);
+    assert.equal(await figure('backpressureBytes'), formatValue('bytes', summary.sampled.backpressureBytes));
     // Displayed downsampled (4 points); zooming into seconds 1-6 shows each second.
     await page.fill('[data-role=from]', '1');
     await page.fill('[data-role=to]', '6');

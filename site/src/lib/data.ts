@@ -1,6 +1,6 @@
 // What pages make of the runs the loader read (loader.ts): timelines downsampled for display
 // (peaks kept), each hold as a chart point, the pairs worth a page, capacity points.
-import { bucketValue, headlineValue, SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
+import { bucketValue, headlineValue, SAMPLED, SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import type { RunSummary, Timeline } from '../../../collector/query.ts';
 import { pairsOf, profileOf, type Pair } from './pairs';
 import type { RunExport } from '../../../collector/transfer.ts';
@@ -97,6 +97,8 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     const row = at(s.tMs);
     row.serverCpuWaitMs = (row.serverCpuWaitMs ?? 0) + s.cpuWaitMs;
   }
+  // The catalogue's sampled metrics, each second as the timeline combined it.
+  for (const [key, seconds] of Object.entries(t.sampled)) for (const s of seconds) at(s.tMs)[key] = s.value;
   for (const c of t.clients) {
     const row = at(c.tMs);
     row.connections = c.open;
@@ -160,7 +162,9 @@ export function holdsOf(t: Timeline, summary: RunSummary): HoldPoint[] {
       const xs = def.grid === 'tick' ? full.tickT : full.t;
       const column = full[key] as (number | null)[];
       const inside = xs.flatMap((x, i) => (x >= from && x <= to && typeof column[i] === 'number' ? [column[i] as number] : [])).sort((a, b) => a - b);
-      point.values[key] = def.window ? headlineValue(w as unknown as Record<string, unknown>, def.window) : inside.length ? inside[Math.floor(inside.length / 2)]! : null;
+      // A sampled metric's window figure has its own key (metrics.ts SAMPLED).
+      const figure = def.window ?? (Object.hasOwn(SAMPLED, key) ? key : undefined);
+      point.values[key] = figure ? headlineValue(w as unknown as Record<string, unknown>, figure) : inside.length ? inside[Math.floor(inside.length / 2)]! : null;
       point.min[key] = inside.length ? inside[0]! : null;
       point.max[key] = inside.length ? inside[inside.length - 1]! : null;
     }

@@ -1,7 +1,7 @@
 // The headline figures pages show, read through the metric catalogue (collector/metrics.ts):
 // which figures a run's report, the home page and a comparison show, labelled and formatted in
 // one place, with what each one means at hand for a tooltip.
-import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
+import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -13,11 +13,14 @@ export interface FigureRow {
   source: string;
 }
 
+/** The catalogue's sampled metrics: every table of figures lists them, after its own. */
+export const SAMPLED_KEYS = Object.keys(SAMPLED) as HeadlineKey[];
+
 /** A run report's headline figures, in the order a reader asks for them. */
 export const RUN_FIGURES: HeadlineKey[] = [
   'connections', 'addedBytesPerConn', 'addedRssBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'steadyPssBytes', 'steadyAnonBytes', 'idleAnonBytes', 'bytesPerConn',
   'cpuPctAvg', 'cpuPctMax', 'serverCpuWaitMs', 'deliveredPct', 'missing', 'late', 'latencyP50Ms', 'latencyP99Ms', 'latencyMaxMs', 'worstSpreadMs',
-  'jitterP99Ms', 'jitterMaxMs', 'clumps',
+  'jitterP99Ms', 'jitterMaxMs', 'clumps', ...SAMPLED_KEYS,
 ];
 
 export function figureRows(summary: WindowSummary | RunSummary, keys: readonly HeadlineKey[]): FigureRow[] {
