@@ -11,6 +11,9 @@ import { serverPerSecond, type ServerSecond } from './series.ts';
 import { summarizeWindow, type EncodedHistogram, type RunSummary, type SummaryWindow, type WindowSummary } from './summary.ts';
 import { secondOf } from './stats.ts';
 
+/** Records per stored batch: about a second of a 100k run's samples and ticks. */
+const STORE_EVERY = 200;
+
 export class LiveTimeline {
   // An anonymous database ('') lives in a temporary file SQLite deletes on close: hours of
   // per-shard histograms spill to disk instead of filling the runner's memory.
@@ -28,9 +31,14 @@ export class LiveTimeline {
     );
   }
 
-  /** Queues a record; it is stored before the next read (one transaction per read, not per record). */
+  /**
+   * Queues a record; they are stored a batch at a time (one transaction each), and before any
+   * read. Stored as they come, not all at the first read: a read at the end of a long hold must
+   * not stop the runner's loop while it stores the whole run.
+   */
   add(record: IngestRecord): void {
     this.queued.push(record);
+    if (this.queued.length >= STORE_EVERY) this.store();
   }
 
   /** The run so far, as `show` would read it from the collector's database. */
@@ -45,7 +53,10 @@ export class LiveTimeline {
    * that judgement reads.
    */
   window(window: SummaryWindow): { timeline: Timeline; summary: WindowSummary; server: ServerSecond[] } {
-    const timeline = this.timeline();
+    this.store();
+    // The window's client samples and ticks only, without each second's merged percentiles (the
+    // summary merges the window's histograms at once): a 100k hold judged in well under a second.
+    const timeline = getTimeline(this.db, this.runId, { fromMs: secondOf(window.fromMs), perSecondLatency: false });
     const perSecond = serverPerSecond(timeline.server);
     const histograms = this.histograms.all(this.runId, secondOf(window.fromMs), window.toMs) as EncodedHistogram[];
     const summary = summarizeWindow(timeline, histograms, window, undefined, perSecond);

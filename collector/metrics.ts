@@ -57,29 +57,33 @@ export interface SeriesDef extends MetricDef {
    * Without one, the chart plots the median of the step's seconds, and says so.
    */
   window?: HeadlineKey;
+  /**
+   * Read straight from one stored sample field (collector/records.ts STORED_FIELDS): the
+   * timeline reads its seconds (query.ts sampledSeconds) and the site charts them, with no code
+   * of its own. How one second's samples combine: summed over the server's samplers (a second
+   * with a sample that lacks the field has no total: a partial sum would read as a drop), or the
+   * worst client shard's.
+   */
+  from?: { table: 'server_samples' | 'client_samples'; field: string; perSecond: 'sum' | 'max' };
+  /** The run report's chart that draws it (series naming one title share a chart), and its short name in that chart's legend. */
+  chart?: string;
+  legend?: string;
 }
 
 const m = <T extends MetricDef>(def: T): T => def;
 
 /**
- * A metric read straight from one stored sample field (collector/records.ts STORED_FIELDS), one
- * entry here and nothing else in the read path: the timeline reads its seconds (query.ts), a
- * window summary folds them (summary.ts `sampled`), and it appears as a series in charts, the
- * CSV and JSON, and as a figure in `show`, the run report and compare. Adding one is its source
- * (sampler or client), its record field and column (with a migration), this entry,
- * docs/METRICS.md and a test.
+ * A metric read straight from one stored sample field, with a window figure of its own: one
+ * entry here and nothing else in the read path. The timeline reads its seconds (query.ts), a
+ * window summary folds them (summary.ts `sampled`), and it appears as a series in the run
+ * report's charts, the replay, compare, the CSV and JSON, and as a figure under the same key in
+ * `show`, the run report and compare. Adding one is its source (sampler or client), its record
+ * field and column (with a migration), this entry, docs/METRICS.md and a test.
  */
 export interface SampledDef extends SeriesDef {
-  from: {
-    table: 'server_samples' | 'client_samples';
-    /** The record field (its column is columnOf(field)). */
-    field: string;
-    /** How one second's samples (processes' samplers, client shards) combine. */
-    perSecond: 'sum' | 'max';
-  };
+  from: NonNullable<SeriesDef['from']>;
   /** The window figure: how the window's seconds fold. */
   overWindow: 'median' | 'mean' | 'max';
-  /** The run report's chart it is drawn in: entries with one title share a chart. */
   chart: string;
 }
 
@@ -149,27 +153,27 @@ const s = (def: SeriesDef): SeriesDef => def;
 
 /** Chartable series: what run pages, the replay, the compare page and write-up blocks can draw. */
 export const SERIES: Readonly<Record<string, SeriesDef>> = {
-  connections: s({ ...HEADLINE.connections, label: 'Connections (client side)', grid: 'second', window: 'connections', bucket: 'max', aggregate: 'sum' }),
-  serverConnections: s({ ...HEADLINE.connections, key: 'serverConnections', label: 'Connections (server side)', grid: 'second', bucket: 'max', aggregate: 'sum', source: "the backend's own count, summed over its processes" }),
-  rssBytes: s({ ...HEADLINE.steadyRssBytes, key: 'rssBytes', grid: 'second', window: 'steadyRssBytes', bucket: 'max', aggregate: 'sum' }),
-  pssBytes: s({ ...HEADLINE.steadyPssBytes, key: 'pssBytes', grid: 'second', window: 'steadyPssBytes', bucket: 'max', aggregate: 'sum' }),
-  anonBytes: s({ ...HEADLINE.steadyAnonBytes, key: 'anonBytes', grid: 'second', window: 'steadyAnonBytes', bucket: 'max', aggregate: 'sum' }),
-  cpuPct: s({ ...HEADLINE.cpuPctAvg, key: 'cpuPct', label: 'Server CPU', grid: 'second', window: 'cpuPctAvg', bucket: 'mean', aggregate: 'sum' }),
-  clientCpuPct: s({ ...HEADLINE.clientCpuPctMax, key: 'clientCpuPct', grid: 'second', window: 'clientCpuPctMax', bucket: 'max' }),
+  connections: s({ ...HEADLINE.connections, label: 'Connections (client side)', grid: 'second', window: 'connections', bucket: 'max', aggregate: 'sum', chart: 'Connections' }),
+  serverConnections: s({ ...HEADLINE.connections, key: 'serverConnections', label: 'Connections (server side)', grid: 'second', bucket: 'max', aggregate: 'sum', source: "the backend's own count, summed over its processes", chart: 'Connections' }),
+  rssBytes: s({ ...HEADLINE.steadyRssBytes, key: 'rssBytes', grid: 'second', window: 'steadyRssBytes', bucket: 'max', aggregate: 'sum', chart: 'Server memory', legend: 'RSS' }),
+  pssBytes: s({ ...HEADLINE.steadyPssBytes, key: 'pssBytes', grid: 'second', window: 'steadyPssBytes', bucket: 'max', aggregate: 'sum', from: { table: 'server_samples', field: 'pssBytes', perSecond: 'sum' }, chart: 'Server memory', legend: 'PSS' }),
+  anonBytes: s({ ...HEADLINE.steadyAnonBytes, key: 'anonBytes', grid: 'second', window: 'steadyAnonBytes', bucket: 'max', aggregate: 'sum', from: { table: 'server_samples', field: 'anonBytes', perSecond: 'sum' }, chart: 'Server memory', legend: 'anonymous' }),
+  cpuPct: s({ ...HEADLINE.cpuPctAvg, key: 'cpuPct', label: 'Server CPU', grid: 'second', window: 'cpuPctAvg', bucket: 'mean', aggregate: 'sum', chart: 'CPU', legend: 'server' }),
+  clientCpuPct: s({ ...HEADLINE.clientCpuPctMax, key: 'clientCpuPct', grid: 'second', window: 'clientCpuPctMax', bucket: 'max', chart: 'CPU', legend: 'busiest client shard' }),
   received: s({ key: 'received', label: 'Messages received per second', noun: 'messages received', verb: 'received', unit: 'perSecond', better: null, aggregate: 'sum', grid: 'second', window: 'msgsPerSecReceived', bucket: 'mean', source: 'client arrivals in that second (alternates with the 2 s ticks: read the per-tick series for delivery)' }),
-  latencyP50Ms: s({ ...HEADLINE.latencyP50Ms, grid: 'second', window: 'latencyP50Ms', bucket: 'max' }),
-  latencyP99Ms: s({ ...HEADLINE.latencyP99Ms, grid: 'second', window: 'latencyP99Ms', bucket: 'max' }),
+  latencyP50Ms: s({ ...HEADLINE.latencyP50Ms, grid: 'second', window: 'latencyP50Ms', bucket: 'max', chart: 'Latency and tick spread', legend: 'latency p50' }),
+  latencyP99Ms: s({ ...HEADLINE.latencyP99Ms, grid: 'second', window: 'latencyP99Ms', bucket: 'max', chart: 'Latency and tick spread', legend: 'latency p99' }),
   spreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'spreadMs', label: 'Tick spread', grid: 'second', window: 'worstSpreadMs', bucket: 'max' }),
-  tickExpected: s({ key: 'tickExpected', label: 'Expected per tick', noun: 'expected deliveries', verb: 'expected', unit: 'count', better: null, aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'connections subscribed by the tick\'s schedule, summed over shards' }),
-  tickDelivered: s({ key: 'tickDelivered', label: 'Delivered per tick', noun: 'deliveries', verb: 'delivered', unit: 'count', better: 'higher', aggregate: 'sum', grid: 'tick', bucket: 'min', source: 'connections that had the tick when it was judged' }),
-  tickMissing: s({ key: 'tickMissing', label: 'Missing per tick', noun: 'missing deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'expected − delivered at judgement' }),
-  tickLate: s({ key: 'tickLate', label: 'Late per tick', noun: 'late deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'deliveries more than lateMs after the tick\'s schedule' }),
+  tickExpected: s({ key: 'tickExpected', label: 'Expected per tick', noun: 'expected deliveries', verb: 'expected', unit: 'count', better: null, aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'connections subscribed by the tick\'s schedule, summed over shards', chart: 'Deliveries per tick', legend: 'expected' }),
+  tickDelivered: s({ key: 'tickDelivered', label: 'Delivered per tick', noun: 'deliveries', verb: 'delivered', unit: 'count', better: 'higher', aggregate: 'sum', grid: 'tick', bucket: 'min', source: 'connections that had the tick when it was judged', chart: 'Deliveries per tick', legend: 'delivered' }),
+  tickMissing: s({ key: 'tickMissing', label: 'Missing per tick', noun: 'missing deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'expected − delivered at judgement', chart: 'Missing and late per tick', legend: 'missing' }),
+  tickLate: s({ key: 'tickLate', label: 'Late per tick', noun: 'late deliveries', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', grid: 'tick', bucket: 'max', source: 'deliveries more than lateMs after the tick\'s schedule', chart: 'Missing and late per tick', legend: 'late' }),
   tickLatencyP99Ms: s({ ...HEADLINE.latencyP99Ms, key: 'tickLatencyP99Ms', label: 'Latency p99 per tick', grid: 'tick', bucket: 'max', source: 'probe deliveries of that tick, from its scheduled time (the per-second series covers every connection)' }),
-  tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection' }),
-  jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', window: 'jitterP99Ms', bucket: 'max' }),
-  serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', window: 'serverCpuWaitMs', bucket: 'mean', aggregate: 'sum' }),
+  tickSpreadMs: s({ ...HEADLINE.worstSpreadMs, key: 'tickSpreadMs', label: 'Spread per tick', grid: 'tick', bucket: 'max', source: 'first to last arrival of that tick over every connection', chart: 'Latency and tick spread', legend: 'spread per tick' }),
+  jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', window: 'jitterP99Ms', bucket: 'max', chart: 'Latency and tick spread', legend: 'jitter p99' }),
+  serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', window: 'serverCpuWaitMs', bucket: 'mean', aggregate: 'sum', from: { table: 'server_samples', field: 'cpuWaitMs', perSecond: 'sum' }, chart: 'Waited for a CPU', legend: 'server (all its processes)' }),
   ...SAMPLED,
-  clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server' }),
+  clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server', from: { table: 'client_samples', field: 'cpuWaitMs', perSecond: 'max' }, chart: 'Waited for a CPU', legend: 'busiest client shard' }),
 };
 
 export const SERIES_KEYS = Object.keys(SERIES);

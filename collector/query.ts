@@ -4,7 +4,7 @@
 import { DatabaseError } from './errors.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { machinesOf, type RunMachines } from './machines.ts';
-import { headlineValue, SAMPLED, type SampledDef } from './metrics.ts';
+import { headlineValue, SERIES } from './metrics.ts';
 import { columnOf, type DeliveryCounts } from './records.ts';
 import type { Db } from './schema.ts';
 import { addOf, bySecond, maxOf } from './stats.ts';
@@ -268,7 +268,7 @@ export interface Timeline {
   ticks: TickPoint[];
   phases: PhaseInfo[];
   events: EventInfo[];
-  /** The catalogue's sampled metrics (metrics.ts SAMPLED), second by second, keyed by metric. */
+  /** The catalogue's series read straight from a stored field (metrics.ts SeriesDef `from`), second by second, by key. */
   sampled: Record<string, SampledSecond[]>;
 }
 
@@ -277,15 +277,19 @@ export interface SampledSecond {
   value: number;
 }
 
-/** Each sampled metric's seconds: its field's samples in a second, combined as the catalogue says. */
+/**
+ * Each series read straight from a stored field (metrics.ts SeriesDef `from`), second by second:
+ * its samples in a second combined as the catalogue says. A summed second with a sample that
+ * lacks the field has no total (a partial sum would read as a drop).
+ */
 function sampledSeconds(db: Db, id: string): Record<string, SampledSecond[]> {
   const out: Record<string, SampledSecond[]> = {};
-  for (const def of Object.values(SAMPLED) as SampledDef[]) {
+  for (const def of Object.values(SERIES)) {
+    if (!def.from) continue;
     const column = columnOf(def.from.field);
-    const combine = def.from.perSecond === 'sum' ? 'sum' : 'max';
-    out[def.key] = db
-      .prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine}(${column}) AS value FROM ${def.from.table} WHERE run_id = ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 1`)
-      .all(id) as SampledSecond[];
+    const combine = def.from.perSecond === 'sum' ? `CASE WHEN count(${column}) = count(*) THEN sum(${column}) END` : `max(${column})`;
+    const rows = db.prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine} AS value FROM ${def.from.table} WHERE run_id = ? GROUP BY 1 ORDER BY 1`).all(id) as { tMs: number; value: number | null }[];
+    out[def.key] = rows.filter((r): r is SampledSecond => r.value !== null);
   }
   return out;
 }
@@ -319,7 +323,7 @@ interface ClientRow {
   loop_delay_p99_ms: number | null;
 }
 
-function aggregateClients(rows: ClientRow[]): ClientPoint[] {
+function aggregateClients(rows: ClientRow[], perSecondLatency = true): ClientPoint[] {
   const groups = bySecond(rows, (r) => r.t_ms, (tMs) => ({ tMs, rows: [] as ClientRow[] }), (acc, r) => void acc.rows.push(r));
   const points: ClientPoint[] = [];
   for (const { tMs, rows: group } of groups) {
@@ -364,16 +368,28 @@ function aggregateClients(rows: ClientRow[]): ClientPoint[] {
         };
       }
     }
-    p.latency = hists.length > 0 ? percentilesOfEncoded(hists) : (fallback ?? p.latency);
-    p.jitter = percentilesOfEncoded(jitters);
+    // Merging every second's histograms is most of a timeline's cost: a window summary, which
+    // merges the window's at once, goes without (TimelineOptions.perSecondLatency).
+    if (perSecondLatency) {
+      p.latency = hists.length > 0 ? percentilesOfEncoded(hists) : (fallback ?? p.latency);
+      p.jitter = percentilesOfEncoded(jitters);
+    }
     points.push(p);
   }
   return points;
 }
 
-export function getTimeline(db: Db, idOrPrefix: string): Timeline {
+export interface TimelineOptions {
+  /** Client samples and ticks from this time on only (server samples stay whole: the idle phase's memory is read from them). */
+  fromMs?: number;
+  /** Each second's latency and jitter percentiles, merged over the shards (charts); a window summary does without. */
+  perSecondLatency?: boolean;
+}
+
+export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions = {}): Timeline {
   const run = getRun(db, idOrPrefix);
   const id = run.id;
+  const from = options.fromMs ?? 0;
   const server = (db.prepare(`SELECT * FROM server_samples WHERE run_id = ? ORDER BY t_ms, source`).all(id) as any[]).map(
     (r): ServerPoint => ({
       tMs: r.t_ms,
@@ -409,8 +425,8 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
       cpuWaitMs: r.cpu_wait_ms ?? null,
     }),
   );
-  const clientRows = db.prepare(`SELECT * FROM client_samples WHERE run_id = ? ORDER BY t_ms`).all(id) as ClientRow[];
-  const ticks = (db.prepare(`SELECT * FROM ticks WHERE run_id = ? ORDER BY n, source`).all(id) as any[]).map(
+  const clientRows = db.prepare(`SELECT * FROM client_samples WHERE run_id = ? AND t_ms >= ? ORDER BY t_ms`).all(id, from) as ClientRow[];
+  const ticks = (db.prepare(`SELECT * FROM ticks WHERE run_id = ? AND scheduled_ms >= ? ORDER BY n, source`).all(id, from) as any[]).map(
     (r): TickPoint => ({
       source: r.source,
       n: r.n,
@@ -433,7 +449,7 @@ export function getTimeline(db: Db, idOrPrefix: string): Timeline {
     run,
     server,
     processes,
-    clients: aggregateClients(clientRows),
+    clients: aggregateClients(clientRows, options.perSecondLatency ?? true),
     clientSources: [...new Set(clientRows.map((r) => r.source))].sort(),
     ticks,
     phases: getPhases(db, id),

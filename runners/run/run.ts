@@ -426,11 +426,12 @@ class BackendRun {
    */
   private judgeWindow(i: number, target: number, window: { fromMs: number; toMs: number }): StepOutcome {
     const { monitor } = this;
-    const { timeline, summary: w, server } = this.live.window({ ...window, basis: this.scenario.steps ? 'step' : 'hold', step: this.scenario.steps ? i : null, targetConnections: target });
-    this.lastWindow = w;
+    // Silence is read before the summary: the time the runner spends summarizing is its own, not a shard's.
     for (const message of monitor.watchSilence(Date.now())) this.recorder.event('client-saturated', message);
     const boundBy = [...monitor.saturatedWithin(window), ...monitor.silentInWindow.values()];
     this.clientBound.push(...boundBy);
+    const { timeline, summary: w, server } = this.live.window({ ...window, basis: this.scenario.steps ? 'step' : 'hold', step: this.scenario.steps ? i : null, targetConnections: target });
+    this.lastWindow = w;
     const { verdict, reason } = judgeSummary(timeline, w, server, { crashes: [...this.crashes], clientBound: boundBy, aborted: this.hooks.signal.aborted || this.harnessFailures.length > 0 });
     if (w.clientCpuWaitMs !== null) this.clientWaitMs = Math.max(this.clientWaitMs ?? 0, w.clientCpuWaitMs);
     // Under a quota that throttled the server, its wait was the quota's: not the machine's limit.

@@ -87,17 +87,10 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
   for (const s of serverPerSecond(t.server)) {
     const row = at(s.tMs);
     row.rssBytes = s.rssBytes;
-    row.pssBytes = s.pssBytes;
-    row.anonBytes = s.anonBytes;
     row.cpuPct = s.cpuPct;
     row.serverConnections = s.connections;
   }
-  for (const s of t.server) {
-    if (s.cpuWaitMs === null) continue;
-    const row = at(s.tMs);
-    row.serverCpuWaitMs = (row.serverCpuWaitMs ?? 0) + s.cpuWaitMs;
-  }
-  // The catalogue's sampled metrics, each second as the timeline combined it.
+  // The series read straight from a stored field (PSS, anonymous memory, CPU wait, backpressure…), each second as the timeline combined it.
   for (const [key, seconds] of Object.entries(t.sampled)) for (const s of seconds) at(s.tMs)[key] = s.value;
   for (const c of t.clients) {
     const row = at(c.tMs);
@@ -108,7 +101,6 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     row.spreadMs = c.spreadMaxMs;
     row.jitterP99Ms = c.jitter.p99Ms;
     row.clientCpuPct = c.clientCpuPctMax;
-    row.clientCpuWaitMs = c.clientCpuWaitMsMax;
   }
   const ticks = tickSeries(t);
   const perTick = new Map<number, Record<string, number | null>>();

@@ -1,7 +1,7 @@
 // The headline figures pages show, read through the metric catalogue (collector/metrics.ts):
 // which figures a run's report, the home page and a comparison show, labelled and formatted in
 // one place, with what each one means at hand for a tooltip.
-import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
+import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, SERIES, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -15,6 +15,35 @@ export interface FigureRow {
 
 /** The catalogue's sampled metrics: every table of figures lists them, after its own. */
 export const SAMPLED_KEYS = Object.keys(SAMPLED) as HeadlineKey[];
+
+/** A run report chart: a title, whether dense series draw as a line in a min–max band, and its series (catalogue keys) with their legend names. */
+export interface ReportChart {
+  title: string;
+  band: boolean;
+  series: { key: string; label?: string }[];
+}
+
+/** The run report's charts in order; a series names its chart in the catalogue (SeriesDef `chart`), a new title adds a chart at the end. */
+const CHART_ORDER: { title: string; band: boolean }[] = [
+  { title: 'Connections', band: false },
+  { title: 'Server memory', band: false },
+  { title: 'CPU', band: true },
+  { title: 'Deliveries per tick', band: false },
+  { title: 'Missing and late per tick', band: false },
+  { title: 'Latency and tick spread', band: true },
+  { title: 'Waited for a CPU', band: true },
+];
+
+export function reportCharts(): ReportChart[] {
+  const charts: ReportChart[] = CHART_ORDER.map((c) => ({ ...c, series: [] }));
+  for (const def of Object.values(SERIES)) {
+    if (!def.chart) continue;
+    let chart = charts.find((c) => c.title === def.chart);
+    if (!chart) charts.push((chart = { title: def.chart, band: true, series: [] }));
+    chart.series.push({ key: def.key, ...(def.legend ? { label: def.legend } : {}) });
+  }
+  return charts.filter((c) => c.series.length > 0);
+}
 
 /** A run report's headline figures, in the order a reader asks for them. */
 export const RUN_FIGURES: HeadlineKey[] = [
