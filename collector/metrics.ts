@@ -93,7 +93,7 @@ const sampled = (def: Omit<SampledDef, 'grid' | 'aggregate'>): SampledDef => ({ 
 export const SAMPLED = {
   backpressureBytes: sampled({
     key: 'backpressureBytes', label: 'Queued at the server (backpressure)', noun: 'queued bytes', verb: 'had', unit: 'bytes', better: 'lower', bucket: 'max',
-    from: { table: 'server_samples', field: 'backpressureBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure',
+    from: { table: 'server_samples', field: 'backpressureBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: 'queued',
     source: "bytes the server had accepted to send but not yet written to its sockets, summed over its processes, read once a second by the backend (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer); the window's worst second",
   }),
 } as const satisfies Record<string, SampledDef>;

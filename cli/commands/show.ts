@@ -17,7 +17,7 @@ RUN is a run id or a unique prefix of one (see \`wsbench list\`).
 
 Options:
 ${DB_HELP}
-  --json             print {run, summary} as JSON on stdout
+  --json             print {run, summary, figures} as JSON on stdout (figures: every catalogue figure with its value, unit and words)
   --timeline         with --json: include every sample, tick, phase and event
 
 Examples:
@@ -34,7 +34,8 @@ Examples:
     try {
       const summary = getSummary(db, id);
       if (values.json) {
-        const output = values.timeline ? { ...getTimeline(db, summary.runId), summary } : { run: getTimeline(db, summary.runId).run, summary };
+        const figures = figuresOf(summary);
+        const output = values.timeline ? { ...getTimeline(db, summary.runId), summary, figures } : { run: getTimeline(db, summary.runId).run, summary, figures };
         process.stdout.write(JSON.stringify(output, null, 2) + '\n');
       } else {
         process.stdout.write(describe(getTimeline(db, summary.runId).run, summary));
@@ -45,6 +46,21 @@ Examples:
     }
   },
 };
+
+/**
+ * Every headline figure of the catalogue, as the text and the site print it: its value, unit,
+ * label and words, and whether it is a lower bound. What a script reads instead of the summary's
+ * fields, so it gets derived figures (CPU per message, latency p99) with their meaning.
+ */
+function figuresOf(s: RunSummary): Record<string, { value: number | null; unit: string; label: string; text: string; atLeast: boolean }> {
+  return Object.fromEntries(
+    (Object.keys(HEADLINE) as HeadlineKey[]).map((key) => {
+      const value = headlineValue(s as never, key);
+      const atLeast = isLowerBound(s as never, key);
+      return [key, { value, unit: HEADLINE[key].unit, label: HEADLINE[key].label, text: formatBound(HEADLINE[key], value, atLeast), atLeast }];
+    }),
+  );
+}
 
 function describe(run: RunInfo, s: RunSummary): string {
   const f = (key: HeadlineKey) => formatBound(HEADLINE[key], headlineValue(s as never, key), isLowerBound(s as never, key));

@@ -42,6 +42,10 @@ test('list and show read a database, as a table and as JSON', async () => {
   assert.equal(shown.run.id, 'run-a');
   assert.equal(shown.server.length, 10);
   assert.equal(shown.summary.expected, 2500);
+  // Every catalogue figure, with its unit and the words every page prints.
+  assert.deepEqual(shown.figures.deliveredPct, { value: 100, unit: 'percent', label: 'Delivered', text: '100.000%', atLeast: false });
+  assert.equal(shown.figures.latencyP99Ms.value, shown.summary.latency.p99Ms);
+  assert.equal(shown.figures.backpressureBytes.unit, 'bytes');
 });
 
 test('export to a file and to stdout, import into another database', async () => {
