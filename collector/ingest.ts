@@ -51,11 +51,11 @@ export class Ingestor {
       runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
       runPut: db.prepare(`INSERT INTO runs (id, name, scenario, scenario_json, backend, backend_version, backend_build,
         backend_label, backend_title, backend_color, backend_protocol, host, cpu_model, cores, mem_total_bytes, os, kernel, node_version, limits_json, env_json, status, notes, started_ms,
-        runner_host, runner_pid, heartbeat_ms)
+        runner_host, runner_pid, heartbeat_ms, series_id, series_seq)
         VALUES (@id, @name, @scenario, @scenario_json, @backend, @backend_version, @backend_build,
         @backend_label, @backend_title, @backend_color, @backend_protocol, @host, @cpu_model,
         @cores, @mem_total_bytes, @os, @kernel, @node_version, @limits_json, @env_json, @status, @notes, @started_ms,
-        @runner_host, @runner_pid, @heartbeat_ms)`),
+        @runner_host, @runner_pid, @heartbeat_ms, @series_id, @series_seq)`),
       runUpdate: db.prepare(`UPDATE runs SET
         status = coalesce(@status, status), verdict = coalesce(@verdict, verdict),
         verdict_reason = coalesce(@verdict_reason, verdict_reason), ended_ms = coalesce(@ended_ms, ended_ms),
@@ -144,6 +144,8 @@ export class Ingestor {
       runner_host: r.runner?.host ?? null,
       runner_pid: r.runner?.pid ?? null,
       heartbeat_ms: r.runner ? r.startedMs : null,
+      series_id: r.series?.id ?? null,
+      series_seq: r.series?.seq ?? null,
     });
   }
 

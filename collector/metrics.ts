@@ -300,7 +300,7 @@ export interface Comparison {
 export const formatFactor = (factor: number): string => `${fixed(factor, 1)}x`;
 
 /** Within this factor two figures count as even (the machines are noisy). */
-const EVEN = 1.05;
+export const EVEN = 1.05;
 
 /**
  * Compares one figure of two named subjects and says it in words with a direction, never a bare

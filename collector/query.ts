@@ -48,6 +48,9 @@ export interface RunInfo {
   validity: Record<string, unknown> | null;
   startedMs: number;
   endedMs: number | null;
+  /** Its series (wsbench run --repeat) and its place in the order the series ran; null for a single run. */
+  seriesId: string | null;
+  seriesSeq: number | null;
 }
 
 interface RunRow {
@@ -77,6 +80,8 @@ interface RunRow {
   verdict_reason: string | null;
   notes: string | null;
   validity_json: string | null;
+  series_id?: string | null;
+  series_seq?: number | null;
   started_ms: number;
   ended_ms: number | null;
 }
@@ -117,10 +122,14 @@ function toRunInfo(r: RunRow): RunInfo {
     validity: r.validity_json === null ? null : JSON.parse(r.validity_json),
     startedMs: r.started_ms,
     endedMs: r.ended_ms,
+    seriesId: r.series_id ?? null,
+    seriesSeq: r.series_seq ?? null,
   };
 }
 
 export interface RunFilter {
+  /** The runs of one series, in the order they ran. */
+  series?: string;
   backend?: string;
   scenario?: string;
   status?: string;
@@ -143,8 +152,13 @@ export function listRuns(db: Db, filter: RunFilter = {}): RunInfo[] {
     where.push('started_ms >= @sinceMs');
     params.sinceMs = filter.sinceMs;
   }
+  if (filter.series !== undefined) {
+    where.push('series_id = @series');
+    params.series = filter.series;
+  }
+  const order = filter.series !== undefined ? 'series_seq, started_ms' : 'started_ms DESC, id DESC';
   const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY started_ms DESC, id DESC ${filter.limit ? 'LIMIT ' + Math.floor(filter.limit) : ''}`;
+    ORDER BY ${order} ${filter.limit ? 'LIMIT ' + Math.floor(filter.limit) : ''}`;
   return (db.prepare(sql).all(params) as RunRow[]).map(toRunInfo);
 }
 

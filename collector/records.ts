@@ -25,6 +25,8 @@ export interface RunRecord {
    * recordedScenario.
    */
   scenario: RunScenario | ({ name: string } & Record<string, unknown>);
+  /** One of repeated runs (wsbench run --repeat): the series' id, this run's place in the order they ran (0 first), and how many runs the series planned. */
+  series?: { id: string; seq: number; of: number };
   backend: { name: string; version?: string; build?: string; label?: string; title?: string; color?: string; protocol?: string };
   env: {
     host?: string;
@@ -238,6 +240,7 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('status', 'str', false, RUN_STATUSES),
     f('notes', 'str'),
     f('runner', 'obj'),
+    f('series', 'obj'),
   ],
   'run-update': [
     f('status', 'str', false, RUN_STATUSES),
@@ -432,6 +435,13 @@ export function validateRecord(value: unknown, line: number): IngestRecord {
     const runner = obj.runner as Record<string, unknown>;
     if (typeof runner.host !== 'string' || runner.host === '' || runner.host.length > 255 || !Number.isSafeInteger(runner.pid) || (runner.pid as number) <= 0) {
       throw new IngestError('bad-record', '"run" record: field "runner" must be {"host": a non-empty string, "pid": a positive integer}', line);
+    }
+  }
+  if (kind === 'run' && obj.series !== undefined) {
+    const series = obj.series as Record<string, unknown>;
+    const whole = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
+    if (typeof series.id !== 'string' || !RUN_ID.test(series.id) || !whole(series.seq, 0) || !whole(series.of, 1) || (series.seq as number) >= (series.of as number)) {
+      throw new IngestError('bad-record', '"run" record: field "series" must be {"id": 1-128 of A-Z a-z 0-9 . _ -, "seq": its place from 0, "of": how many runs, more than seq}', line);
     }
   }
   if (kind === 'server' && obj.procs) {

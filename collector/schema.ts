@@ -200,6 +200,13 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE client_samples ADD COLUMN jit_p50_ms REAL;
   `,
+  // 7: repeated runs form a series (wsbench run --repeat): its id, and the run's place in the
+  // order the runs ran, so figures can be given with their spread over the series.
+  `
+  ALTER TABLE runs ADD COLUMN series_id TEXT;
+  ALTER TABLE runs ADD COLUMN series_seq INTEGER;
+  CREATE INDEX runs_series ON runs (series_id, series_seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -69,6 +69,10 @@ ${backendHelp('                           ')}
   --client-addresses A,B this machine's addresses to connect to the target from, sockets
                          spread evenly (each carries at most one ephemeral port range:
                          ~28k by default, ~64k widened)
+  --repeat N             run every backend N times, interleaved (uws socketio uws socketio …)
+                         so the machine's drift falls on each alike; the runs form a series
+                         (wsbench show SERIES gives each figure's median, range and 95%
+                         interval). Default 1
   --name TEXT            run name (default: "<scenario> <backend>")
   --notes TEXT           free text stored with the run
 ${DB_HELP}
@@ -87,6 +91,7 @@ Exit codes: 0 stable, 3 unstable, 4 crashed, 5 client-bound (invalid), 130 abort
 Examples:
   wsbench run
   wsbench run --backend uws --scenario seed-100k
+  wsbench run --backend uws,socketio --repeat 5
   wsbench run --backend uws,socketio,ws,socketio-uws --scenario quick
   wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60
   wsbench run --backend uws,socketio --scenario capacity --profile pi4

@@ -2,6 +2,8 @@
 import { ConfigError } from '../../common/errors.ts';
 import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../collector/machines.ts';
 import { format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, type HeadlineKey } from '../../collector/metrics.ts';
+import { isSeries, summarizeSeries, type SeriesSummary } from '../../collector/repeats.ts';
+import type { Spread } from '../../collector/spread.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
@@ -13,7 +15,9 @@ export const showCommand: Command = {
   summary: "show a run's setup and headline figures",
   help: `Usage: wsbench show RUN [options]
 
-RUN is a run id or a unique prefix of one (see \`wsbench list\`).
+RUN is a run id or a unique prefix of one (see \`wsbench list\`), or a series id (wsbench run
+--repeat): then each figure's median, min–max and 95% interval per backend, and each pair of
+backends compared over the rounds they ran side by side.
 
 Options:
 ${DB_HELP}
@@ -32,6 +36,11 @@ Examples:
     prepareToRead(dbPath(values.db));
     const db = openDatabase(dbPath(values.db), { readonly: true });
     try {
+      if (isSeries(db, id)) {
+        const series = summarizeSeries(db, id);
+        process.stdout.write(values.json ? JSON.stringify(series, null, 2) + '\n' : describeSeries(series));
+        return EXIT.ok;
+      }
       const summary = getSummary(db, id);
       if (values.json) {
         const figures = figuresOf(summary);
@@ -46,6 +55,19 @@ Examples:
     }
   },
 };
+
+/** The figures a series table shows, each as median (min–max) [95% interval] per backend. */
+const SERIES_FIGURES: HeadlineKey[] = ['connections', 'capacityConnections', 'addedBytesPerConn', 'steadyRssBytes', 'cpuPctAvg', 'deliveredPct', 'missing', 'latencyP50Ms', 'latencyP99Ms', 'jitterP99Ms', 'clumps'];
+
+function describeSeries(s: SeriesSummary): string {
+  const spread = (key: HeadlineKey, x: Spread) =>
+    x.n === 0 ? '–' : x.n === 1 ? `${format(HEADLINE[key], x.median)} (one run)` : `${format(HEADLINE[key], x.median)} (${format(HEADLINE[key], x.min)}–${format(HEADLINE[key], x.max)}; 95% ${format(HEADLINE[key], x.ciLow)}–${format(HEADLINE[key], x.ciHigh)})`;
+  const keys = SERIES_FIGURES.filter((key) => s.backends.some((b) => s.figures[b]![key]!.n > 0));
+  const runs = s.runs.map((r) => `${(r.seq ?? 0) + 1}. ${r.backend} ${r.verdict ?? r.status} ${r.id}`).join('\n');
+  const head = `series ${s.id}: ${s.scenario}, ${s.runs.length} runs of ${s.backends.join(', ')} in this order\n${runs}\n\n`;
+  const body = table(['FIGURE (median, min–max, 95% interval)', ...s.backends.map((b) => b.toUpperCase())], keys.map((key) => [HEADLINE[key].label, ...s.backends.map((b) => spread(key, s.figures[b]![key]!))]));
+  return `${head}${body}\n${s.ratios.map((r) => `- ${r.phrase}`).join('\n')}\n`;
+}
 
 /**
  * Every headline figure of the catalogue, as the text and the site print it: its value, unit,

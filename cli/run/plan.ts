@@ -55,6 +55,7 @@ export const RUN_OPTIONS = {
   port: { type: 'string' },
   clients: { type: 'string' },
   'server-node': { type: 'string' },
+  repeat: { type: 'string' },
 } as const satisfies Options;
 
 /** The flags as parsed: each typed by its option (string or boolean), absent when not given. */
@@ -67,7 +68,9 @@ export type RunValues = ReturnType<typeof parse<typeof RUN_OPTIONS>>['values'];
  */
 export interface RunPlan {
   backends: Backend[];
-  request: Omit<RunRequest, 'backend' | 'target' | 'clientHosts'>;
+  /** --repeat: rounds of every backend, interleaved; more than 1 makes a series. */
+  repeat: number;
+  request: Omit<RunRequest, 'backend' | 'target' | 'clientHosts' | 'series'>;
   maxConnections: number;
   /** --target: the server's host, and the SSH config to reach it (and --clients' hosts) with. */
   target?: { url: string; sshConfig?: string };
@@ -78,6 +81,7 @@ export interface RunPlan {
 }
 
 export function planRun(values: RunValues): RunPlan {
+  const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
   const backends = parseBackendList(values.backend);
   const profile = values.profile ? getProfile(values.profile) : undefined;
   const resources = resourcesOf(values, profile);
@@ -103,6 +107,7 @@ export function planRun(values: RunValues): RunPlan {
   };
   return {
     backends, request, maxConnections,
+    repeat,
     ...(values.target ? { target: { url: values.target, ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}) } } : {}),
     ...(clientUrls ? { clientUrls } : {}),
     sink: sinkOf(values),

@@ -7,7 +7,7 @@ import { Ingestor } from '../../collector/ingest.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
 import { BatchSender, HttpTransport, LocalTransport } from '../../collector/sender.ts';
 import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarget } from '../../runners/remote/target.ts';
-import { runBackend, type RunOutcome, type RunRequest } from '../../runners/run/run.ts';
+import { newRunId, runBackend, type RunOutcome, type RunRequest } from '../../runners/run/run.ts';
 import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
 import { table } from '../format.ts';
 import type { RunPlan } from './plan.ts';
@@ -92,22 +92,35 @@ export function interruptOnSigint(exitCode: number): { signal: AbortSignal; rele
   return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
 }
 
-/** Each backend in turn under the same settings; stops early on Ctrl-C. */
+/**
+ * Each backend in turn under the same settings, `plan.repeat` rounds of them interleaved (A B A
+ * B …) so the machine's drift falls on every backend alike; repeated runs form a series, each
+ * run recording its place in the order. Stops early on Ctrl-C.
+ */
 export async function runEach(plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
-  for (const backend of plan.backends) {
-    if (signal.aborted) break;
-    progress(`[${backend.name}] starting ${plan.request.scenario.name}: ${plan.maxConnections.toLocaleString('en-US')} connections`, false);
-    const request: RunRequest = {
-      ...plan.request,
-      backend: backend.name,
-      ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
-      ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
-    };
-    const outcome = await runBackend(request, { sender: (runId) => sink.sender(runId), signal, progress });
-    outcomes.push(outcome);
-    progress(`[${backend.name}] ${outcome.verdict}: ${outcome.reason} (run ${outcome.runId})`, false);
+  const of = plan.repeat * plan.backends.length;
+  const seriesId = plan.repeat > 1 ? newRunId(`x${plan.repeat}`, plan.request.scenario.name) : null;
+  if (seriesId) progress(`series ${seriesId}: ${plan.repeat} rounds of ${plan.backends.map((b) => b.name).join(', ')}, ${of} runs`, false);
+  for (let round = 0; round < plan.repeat; round++) {
+    for (const [i, backend] of plan.backends.entries()) {
+      if (signal.aborted) return outcomes;
+      const seq = round * plan.backends.length + i;
+      const place = seriesId ? ` (run ${seq + 1} of ${of})` : '';
+      progress(`[${backend.name}] starting ${plan.request.scenario.name}: ${plan.maxConnections.toLocaleString('en-US')} connections${place}`, false);
+      const request: RunRequest = {
+        ...plan.request,
+        backend: backend.name,
+        ...(seriesId ? { series: { id: seriesId, seq, of } } : {}),
+        ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
+        ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
+      };
+      const outcome = await runBackend(request, { sender: (runId) => sink.sender(runId), signal, progress });
+      outcomes.push({ ...outcome, ...(seriesId ? { seriesId } : {}) });
+      progress(`[${backend.name}] ${outcome.verdict}: ${outcome.reason} (run ${outcome.runId})`, false);
+    }
   }
+  if (seriesId) progress(`series ${seriesId}: wsbench show ${seriesId} gives each figure with its spread`, false);
   return outcomes;
 }
 

@@ -42,6 +42,8 @@ export interface RunRequest {
   limits: Limits;
   /** Bulk connections in TypeScript on ws, or in the native C client. */
   bulkClient: 'node' | 'native';
+  /** One of repeated runs (wsbench run --repeat): the series and this run's place in it. */
+  series?: RunRecord['series'];
   /** Tests only: make shard-0 spend this long on every frame. */
   slowShardMsPerFrame?: number;
   /** Limits imposed on the server processes through a cgroup (a hardware profile). */
@@ -69,6 +71,8 @@ export interface RunHooks {
 
 export interface RunOutcome {
   runId: string;
+  /** The series the run belongs to (wsbench run --repeat). */
+  seriesId?: string;
   backend: BackendId;
   backendBuild: string;
   scenario: string;
@@ -246,6 +250,7 @@ class BackendRun {
       // Who drives the run, and a heartbeat below: a later command can tell this runner is gone.
       runner: { host: os.hostname(), pid: process.pid },
       ...(request.notes ? { notes: request.notes } : {}),
+      ...(request.series ? { series: request.series } : {}),
     };
     this.recorder.push(record);
     this.heartbeat = setInterval(() => this.recorder.push({ kind: 'run-update', heartbeatMs: Date.now() }), 5000);

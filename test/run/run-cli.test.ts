@@ -67,6 +67,27 @@ test('a short real run of each backend lands with server, client and probe sampl
   d.close();
 });
 
+test('--repeat runs the backends in interleaved rounds that form one series, and show gives its spread', async () => {
+  const db = path.join(tempDir(), 'series.db');
+  const res = await runCli(['run', '--backend', 'uws,ws', '--repeat', '2', ...SHORT, '--idle', '0', '--db', db, '--json'], { timeoutMs: 150_000 });
+  assert.equal(res.code, 0, res.stderr);
+  const outcomes = JSON.parse(res.stdout) as { backend: string; seriesId: string }[];
+  assert.deepEqual(outcomes.map((o) => o.backend), ['uws', 'ws', 'uws', 'ws'], 'A B A B');
+  const seriesId = outcomes[0]!.seriesId;
+  assert.match(seriesId, /^\d{8}-\d{6}-x2-quick-[0-9a-f]{4}$/);
+  assert.ok(outcomes.every((o) => o.seriesId === seriesId));
+  const d = openDatabase(db, { readonly: true });
+  try {
+    assert.deepEqual(listRuns(d, { series: seriesId }).map((r) => [r.backend, r.seriesSeq]), [['uws', 0], ['ws', 1], ['uws', 2], ['ws', 3]]);
+  } finally {
+    d.close();
+  }
+  const shown = await runCli(['show', seriesId, '--db', db]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /4 runs of uws, ws in this order/);
+  assert.match(shown.stdout, /Connections held +60 \(60–60; 95% 60–60\)/);
+});
+
 test('--connect-first connects everyone, waits for the clock, then holds; every record is accepted', async () => {
   const db = path.join(tempDir(), 'runs.db');
   const res = await runCli(['run', '--backend', 'uws', '--connections', '40', '--rate', '40', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--connect-first', '--db', db], { timeoutMs: 60_000 });
@@ -172,6 +193,7 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     [['--scenario', 'quick', '--scenario-file', write('ok.json', '{}')], /--scenario and --scenario-file exclude each other/],
     [['--db', path.join(dir, 'x.db'), '--collector', 'http://127.0.0.1:1'], /--db and --collector exclude each other/],
     [['--port', '70000'], /--port must be between 1 and 65535, got 70000/],
+    [['--repeat', '0'], /--repeat must be between 1 and 100, got 0/],
   ];
   const results = await runCliEach(cases.map(([args]) => ['run', ...args]));
   for (const [i, [args, message]] of cases.entries()) {

@@ -1,0 +1,100 @@
+// A series of repeated runs (wsbench run --repeat) read back: every catalogue figure of each
+// backend with its spread over the series, and each pair of backends compared over the rounds
+// they ran side by side, in words that know their noise (docs/METRICS.md, "Spread").
+import { DatabaseError } from './errors.ts';
+import { compare, EVEN, formatFactor, HEADLINE, headlineValue, type HeadlineKey, type MetricDef } from './metrics.ts';
+import { getSummary, listRuns, type RunInfo } from './query.ts';
+import type { Db } from './schema.ts';
+import { ratioSpread, spreadOf, type Spread } from './spread.ts';
+
+export interface SeriesRun {
+  id: string;
+  backend: string;
+  seq: number | null;
+  status: string;
+  verdict: string | null;
+}
+
+export interface SeriesRatio {
+  key: HeadlineKey;
+  a: string;
+  b: string;
+  /** a / b over the pairs of runs (one per round). */
+  spread: Spread;
+  /** The comparison in words, with its range over the pairs, or "no clear difference". */
+  phrase: string;
+}
+
+export interface SeriesSummary {
+  id: string;
+  scenario: string;
+  runs: SeriesRun[];
+  /** In the order they first ran. */
+  backends: string[];
+  /** backend → catalogue key → spread over that backend's runs. */
+  figures: Record<string, Record<string, Spread>>;
+  ratios: SeriesRatio[];
+}
+
+/** The figures a comparison between backends states (as a pair page leads with). */
+export const SERIES_COMPARED: HeadlineKey[] = ['addedBytesPerConn', 'steadyRssBytes', 'cpuPctAvg', 'latencyP99Ms', 'capacityConnections'];
+
+/** Whether an id names a series in this database. */
+export function isSeries(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM runs WHERE series_id = ? LIMIT 1').get(id) !== undefined;
+}
+
+export function summarizeSeries(db: Db, seriesId: string): SeriesSummary {
+  const runs = listRuns(db, { series: seriesId });
+  if (runs.length === 0) throw new DatabaseError('unknown-run', `no series "${seriesId}" in this database (wsbench list shows each run's series)`);
+  const backends = [...new Set(runs.map((r) => r.backend))];
+  const values = new Map<RunInfo, Record<string, number | null>>();
+  for (const run of runs) {
+    const summary = getSummary(db, run.id) as unknown as Record<string, unknown>;
+    values.set(run, Object.fromEntries(Object.keys(HEADLINE).map((key) => [key, headlineValue(summary, key)])));
+  }
+  const byBackend = (backend: string) => runs.filter((r) => r.backend === backend);
+  const figures: SeriesSummary['figures'] = {};
+  for (const backend of backends) {
+    figures[backend] = Object.fromEntries(Object.keys(HEADLINE).map((key) => [key, spreadOf(byBackend(backend).map((r) => values.get(r)![key] ?? null))]));
+  }
+  const ratios: SeriesRatio[] = [];
+  for (const [i, a] of backends.entries()) {
+    for (const b of backends.slice(i + 1)) {
+      // The i-th run of each backend ran in the same round: a pair shares the machine's drift.
+      const as = byBackend(a);
+      const bs = byBackend(b);
+      for (const key of SERIES_COMPARED) {
+        const pairs = as.slice(0, Math.min(as.length, bs.length)).map((r, k): [number | null, number | null] => [values.get(r)![key] ?? null, values.get(bs[k]!)![key] ?? null]);
+        const spread = ratioSpread(pairs);
+        if (spread.n === 0) continue;
+        ratios.push({ key, a, b, spread, phrase: ratioInWords(HEADLINE[key], a, b, spread) });
+      }
+    }
+  }
+  return {
+    id: seriesId,
+    scenario: runs[0]!.scenario,
+    runs: runs.map((r) => ({ id: r.id, backend: r.backend, seq: r.seriesSeq, status: r.status, verdict: r.verdict })),
+    backends,
+    figures,
+    ratios,
+  };
+}
+
+/**
+ * "uWS used 11.7x less memory per added connection than Socket.IO (10.9–13.1x, 95% interval;
+ * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
+ * difference"; one pair is "one run" and says so.
+ */
+export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): string {
+  const m = s.median!;
+  // Read as larger over smaller, as every comparison is; the range turned the same way.
+  const flip = (v: number) => (m >= 1 ? v : 1 / v);
+  const [low, high] = s.ciLow === null ? [null, null] : [Math.min(flip(s.ciLow), flip(s.ciHigh!)), Math.max(flip(s.ciLow), flip(s.ciHigh!))];
+  const [min, max] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
+  const range = `${formatFactor(min)}–${formatFactor(max)} over ${s.n} ${s.n === 1 ? 'pair' : 'pairs'}`;
+  if (s.n === 1) return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (one run)`;
+  if (low !== null && low < EVEN) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (95% interval ${formatFactor(low)}–${formatFactor(high!)}; ${range})`;
+  return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (95% interval ${formatFactor(low!)}–${formatFactor(high!)}; ${range})`;
+}
