@@ -5,6 +5,7 @@ import { DatabaseError, IngestError } from '../collector/errors.ts';
 import { ConfigError } from '../common/errors.ts';
 import { BackendError } from '../runners/backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
+import { checkCommand } from './commands/check.ts';
 import { collectorCommand } from './commands/collector.ts';
 import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
@@ -14,7 +15,7 @@ import { siteCommand } from './commands/site.ts';
 import { startCommand } from './commands/start.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 
-const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, exportCommand, importCommand, siteCommand];
+const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, checkCommand, exportCommand, importCommand, siteCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +38,7 @@ Examples:
   wsbench collector --port 7070
   wsbench list --json
   wsbench show RUN
+  wsbench check NEW-SERIES --against baseline.json.gz
   wsbench export RUN -o run.json.gz && wsbench import --db other.db run.json.gz
 `;
 }

@@ -39,6 +39,11 @@ export interface MetricDef {
   compareBy?: 'ratio' | 'difference';
   /** How the value is read from a window (or run) summary, when it is not the summary's field of the same key. */
   read?: (summary: Record<string, any>) => unknown;
+  /**
+   * `wsbench check`: how much worse than the baseline (a share of it) the figure may get before
+   * it counts as a regression. Figures without one are checked only when asked (--threshold).
+   */
+  regression?: number;
 }
 
 /** A chartable series: one value per second, or per tick (the broadcast schedule). */
@@ -108,24 +113,24 @@ const sampledFigures = Object.fromEntries(Object.values(SAMPLED).map((d) => [d.k
 /** Headline figures of a run or of one window of it (RunSummary / WindowSummary fields, and the sampled metrics). */
 export const HEADLINE = {
   connections: m({ key: 'connections', label: 'Connections held', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'median', source: 'client shards, open connections summed each second; median over the window' }),
-  capacityConnections: m({ key: 'capacityConnections', label: 'Capacity (highest stable step)', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'derived', source: 'the target of the highest capacity step judged stable' }),
-  steadyRssBytes: m({ key: 'steadyRssBytes', label: 'Server memory (RSS)', noun: 'memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' RSS summed each second; median over the window" }),
+  capacityConnections: m({ key: 'capacityConnections', label: 'Capacity (highest stable step)', noun: 'connections', verb: 'held', unit: 'connections', better: 'higher', aggregate: 'derived', source: 'the target of the highest capacity step judged stable' , regression: 0.1}),
+  steadyRssBytes: m({ key: 'steadyRssBytes', label: 'Server memory (RSS)', noun: 'memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' RSS summed each second; median over the window" , regression: 0.1}),
   steadyPssBytes: m({ key: 'steadyPssBytes', label: 'Server memory (PSS)', noun: 'memory (PSS)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' PSS (/proc/PID/smaps_rollup: a page shared by n processes counts 1/n to each) summed each second; median over the window" }),
   steadyAnonBytes: m({ key: 'steadyAnonBytes', label: 'Server memory (anonymous)', noun: 'anonymous memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: "server processes' RssAnon (/proc/PID/status: heap and buffers, no code or file pages) summed each second; median over the window" }),
   idleRssBytes: m({ key: 'idleRssBytes', label: 'Idle memory (RSS, no clients)', noun: 'idle memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'server processes listening with no client, sampled for a few seconds before the first connection; median' }),
   idlePssBytes: m({ key: 'idlePssBytes', label: 'Idle memory (PSS, no clients)', noun: 'idle memory (PSS)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'as idle memory, in PSS' }),
   idleAnonBytes: m({ key: 'idleAnonBytes', label: 'Idle memory (anonymous, no clients)', noun: 'idle anonymous memory', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'median', source: 'as idle memory, in RssAnon' }),
-  addedBytesPerConn: m({ key: 'addedBytesPerConn', label: 'Memory per added connection', noun: 'memory per added connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: '(steady − idle anonymous memory) / connections held: the heap and buffers one connection costs, without the code pages the first connections map in (those are shared, counted in RSS once per process, and paid once)' }),
+  addedBytesPerConn: m({ key: 'addedBytesPerConn', label: 'Memory per added connection', noun: 'memory per added connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: '(steady − idle anonymous memory) / connections held: the heap and buffers one connection costs, without the code pages the first connections map in (those are shared, counted in RSS once per process, and paid once)' , regression: 0.15}),
   addedRssBytesPerConn: m({ key: 'addedRssBytesPerConn', label: 'Memory per added connection (RSS)', noun: 'RSS per added connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: '(steady RSS − idle RSS) / connections held: includes code pages mapped on first use, which weigh heavily at small counts' }),
   bytesPerConn: m({ key: 'bytesPerConn', label: 'Memory per connection, idle included (RSS)', noun: 'total memory per connection', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'derived', source: 'steady RSS / connections held: the seed\'s figure (2.92 GB / 100k); includes the processes\' baseline' }),
   marginalBytesPerConn: m({ key: 'marginalBytesPerConn', label: 'Memory per added connection, capacity slope (RSS)', noun: 'memory per added connection (slope)', verb: 'used', unit: 'bytes', better: 'lower', aggregate: 'slope', source: 'capacity search: (RSS at the highest stable step − RSS at the first) / (connections between them)' }),
-  cpuPctAvg: m({ key: 'cpuPctAvg', label: 'Server CPU (mean)', noun: 'CPU', verb: 'used', unit: 'cpu', better: 'lower', aggregate: 'mean', source: "server processes' user+system CPU summed each second (100% = one core); mean over the window" }),
+  cpuPctAvg: m({ key: 'cpuPctAvg', label: 'Server CPU (mean)', noun: 'CPU', verb: 'used', unit: 'cpu', better: 'lower', aggregate: 'mean', source: "server processes' user+system CPU summed each second (100% = one core); mean over the window" , regression: 0.15}),
   cpuPctMax: m({ key: 'cpuPctMax', label: 'Server CPU (peak second)', noun: 'peak CPU', verb: 'used', unit: 'cpu', better: 'lower', aggregate: 'max', source: 'the busiest second of the window (100% = one core)' }),
-  deliveredPct: m({ key: 'deliveredPct', label: 'Delivered', noun: 'messages delivered', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: '(expected − missing) / expected, each tick judged once per connection' }),
+  deliveredPct: m({ key: 'deliveredPct', label: 'Delivered', noun: 'messages delivered', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: '(expected − missing) / expected, each tick judged once per connection' , regression: 0.0001}),
   missing: m({ key: 'missing', label: 'Missing messages', noun: 'missing messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'expected ticks not received by their judgement' }),
   late: m({ key: 'late', label: 'Late messages', noun: 'late messages', verb: 'had', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: 'deliveries more than lateMs after their schedule' }),
   latencyP50Ms: m({ read: (s) => s.latency?.p50Ms, key: 'latencyP50Ms', label: 'Latency p50', noun: 'median latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
-  latencyP99Ms: m({ read: (s) => s.latency?.p99Ms, key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' }),
+  latencyP99Ms: m({ read: (s) => s.latency?.p99Ms, key: 'latencyP99Ms', label: 'Latency p99', noun: 'latency p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'every delivery on every connection, from its tick\'s scheduled time; merged histograms (runs before every delivery was measured: the probes\')' , regression: 0.25}),
   latencyMaxMs: m({ read: (s) => s.latency?.maxMs, key: 'latencyMaxMs', label: 'Latency max', noun: 'worst latency', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: 'the slowest delivery on any connection' }),
   jitterP50Ms: m({ read: (s) => s.jitter?.p50Ms, key: 'jitterP50Ms', label: 'Jitter p50', noun: 'median jitter', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
   jitterP99Ms: m({ read: (s) => s.jitter?.p99Ms, key: 'jitterP99Ms', label: 'Jitter p99', noun: 'jitter p99', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: 'each arrival\'s distance from one interval per tick after its connection\'s previous arrival, every connection; merged histograms' }),
@@ -240,6 +245,15 @@ export function formatValue(unit: Unit, v: number | null | undefined): string {
 }
 
 export const format = (metric: { unit: Unit }, v: number | null | undefined): string => formatValue(metric.unit, v);
+
+/** A range in one unit: "3.21–4.26 KB", "0.7–1.3% of a core"; two units where they differ ("980 KB–1.20 MB"). */
+export function formatRange(metric: { unit: Unit }, low: number | null | undefined, high: number | null | undefined): string {
+  const a = format(metric, low);
+  const b = format(metric, high);
+  const split = (t: string) => /^(-?[\d.,]+)(.*)$/.exec(t);
+  const [ma, mb] = [split(a), split(b)];
+  return ma && mb && ma[2] === mb[2] ? `${ma[1]}–${b}` : `${a}–${b}`;
+}
 
 /** Connections in short form for badges: 60,000 → "60k", 32,804 → "32.8k". */
 export function formatConnectionsShort(v: number): string {

@@ -39,6 +39,9 @@ export interface SeriesSummary {
 /** The figures a comparison between backends states (as a pair page leads with). */
 export const SERIES_COMPARED: HeadlineKey[] = ['addedBytesPerConn', 'steadyRssBytes', 'cpuPctAvg', 'latencyP99Ms', 'capacityConnections'];
 
+/** A backend as its runs name it ("uWS", "Socket.IO"). */
+const labelOf = (run: RunInfo): string => run.backendLabel ?? run.backend;
+
 /** Whether an id names a series in this database. */
 export function isSeries(db: Db, id: string): boolean {
   return db.prepare('SELECT 1 FROM runs WHERE series_id = ? LIMIT 1').get(id) !== undefined;
@@ -68,7 +71,7 @@ export function summarizeSeries(db: Db, seriesId: string): SeriesSummary {
         const pairs = as.slice(0, Math.min(as.length, bs.length)).map((r, k): [number | null, number | null] => [values.get(r)![key] ?? null, values.get(bs[k]!)![key] ?? null]);
         const spread = ratioSpread(pairs);
         if (spread.n === 0) continue;
-        ratios.push({ key, a, b, spread, phrase: ratioInWords(HEADLINE[key], a, b, spread) });
+        ratios.push({ key, a, b, spread, phrase: ratioInWords(HEADLINE[key], labelOf(as[0]!), labelOf(bs[0]!), spread) });
       }
     }
   }

@@ -1,7 +1,7 @@
 // `wsbench show RUN`: one run's setup and headline figures (or its whole timeline as JSON).
 import { ConfigError } from '../../common/errors.ts';
 import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '../../collector/machines.ts';
-import { format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, type HeadlineKey } from '../../collector/metrics.ts';
+import { format, formatBound, formatRange, HEADLINE, headlineValue, isLowerBound, SAMPLED, type HeadlineKey } from '../../collector/metrics.ts';
 import { isSeries, summarizeSeries, type SeriesSummary } from '../../collector/repeats.ts';
 import type { Spread } from '../../collector/spread.ts';
 import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
@@ -61,7 +61,7 @@ const SERIES_FIGURES: HeadlineKey[] = ['connections', 'capacityConnections', 'ad
 
 function describeSeries(s: SeriesSummary): string {
   const spread = (key: HeadlineKey, x: Spread) =>
-    x.n === 0 ? '–' : x.n === 1 ? `${format(HEADLINE[key], x.median)} (one run)` : `${format(HEADLINE[key], x.median)} (${format(HEADLINE[key], x.min)}–${format(HEADLINE[key], x.max)}; 95% ${format(HEADLINE[key], x.ciLow)}–${format(HEADLINE[key], x.ciHigh)})`;
+    x.n === 0 ? '–' : x.n === 1 ? `${format(HEADLINE[key], x.median)} (one run)` : `${format(HEADLINE[key], x.median)} (${formatRange(HEADLINE[key], x.min, x.max)}; 95% ${formatRange(HEADLINE[key], x.ciLow, x.ciHigh)})`;
   const keys = SERIES_FIGURES.filter((key) => s.backends.some((b) => s.figures[b]![key]!.n > 0));
   const runs = s.runs.map((r) => `${(r.seq ?? 0) + 1}. ${r.backend} ${r.verdict ?? r.status} ${r.id}`).join('\n');
   const head = `series ${s.id}: ${s.scenario}, ${s.runs.length} runs of ${s.backends.join(', ')} in this order\n${runs}\n\n`;

@@ -74,7 +74,7 @@ test('wsbench show SERIES prints the spread and the comparison; --json gives the
   const text = await runCli(['show', SERIES, '--db', file]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^series series-fixture: quick, 6 runs of uws, socketio in this order/);
-  assert.match(text.stdout, /Server memory \(RSS\) +105\.0 MB \(100\.0 MB–110\.0 MB; 95% [\d.]+ MB–[\d.]+ MB\) +1\.15 GB/);
+  assert.match(text.stdout, /Server memory \(RSS\) +105\.0 MB \(100\.0–110\.0 MB; 95% [\d.]+–[\d.]+ MB\) +1\.15 GB/);
   assert.match(text.stdout, /- uws used 11\.0x less memory than socketio/);
   const json = JSON.parse((await runCli(['show', SERIES, '--db', file, '--json'])).stdout);
   assert.equal(json.figures.socketio.steadyRssBytes.median, 1150e6);
