@@ -5,10 +5,10 @@
 // hold and the table `show` prints later are one computation, not two that can drift apart.
 import { Ingestor } from './ingest.ts';
 import type { IngestRecord } from './records.ts';
-import { getSummary, getTimeline, type Timeline } from './query.ts';
+import { getSummary, getTimeline, histogramsOf, type Timeline } from './query.ts';
 import { openDatabase, type Db } from './schema.ts';
 import { serverPerSecond, type ServerSecond } from './series.ts';
-import { summarizeWindow, type EncodedHistogram, type RunSummary, type SummaryWindow, type WindowSummary } from './summary.ts';
+import { summarizeWindow, type RunSummary, type SummaryWindow, type WindowSummary } from './summary.ts';
 import { secondOf } from './stats.ts';
 
 /** Records per stored batch: about a second of a 100k run's samples and ticks. */
@@ -19,17 +19,12 @@ export class LiveTimeline {
   // per-shard histograms spill to disk instead of filling the runner's memory.
   private readonly db: Db = openDatabase('');
   private readonly ingestor = new Ingestor(this.db);
-  private readonly histograms;
   private batches = 0;
   private queued: IngestRecord[] = [];
   /** Records the collector's rules refused here; the real collector refuses and reports them too. */
   refused = 0;
 
-  constructor(private readonly runId: string) {
-    this.histograms = this.db.prepare(
-      'SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL AND t_ms >= ? AND t_ms <= ?',
-    );
-  }
+  constructor(private readonly runId: string) {}
 
   /**
    * Queues a record; they are stored a batch at a time (one transaction each), and before any
@@ -58,7 +53,7 @@ export class LiveTimeline {
     // summary merges the window's histograms at once): a 100k hold judged in well under a second.
     const timeline = getTimeline(this.db, this.runId, { fromMs: secondOf(window.fromMs), perSecondLatency: false });
     const perSecond = serverPerSecond(timeline.server);
-    const histograms = this.histograms.all(this.runId, secondOf(window.fromMs), window.toMs) as EncodedHistogram[];
+    const histograms = histogramsOf(this.db, this.runId, secondOf(window.fromMs), window.toMs);
     const summary = summarizeWindow(timeline, histograms, window, undefined, perSecond);
     return { timeline, summary, server: perSecond.filter((s) => s.tMs >= window.fromMs && s.tMs <= window.toMs) };
   }

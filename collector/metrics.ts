@@ -378,6 +378,11 @@ export function isLowerBound(summary: Record<string, any>, key: string): boolean
   return key === 'capacityConnections' && summary.capacity?.ceiling === true;
 }
 
+/** Every headline figure of a summary, by catalogue key (null where not measured). */
+export function headlineValues(summary: Record<string, any>): Record<HeadlineKey, number | null> {
+  return Object.fromEntries(Object.keys(HEADLINE).map((key) => [key, headlineValue(summary, key)])) as Record<HeadlineKey, number | null>;
+}
+
 /** A headline figure of a summary (run or window) by catalogue key; works on the site's JSON too. */
 export function headlineValue(summary: Record<string, any>, key: string): number | null {
   const def = Object.hasOwn(HEADLINE, key) ? (HEADLINE[key as HeadlineKey] as MetricDef) : undefined;

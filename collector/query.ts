@@ -493,12 +493,16 @@ function getPhases(db: Db, id: string): PhaseInfo[] {
   }));
 }
 
+/** A run's per-second latency (and jitter) histograms, every shard's, within [fromMs, toMs] when given. */
+export function histogramsOf(db: Db, runId: string, fromMs = 0, toMs = Number.MAX_SAFE_INTEGER): EncodedHistogram[] {
+  return db
+    .prepare('SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL AND t_ms >= ? AND t_ms <= ?')
+    .all(runId, fromMs, toMs) as EncodedHistogram[];
+}
+
 export function getSummary(db: Db, idOrPrefix: string): RunSummary {
   const timeline = getTimeline(db, idOrPrefix);
-  const histograms = db
-    .prepare('SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE run_id = ? AND lat_hist_us IS NOT NULL')
-    .all(timeline.run.id) as EncodedHistogram[];
-  return summarizeTimeline(timeline, histograms);
+  return summarizeTimeline(timeline, histogramsOf(db, timeline.run.id));
 }
 
 /** One headline figure (a metric catalogue key) for every run matching the filter, oldest first. */

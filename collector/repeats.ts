@@ -2,7 +2,7 @@
 // backend with its spread over the series, and each pair of backends compared over the rounds
 // they ran side by side, in words that know their noise (docs/METRICS.md, "Spread").
 import { DatabaseError } from './errors.ts';
-import { compare, EVEN, formatFactor, HEADLINE, headlineValue, type HeadlineKey, type MetricDef } from './metrics.ts';
+import { compare, EVEN, formatFactor, HEADLINE, headlineValues, type HeadlineKey, type MetricDef } from './metrics.ts';
 import { getSummary, listRuns, type RunInfo } from './query.ts';
 import type { Db } from './schema.ts';
 import { ratioSpread, spreadOf, type Spread } from './spread.ts';
@@ -53,8 +53,7 @@ export function summarizeSeries(db: Db, seriesId: string): SeriesSummary {
   const backends = [...new Set(runs.map((r) => r.backend))];
   const values = new Map<RunInfo, Record<string, number | null>>();
   for (const run of runs) {
-    const summary = getSummary(db, run.id) as unknown as Record<string, unknown>;
-    values.set(run, Object.fromEntries(Object.keys(HEADLINE).map((key) => [key, headlineValue(summary, key)])));
+    values.set(run, headlineValues(getSummary(db, run.id) as never));
   }
   const byBackend = (backend: string) => runs.filter((r) => r.backend === backend);
   const figures: SeriesSummary['figures'] = {};

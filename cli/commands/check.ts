@@ -3,7 +3,7 @@
 // collector/check.ts, and anything that regressed makes the exit code 6.
 import fs from 'node:fs';
 import { checkSides, CHECK_THRESHOLDS, parseThresholds, type CheckRow, type SideValues } from '../../collector/check.ts';
-import { HEADLINE, headlineValue, type HeadlineKey } from '../../collector/metrics.ts';
+import { HEADLINE, headlineValues, type HeadlineKey } from '../../collector/metrics.ts';
 import { getRun, getSummary, listRuns } from '../../collector/query.ts';
 import { isSeries } from '../../collector/repeats.ts';
 import { openDatabase, prepareToRead, type Db } from '../../collector/schema.ts';
@@ -81,10 +81,8 @@ function readSide(side: string, dbFlag: string | undefined): SideValues {
   try {
     const values: SideValues = {};
     for (const id of ids) {
-      const run = getRun(db, id);
-      const summary = getSummary(db, id) as unknown as Record<string, unknown>;
-      const mine = (values[run.backend] ??= {});
-      for (const key of Object.keys(HEADLINE) as HeadlineKey[]) (mine[key] ??= []).push(headlineValue(summary, key));
+      const mine = (values[getRun(db, id).backend] ??= {});
+      for (const [key, value] of Object.entries(headlineValues(getSummary(db, id) as never)) as [HeadlineKey, number | null][]) (mine[key] ??= []).push(value);
     }
     return values;
   } finally {

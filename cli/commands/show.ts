@@ -4,7 +4,7 @@ import { loadGeneratorInWords, serverMachineInWords, serverNodeInWords } from '.
 import { format, formatBound, formatRange, HEADLINE, headlineValue, isLowerBound, SAMPLED, type HeadlineKey } from '../../collector/metrics.ts';
 import { isSeries, summarizeSeries, type SeriesSummary } from '../../collector/repeats.ts';
 import type { Spread } from '../../collector/spread.ts';
-import { getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
+import { getRun, getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -44,10 +44,10 @@ Examples:
       const summary = getSummary(db, id);
       if (values.json) {
         const figures = figuresOf(summary);
-        const output = values.timeline ? { ...getTimeline(db, summary.runId), summary, figures } : { run: getTimeline(db, summary.runId).run, summary, figures };
+        const output = values.timeline ? { ...getTimeline(db, summary.runId), summary, figures } : { run: getRun(db, summary.runId), summary, figures };
         process.stdout.write(JSON.stringify(output, null, 2) + '\n');
       } else {
-        process.stdout.write(describe(getTimeline(db, summary.runId).run, summary));
+        process.stdout.write(describe(getRun(db, summary.runId), summary));
       }
       return EXIT.ok;
     } finally {

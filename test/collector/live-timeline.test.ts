@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Ingestor } from '../../collector/ingest.ts';
 import { LiveTimeline } from '../../collector/live-timeline.ts';
-import { getSummary, getTimeline } from '../../collector/query.ts';
+import { getSummary, getTimeline, histogramsOf } from '../../collector/query.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { judgeSummary, summarizeWindow } from '../../collector/summary.ts';
 import type { IngestRecord } from '../../collector/records.ts';
@@ -39,7 +39,7 @@ test('a window read from the live timeline is the summary the collector computes
     const window = { ...HOLD, basis: 'hold' as const, step: null, targetConnections: 1000 };
     const { summary } = live.window(window);
     const t = getTimeline(db, RUN);
-    const histograms = db.prepare('SELECT t_ms AS tMs, source, lat_hist_us AS hist, jit_hist_us AS jit FROM client_samples WHERE lat_hist_us IS NOT NULL').all() as never[];
+    const histograms = histogramsOf(db, RUN);
     const stored = summarizeWindow(t, histograms, window);
     assert.deepEqual(summary, stored);
     assert.equal(summary.connections, 1000);
