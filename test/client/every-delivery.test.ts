@@ -73,7 +73,9 @@ for (const bulkClient of ['node', 'native'] as const) {
     const slackMs = delay.maxMs() + Math.max(0, ...samples.map((s) => s.cpuWaitMs ?? 0));
     const jitter = percentilesOfEncoded(samples.flatMap((s) => (s.jitHistUs ? [s.jitHistUs] : [])));
     assert.ok(Math.abs(jitter.maxMs! - intervalMs) < intervalMs * 0.25 + slackMs, `jitter max ${jitter.maxMs} ms, interval ${intervalMs} ms, slack ${slackMs.toFixed(0)} ms`);
-    assert.ok(jitter.p50Ms! < intervalMs * 0.25, `jitter p50 ${jitter.p50Ms} ms`);
+    // The median arrival keeps its rhythm: off by less than a quarter interval, plus the same
+    // measured slack (CI under Node 22 saw p50 115 ms with four test files beside it).
+    assert.ok(jitter.p50Ms! < intervalMs * 0.25 + slackMs, `jitter p50 ${jitter.p50Ms} ms, slack ${slackMs.toFixed(0)} ms`);
   });
 
   test(`the spread merged over every shard is never below the probes' spread (${bulkClient} bulk client)`, async () => {
