@@ -38,6 +38,13 @@ export interface Scenario {
    * idle memory, which "memory per added connection" subtracts. 0 skips it.
    */
   idleSec: number;
+  /**
+   * Seconds held at half the connections before ramping to all of them: the lower of the two
+   * loaded levels "memory per added connection" is the slope between (docs/METRICS.md). 0 skips
+   * it, and the figure falls back to memory above idle. A single hold only: a capacity search's
+   * steps are its levels.
+   */
+  baseHoldSec: number;
 }
 
 /** What a run record's scenario holds: the scenario, and what the runner settled for this run. */
@@ -79,6 +86,7 @@ export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
   saturationSec: 'posint',
   memorySlope: 'bool',
   idleSec: 'int',
+  baseHoldSec: 'int',
 };
 
 /** Checks a complete scenario; `where` prefixes messages (a file name, or "flags"). */
@@ -105,10 +113,14 @@ export function validateScenario(s: Scenario, where: string): Scenario {
   if (s.intervalMs < 50) fail('intervalMs', `must be at least 50, got ${s.intervalMs}`);
   if (s.probes > s.connections) fail('probes', `(${s.probes}) cannot exceed "connections" (${s.connections})`);
   if (s.steps && s.steps[s.steps.length - 1]! > s.connections) fail('steps', `go past "connections" (${s.connections}); raise it or drop the higher steps`);
+  if (s.baseHoldSec > 0 && s.steps) fail('baseHoldSec', 'applies to a single hold; a capacity search\'s steps are its own levels (set it to 0)');
+  if (s.baseHoldSec > 0 && baseConnections(s.connections) <= s.probes) fail('baseHoldSec', `needs more connections at half load (${baseConnections(s.connections)}) than probes (${s.probes}); raise "connections" or set it to 0`);
   if (s.saturationCpuPct > 100) fail('saturationCpuPct', `is a share of one core (≤ 100), got ${s.saturationCpuPct}`);
   return s;
 }
 
+/** The connections of the base hold: half the hold's, rounded down. */
+export const baseConnections = (connections: number): number => Math.floor(connections / 2);
 
 /** Hardware limits imposed on the server (a profile such as pi4, or --memory-limit/--cpu-limit/--server-cpus). */
 export interface RecordedLimits {
@@ -132,6 +144,8 @@ export interface RecordedScenario {
   /** The load generator's bulk client: 'native' or 'node' (runs before the native client: node). */
   bulkClient: string;
   memorySlope: boolean;
+  /** Seconds held at half load before the hold (0 in runs before it existed). */
+  baseHoldSec: number;
   /** The broadcast schedule's origin and when each tick is judged (runs since the per-tick schedule). */
   t0Ms: number | null;
   judgeAfterMs: number | null;
@@ -160,6 +174,7 @@ export function recordedScenario(raw: unknown): RecordedScenario {
     compression: r.compression === true,
     bulkClient: str(r.bulkClient) ?? 'node',
     memorySlope: r.memorySlope === true,
+    baseHoldSec: num(r.baseHoldSec) ?? 0,
     t0Ms: num(r.t0Ms),
     judgeAfterMs: num(r.judgeAfterMs),
     limits: p ? { profile: str(p.profile), memoryBytes: num(p.memoryBytes), cpuCores: num(p.cpuCores), cpus: str(p.cpus) } : null,

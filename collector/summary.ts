@@ -30,14 +30,28 @@ export interface SummaryWindow {
   targetConnections: number | null;
 }
 
-/** The server with no client: sampled before the first connection (runs since schema 3). */
-export interface IdleMemory {
+/**
+ * A level of load the server held still, with its memory: the idle phase (no client, sampled
+ * before the first connection; runs since schema 3) or the base hold (half the connections,
+ * before the hold). Memory per added connection is the slope from the lower level to a window.
+ */
+export interface MemoryLevel {
   fromMs: number;
   toMs: number;
+  /** Connections held: 0 when idle; the clients' median inside the base hold. */
+  connections: number;
   rssBytes: number;
   pssBytes: number | null;
   anonBytes: number | null;
   samples: number;
+}
+/** The idle level, as older code names it. */
+export type IdleMemory = MemoryLevel;
+
+/** The levels a run held still: idle, and the base hold when it had one. */
+export interface MemoryLevels {
+  idle: MemoryLevel | null;
+  base: MemoryLevel | null;
 }
 
 /** What a server did over one window. Field names are the metric catalogue's keys. */
@@ -51,12 +65,17 @@ export interface WindowSummary {
   /** Steady RSS / connections: includes the processes' baseline (the seed's figure). */
   bytesPerConn: number | null;
   /**
-   * (steady − idle) anonymous memory / connections: what one connection costs, without the code
-   * pages a first connection maps in. Null without an idle phase.
+   * What one more connection costs in anonymous memory (no code pages): the slope from the lower
+   * level to this window, (steady − lower) / (connections − lower's). The lower level is the base
+   * hold where the run had one, else idle (`addedBasis`). Null without either.
    */
   addedBytesPerConn: number | null;
-  /** The same difference in RSS, code pages mapped on first use included. */
+  /** Which lower level `addedBytesPerConn` is read from. */
+  addedBasis: 'base' | 'idle' | null;
+  /** The same slope in RSS, code pages mapped on first use included. */
   addedRssBytesPerConn: number | null;
+  /** (steady − idle) anonymous memory / connections, whatever the run's lower level: at small counts it depends on how much memory freed at start-up the allocator reuses. */
+  aboveIdleBytesPerConn: number | null;
   cpuPctAvg: number | null;
   cpuPctMax: number | null;
   received: number;
@@ -130,7 +149,9 @@ export interface RunSummary extends WindowSummary {
   peakConnections: number | null;
   serverPeakConnections: number | null;
   peakRssBytes: number | null;
-  idle: IdleMemory | null;
+  idle: MemoryLevel | null;
+  /** The base hold's level, when the run had one. */
+  base: MemoryLevel | null;
   idleRssBytes: number | null;
   idlePssBytes: number | null;
   idleAnonBytes: number | null;
@@ -155,14 +176,24 @@ const isWindowPhase = (p: PhaseInfo) => p.name === 'hold' || p.name === 'step';
 /** The cpu-throttling event follows its window's end by the runner's last second of watching (≤ 1.5 s) and the read itself. */
 const THROTTLING_EVENT_SLACK_MS = 10_000;
 
-/** The idle phase's memory: the median of the server's per-second totals inside it. */
-export function idleMemory(t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): IdleMemory | null {
-  const phase = t.phases.find((p) => p.name === 'idle' && p.endedMs !== null);
+/** A phase's memory level: the median of the server's per-second totals inside it, and of the clients' connections. */
+function levelOf(t: Timeline, name: 'idle' | 'base', perSecond: ServerSecond[]): MemoryLevel | null {
+  const phase = t.phases.find((p) => p.name === name && p.endedMs !== null);
   if (!phase) return null;
-  const inside = perSecond.filter((s) => s.tMs >= secondOf(phase.startedMs) && s.tMs <= phase.endedMs!);
+  const within = (ms: number) => ms >= secondOf(phase.startedMs) && ms <= phase.endedMs!;
+  const inside = perSecond.filter((s) => within(s.tMs));
   const rss = median(inside.map((s) => s.rssBytes));
   if (rss === null) return null;
-  return { fromMs: phase.startedMs, toMs: phase.endedMs!, rssBytes: rss, pssBytes: medianOf(inside, 'pssBytes'), anonBytes: medianOf(inside, 'anonBytes'), samples: inside.length };
+  const connections = name === 'idle' ? 0 : median(t.clients.filter((c) => within(c.tMs)).map((c) => c.open));
+  if (connections === null) return null;
+  return { fromMs: phase.startedMs, toMs: phase.endedMs!, connections, rssBytes: rss, pssBytes: medianOf(inside, 'pssBytes'), anonBytes: medianOf(inside, 'anonBytes'), samples: inside.length };
+}
+
+/** The idle phase's memory. */
+export const idleMemory = (t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): MemoryLevel | null => levelOf(t, 'idle', perSecond);
+
+export function memoryLevels(t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): MemoryLevels {
+  return { idle: levelOf(t, 'idle', perSecond), base: levelOf(t, 'base', perSecond) };
 }
 
 /** The median of an optional total, only when every second has it. */
@@ -170,10 +201,10 @@ function medianOf(seconds: ServerSecond[], key: 'pssBytes' | 'anonBytes'): numbe
   return seconds.length && seconds.every((s) => s[key] !== null) ? median(seconds.map((s) => s[key]!)) : null;
 }
 
-/** The memory one connection adds: (steady − idle) / connections. Null when either is unknown. */
-export function addedPerConnection(steady: number | null, idle: number | null, connections: number | null): number | null {
-  if (steady === null || idle === null || !connections) return null;
-  return (steady - idle) / connections;
+/** The memory one more connection costs between a lower level and a window: (steady − lower) / (connections − lower's). Null when either is unknown. */
+export function addedPerConnection(steady: number | null, lower: number | null, connections: number | null, lowerConnections = 0): number | null {
+  if (steady === null || lower === null || connections === null || connections <= lowerConnections) return null;
+  return (steady - lower) / (connections - lowerConnections);
 }
 
 /** The figures of one window of a timeline; `perSecond` and `idle` may be passed in when known. */
@@ -183,8 +214,11 @@ export function summarizeWindow(
   window: SummaryWindow,
   verdict: { verdict: string | null; verdictReason: string | null } = { verdict: null, verdictReason: null },
   perSecond: ServerSecond[] = serverPerSecond(t.server),
-  idle: IdleMemory | null = idleMemory(t, perSecond),
+  levels: MemoryLevels = memoryLevels(t, perSecond),
 ): WindowSummary {
+  const { idle } = levels;
+  // The base hold is a lower level only for the windows after it.
+  const lower = levels.base && levels.base.toMs <= window.fromMs ? levels.base : idle;
   const inWindow = (ms: number) => ms >= window.fromMs && ms <= window.toMs;
   const server = perSecond.filter((s) => inWindow(s.tMs));
   const clients = t.clients.filter((c) => inWindow(c.tMs));
@@ -215,8 +249,10 @@ export function summarizeWindow(
     steadyPssBytes,
     steadyAnonBytes,
     bytesPerConn: steadyRssBytes !== null && connections ? Math.round(steadyRssBytes / connections) : null,
-    addedBytesPerConn: addedPerConnection(steadyAnonBytes, idle?.anonBytes ?? null, connections),
-    addedRssBytesPerConn: addedPerConnection(steadyRssBytes, idle?.rssBytes ?? null, connections),
+    addedBytesPerConn: addedPerConnection(steadyAnonBytes, lower?.anonBytes ?? null, connections, lower?.connections),
+    addedBasis: lower === null ? null : lower === idle ? 'idle' : 'base',
+    addedRssBytesPerConn: addedPerConnection(steadyRssBytes, lower?.rssBytes ?? null, connections, lower?.connections),
+    aboveIdleBytesPerConn: addedPerConnection(steadyAnonBytes, idle?.anonBytes ?? null, connections),
     cpuPctAvg: mean(cpu),
     cpuPctMax: cpu.length ? Math.max(...cpu) : null,
     received,
@@ -364,7 +400,7 @@ function serverWaits(t: Timeline, inWindow: (ms: number) => boolean): Pick<Windo
 }
 
 /** One summary per hold phase or capacity step that ended, in order. */
-export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[] = [], perSecond = serverPerSecond(t.server), idle = idleMemory(t, perSecond)): WindowSummary[] {
+export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[] = [], perSecond = serverPerSecond(t.server), levels = memoryLevels(t, perSecond)): WindowSummary[] {
   return t.phases
     .filter((p) => isWindowPhase(p) && p.endedMs !== null)
     .map((p) =>
@@ -374,7 +410,7 @@ export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[]
         { fromMs: p.startedMs, toMs: p.endedMs!, basis: p.name === 'step' ? 'step' : 'hold', step: p.step, targetConnections: p.targetConnections },
         p,
         perSecond,
-        idle,
+        levels,
       ),
     )
     .filter((w) => w.connections !== null && w.steadyRssBytes !== null);
@@ -450,14 +486,15 @@ export function headlineOf(verdict: string | null, status: string, capacity: Cap
  */
 export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHistogram[]): RunSummary {
   const perSecond = serverPerSecond(t.server);
-  const idle = idleMemory(t, perSecond);
+  const levels = memoryLevels(t, perSecond);
+  const { idle } = levels;
   const lastSampleMs = Math.max(t.run.startedMs, ...t.server.map((s) => s.tMs), ...t.clients.map((c) => c.tMs));
   const isCapacity = t.phases.some((p) => p.name === 'step');
   const intervalMs = t.run.scenarioParams.intervalMs;
   let capacity: CapacityHeadline | null = null;
   let headlineWindow: WindowSummary;
   if (isCapacity) {
-    capacity = capacityHeadline(heldWindows(t, histograms, perSecond, idle), intervalMs);
+    capacity = capacityHeadline(heldWindows(t, histograms, perSecond, levels), intervalMs);
     headlineWindow = capacity.stable ?? capacity.steps[0] ?? wholeRun();
   } else {
     const holds = t.phases.filter(isWindowPhase);
@@ -469,13 +506,13 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
             { fromMs: Math.min(...holds.map((h) => h.startedMs)), toMs: Math.max(...holds.map((h) => h.endedMs ?? lastSampleMs)), basis: 'hold', step: null, targetConnections: holds[0]!.targetConnections },
             { verdict: t.run.verdict, verdictReason: t.run.verdictReason },
             perSecond,
-            idle,
+            levels,
           )
         : wholeRun();
   }
   function wholeRun(): WindowSummary {
     const window: SummaryWindow = { fromMs: t.run.startedMs, toMs: t.run.endedMs ?? lastSampleMs, basis: 'whole-run', step: null, targetConnections: null };
-    return summarizeWindow(t, histograms, window, { verdict: t.run.verdict, verdictReason: t.run.verdictReason }, perSecond, idle);
+    return summarizeWindow(t, histograms, window, { verdict: t.run.verdict, verdictReason: t.run.verdictReason }, perSecond, levels);
   }
   return {
     ...headlineWindow,
@@ -485,6 +522,7 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
     serverPeakConnections: perSecond.some((s) => s.connections !== null) ? Math.max(...perSecond.map((s) => s.connections ?? 0)) : null,
     peakRssBytes: perSecond.length ? Math.max(...perSecond.map((s) => s.rssBytes)) : null,
     idle,
+    base: levels.base,
     idleRssBytes: idle?.rssBytes ?? null,
     idlePssBytes: idle?.pssBytes ?? null,
     idleAnonBytes: idle?.anonBytes ?? null,

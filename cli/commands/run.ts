@@ -37,7 +37,11 @@ ${backendHelp('                           ')}
   --rate N               connections opened per second
   --hold SEC             hold (capacity: each step's window)
   --idle SEC             sample the server with no client first, for its idle memory
-                         (default 4; 0 skips it, and "memory per added connection" with it)
+                         (default 4; 0 skips it, and "memory above idle" with it)
+  --base-hold SEC        hold at half the connections first: memory per added connection is
+                         the slope from there to the full hold (quick: 10, at most a third
+                         of --hold; 0: measured above idle instead; not with --steps, whose
+                         steps are the levels)
   --interval-ms N        tick interval (default 2000)
   --late-ms N            a delivery later than this is late (default: one interval)
   --workers N            server processes (default: all CPUs, more when the open-files

@@ -5,6 +5,7 @@ import { format, formatBound, formatRange, HEADLINE, headlineValue, isLowerBound
 import { isSeries, summarizeSeries, type SeriesSummary } from '../../collector/repeats.ts';
 import type { Spread } from '../../collector/spread.ts';
 import { getRun, getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
+import { aboveIdleNote, addedBasisInWords } from '../../collector/added-memory.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -102,7 +103,8 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['connections', `held ${f('connections')} (peak ${formatNumber(s.peakConnections)}; server saw ${formatNumber(s.serverPeakConnections)})`],
     ['memory', `steady ${f('steadyRssBytes')} RSS${s.steadyPssBytes !== null ? `, ${f('steadyPssBytes')} PSS` : ''}${s.steadyAnonBytes !== null ? `, ${f('steadyAnonBytes')} anonymous` : ''}; peak ${formatBytes(s.peakRssBytes)} RSS`],
     ['idle memory', s.idle ? `${f('idleRssBytes')} RSS${s.idlePssBytes !== null ? `, ${f('idlePssBytes')} PSS` : ''}${s.idleAnonBytes !== null ? `, ${f('idleAnonBytes')} anonymous` : ''} (${s.idle.samples} samples before the first connection)` : 'not recorded (the run predates the idle phase)'],
-    ['per connection', `${s.addedBytesPerConn === null ? 'per added connection unknown (no idle memory)' : `${f('addedBytesPerConn')} per added connection (anonymous memory; ${f('addedRssBytesPerConn')} in RSS)`}; ${f('bytesPerConn')} total RSS, idle included`],
+    ['per connection', `${s.addedBytesPerConn === null ? 'per added connection unknown (no idle memory)' : `${f('addedBytesPerConn')} per added connection (${addedBasisInWords(s, s)}, anonymous memory; ${f('addedRssBytesPerConn')} in RSS)`}${s.addedBasis === 'base' ? `; ${f('aboveIdleBytesPerConn')} above idle` : ''}; ${f('bytesPerConn')} total RSS, idle included`],
+    ...(aboveIdleNote(s) ? [['', aboveIdleNote(s)!]] : []),
     ['server cpu', `${f('cpuPctAvg')} mean, ${f('cpuPctMax')} peak second (100% = one core)${s.serverCpuWaitMs !== null ? `; waited for a CPU ${f('serverCpuWaitMs')} (median), ${format(HEADLINE.serverCpuWaitMs, s.serverCpuWaitMsMax)} worst second, host ${formatNumber(s.hostBusyPctAvg, 0)}% busy` : ''}`],
     ['messages', `${formatNumber(s.msgsPerSecReceived, 1)}/s received of ${formatNumber(s.msgsPerSecExpected, 1)}/s expected, delivered ${f('deliveredPct')}`],
     ['missing/late', `${formatNumber(s.missing)} missing, ${formatNumber(s.late)} late, ${formatNumber(s.dropped)} dropped, ${formatNumber(s.duplicate)} duplicate`],

@@ -30,6 +30,7 @@ export const RUN_OPTIONS = {
   rate: { type: 'string' },
   hold: { type: 'string' },
   idle: { type: 'string' },
+  'base-hold': { type: 'string' },
   'interval-ms': { type: 'string' },
   'late-ms': { type: 'string' },
   workers: { type: 'string' },
@@ -236,7 +237,7 @@ function chooseBulkClient(flag: string | undefined, slowShard: boolean): 'node' 
 function buildScenario(values: RunValues): Scenario {
   if (values.scenario && values['scenario-file']) throw new ConfigError('--scenario and --scenario-file exclude each other');
   const base = values['scenario-file'] ? loadScenarioFile(values['scenario-file']) : presetScenario(values.scenario ?? 'quick');
-  type NumberFlag = 'connections' | 'rate' | 'hold' | 'idle' | 'interval-ms' | 'late-ms' | 'workers' | 'symbols' | 'probes';
+  type NumberFlag = 'connections' | 'rate' | 'hold' | 'idle' | 'base-hold' | 'interval-ms' | 'late-ms' | 'workers' | 'symbols' | 'probes';
   const n = (flag: NumberFlag, min = 1) => numberFlag(flag, values[flag], { min, integer: true });
   const s: Scenario = { ...base };
   const set = <K extends keyof Scenario>(key: K, value: Scenario[K] | undefined) => {
@@ -246,6 +247,9 @@ function buildScenario(values: RunValues): Scenario {
   set('connectRatePerSec', n('rate'));
   set('holdSec', n('hold'));
   set('idleSec', n('idle', 0));
+  set('baseHoldSec', n('base-hold', 0));
+  // A shorter hold asked for shortens the base hold with it: the lower level need not be held longer than the window it is set against.
+  if (values.hold !== undefined && values['base-hold'] === undefined) s.baseHoldSec = Math.min(s.baseHoldSec, Math.floor(s.holdSec / 3));
   set('intervalMs', n('interval-ms', 50));
   set('lateMs', n('late-ms') ?? (values['interval-ms'] ? s.intervalMs : undefined));
   set('workers', n('workers'));
@@ -263,6 +267,8 @@ function applySteps(s: Scenario, values: RunValues): void {
     if (steps.some((v) => !Number.isInteger(v) || v < 1)) throw new ConfigError(`--steps must be whole numbers separated by commas, got "${values.steps}"`);
     s.steps = steps;
     if (values.connections === undefined) s.connections = Math.max(...steps);
+    // The steps are the levels memory per added connection is read between (unless asked otherwise: then validation says why not).
+    if (values['base-hold'] === undefined) s.baseHoldSec = 0;
   } else if (s.steps && values.connections !== undefined) {
     s.steps = s.steps.filter((v) => v <= s.connections);
     if (s.steps.length === 0) s.steps = [s.connections];

@@ -16,7 +16,7 @@ import { SEED_CIPHER } from '../backends/tls.ts';
 import { topicOf } from '../backends/topics.ts';
 import type { Backend, BackendId, BackendInfo, ProcessExit, ServeOptions } from '../backends/types.ts';
 import { ClientFleet } from '../client/fleet.ts';
-import type { RunScenario, Scenario } from '../../collector/scenario.ts';
+import { baseConnections, type RunScenario, type Scenario } from '../../collector/scenario.ts';
 import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { CgroupJail } from './cgroup.ts';
 import { formatCpuList, pinThisProcess, splitCpus } from './cpus.ts';
@@ -92,7 +92,7 @@ export interface RunOutcome {
     latencyP99Ms: number | null;
     serverRssBytes: number | null;
     bytesPerConn: number | null;
-    /** Median RSS over the idle phase, and (steady − idle) anonymous memory / connections (docs/METRICS.md). */
+    /** Median RSS over the idle phase, and what one more connection costs in anonymous memory (summary.ts addedBytesPerConn; docs/METRICS.md). */
     idleRssBytes: number | null;
     addedBytesPerConn: number | null;
     serverCpuPct: number | null;
@@ -126,6 +126,8 @@ interface Plan {
   info: BackendInfo;
   runId: string;
   steps: number[];
+  /** The base hold's connections (half the hold's), or null without one. */
+  base: number | null;
   maxConnections: number;
   probes: number;
   judgeAfterMs: number;
@@ -151,7 +153,7 @@ async function prepare(request: RunRequest, hooks: RunHooks): Promise<Plan> {
   const maxConnections = steps[steps.length - 1]!;
   const rampEstimateMs = (maxConnections / scenario.connectRatePerSec) * 1000;
   // Whole milliseconds: the time is recorded (phase ends are integers) as well as published.
-  const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + scenario.idleSec * 1000 + rampEstimateMs * 1.2 + 2000);
+  const t0Ms = scenario.publishDuringRamp ? Date.now() : Math.round(Date.now() + (scenario.idleSec + (scenario.steps ? 0 : scenario.baseHoldSec)) * 1000 + rampEstimateMs * 1.2 + 2000);
   const serve = resolveServeOptions({
     port: request.port ?? 0,
     workers: scenario.workers || undefined,
@@ -164,7 +166,8 @@ async function prepare(request: RunRequest, hooks: RunHooks): Promise<Plan> {
   // Last of the checks that can refuse, so a refusal leaves no cgroup behind.
   const jail = request.resources ? CgroupJail.create(`wsbench-${runId}`, request.resources) : undefined;
   const probes = scenario.probes > 0 ? scenario.probes : Math.min(100, Math.max(1, Math.round(maxConnections / 100)));
-  return { backend, info, runId, steps, maxConnections, probes, judgeAfterMs: scenario.lateMs + scenario.intervalMs, serve, remote, jail };
+  const base = scenario.baseHoldSec > 0 && !scenario.steps ? baseConnections(scenario.connections) : null;
+  return { backend, info, runId, steps, base, maxConnections, probes, judgeAfterMs: scenario.lateMs + scenario.intervalMs, serve, remote, jail };
 }
 
 class BackendRun {
@@ -220,8 +223,9 @@ class BackendRun {
       await this.startServer();
       await this.idle();
       await this.startClients();
-      for (let i = 0; i < this.plan.steps.length; i++) {
-        if (!(await this.rampTo(i))) break;
+      const base = this.plan.base === null || ((await this.rampTo(this.plan.base, null)) && (await this.holdBase(this.plan.base)));
+      for (let i = 0; base && i < this.plan.steps.length; i++) {
+        if (!(await this.rampTo(this.plan.steps[i]!, i))) break;
         if (!(await this.holdAndJudge(i))) break;
       }
     } catch (err) {
@@ -331,7 +335,7 @@ class BackendRun {
       intervalMs: scenario.intervalMs, t0Ms: plan.serve.t0Ms, lateMs: scenario.lateMs, judgeAfterMs: plan.judgeAfterMs,
       topics: plan.serve.symbols.map(topicOf), ciphers: SEED_CIPHER, spreadAddresses: request.spreadAddresses, bulkClient: request.bulkClient,
       ...(request.sourceAddresses ? { sourceAddresses: request.sourceAddresses } : {}),
-      firstRampTarget: plan.steps[0],
+      firstRampTarget: plan.base ?? plan.steps[0],
       clientHosts: plan.remote.shardHosts(),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
     });
@@ -367,12 +371,14 @@ class BackendRun {
     });
   }
 
-  /** Ramps to step i's connections, showing progress, until all are open or it is clearly stuck. False: the run ends. */
-  private async rampTo(i: number): Promise<boolean> {
+  /**
+   * Ramps to `target` connections (step i's, or the base hold's when i is null), showing
+   * progress, until all are open or it is clearly stuck. False: the run ends.
+   */
+  private async rampTo(target: number, i: number | null): Promise<boolean> {
     const { scenario, monitor, recorder } = this;
-    const target = this.plan.steps[i]!;
     const rampStart = Date.now();
-    const seq = recorder.phase({ name: 'ramp', ...(scenario.steps ? { step: i } : {}), targetConnections: target, startedMs: rampStart });
+    const seq = recorder.phase({ name: 'ramp', ...(scenario.steps && i !== null ? { step: i } : {}), targetConnections: target, startedMs: rampStart });
     this.fleet!.ramp(target);
     const deadline = rampStart + ((target - monitor.openNow()) / scenario.connectRatePerSec) * 2000 + 30_000;
     while (!this.stopping && monitor.openNow() < target && Date.now() < deadline) {
@@ -382,17 +388,35 @@ class BackendRun {
     const rampEnd = Date.now();
     recorder.phase({ name: 'ramp', targetConnections: target, startedMs: rampStart, endedMs: rampEnd }, seq);
     const t0Ms = this.plan.serve.t0Ms;
-    if (!scenario.publishDuringRamp && i === 0 && rampEnd > t0Ms + scenario.intervalMs) {
+    // With --connect-first the clock starts after the last ramp (the base hold's included in t0).
+    const first = i === 0;
+    if (!scenario.publishDuringRamp && first && rampEnd > t0Ms + scenario.intervalMs) {
       recorder.event('warning', `the ramp took ${Math.round((rampEnd - rampStart) / 1000)} s, longer than planned: ticks started before everyone was connected`);
     }
     if (this.stopping) return false;
     if (monitor.openNow() < target) recorder.event('warning', `ramp stopped at ${formatValue('count', monitor.openNow())} of ${formatValue('count', target)} connections after ${formatValue('seconds', (rampEnd - rampStart) / 1000)}`);
     // Connect first, then start the clock: the hold begins with the first tick.
-    if (!scenario.publishDuringRamp && i === 0 && Date.now() < t0Ms) {
+    if (!scenario.publishDuringRamp && first && Date.now() < t0Ms) {
       recorder.phase({ name: 'wait-for-clock', startedMs: Date.now(), endedMs: t0Ms });
       await sleep(t0Ms - Date.now(), this.hooks.signal);
     }
     return !this.hooks.signal.aborted;
+  }
+
+  /**
+   * Holds at half load, unjudged: the lower level of memory per added connection (the summary
+   * reads the server's memory and the clients' connections inside this phase). False: the run ends.
+   */
+  private async holdBase(target: number): Promise<boolean> {
+    const { scenario, recorder, plan, monitor } = this;
+    const startedMs = Date.now();
+    const seq = recorder.phase({ name: 'base', targetConnections: target, startedMs });
+    while (!this.stopping && Date.now() < startedMs + scenario.baseHoldSec * 1000) {
+      await sleep(1000, this.hooks.signal);
+      this.hooks.progress(holdLine(plan.backend.name, 'base', Date.now() - startedMs, scenario.baseHoldSec, monitor, scenario.intervalMs), true);
+    }
+    recorder.phase({ name: 'base', targetConnections: target, startedMs, endedMs: Date.now() }, seq);
+    return !this.stopping;
   }
 
   /**

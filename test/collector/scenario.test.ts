@@ -19,6 +19,7 @@ test('a recorded scenario is typed, with the defaults runs had before a field wa
   assert.equal(old.intervalMs, 2000);
   assert.equal(old.bulkClient, 'node', 'runs before the native client ran the node one');
   assert.equal(old.memorySlope, false);
+  assert.equal(old.baseHoldSec, 0, 'runs before the base hold had none');
   assert.equal(old.limits, null);
   assert.equal(old.t0Ms, null);
   const junk = recordedScenario('not an object');
@@ -38,7 +39,7 @@ test('what a runner writes (RunScenario) reads back whole: no field falls to a d
     profile: { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: '1', note: 'imposed by cgroup limits on vm' },
   };
   const read = recordedScenario(JSON.parse(JSON.stringify(written)));
-  for (const key of ['name', 'connections', 'steps', 'intervalMs', 'lateMs', 'holdSec', 'workers', 'compression', 'bulkClient', 'memorySlope', 't0Ms', 'judgeAfterMs'] as const) {
+  for (const key of ['name', 'connections', 'steps', 'intervalMs', 'lateMs', 'holdSec', 'workers', 'compression', 'bulkClient', 'memorySlope', 'baseHoldSec', 't0Ms', 'judgeAfterMs'] as const) {
     assert.deepEqual(read[key], written[key], key);
   }
   assert.deepEqual(read.limits, { profile: 'pi4', memoryBytes: 3_410_000_000, cpuCores: 1.2, cpus: '1' });
@@ -46,6 +47,10 @@ test('what a runner writes (RunScenario) reads back whole: no field falls to a d
 
 test('a scenario is validated once, by key, wherever it comes from', () => {
   assert.throws(() => validateScenario({ ...presetScenario('quick'), intervalMs: 10 }, 'flags'), /^ConfigError: flags: "intervalMs" must be at least 50, got 10$|flags: "intervalMs" must be at least 50, got 10/);
-  assert.throws(() => validateScenario({ ...presetScenario('quick'), probes: 5000 }, 'x.json'), /x\.json: "probes" \(5000\) cannot exceed "connections" \(1000\)/);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), probes: 6000 }, 'x.json'), /x\.json: "probes" \(6000\) cannot exceed "connections" \(5000\)/);
+  // The base hold is a single hold's lower level: a capacity search's steps are its own.
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), steps: [1000, 5000] }, 'x.json'), /x\.json: "baseHoldSec" applies to a single hold/);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), connections: 40, probes: 20 }, 'flags'), /flags: "baseHoldSec" needs more connections at half load \(20\) than probes \(20\)/);
+  assert.equal(validateScenario({ ...presetScenario('quick'), steps: [1000, 5000], baseHoldSec: 0 }, 'x.json').steps?.length, 2);
   assert.equal(validateScenario(presetScenario('seed-100k'), 'preset').connections, 100_000);
 });

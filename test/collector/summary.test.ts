@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { digestOf, Ingestor } from '../../collector/ingest.ts';
 import { encodeBatch } from '../../collector/ndjson.ts';
+import { aboveIdleNote } from '../../collector/added-memory.ts';
 import { getSummary, getTimeline } from '../../collector/query.ts';
 import type { IngestRecord } from '../../collector/records.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
@@ -39,14 +40,41 @@ test('idle memory is the server with no client; per added connection = (steady �
   records.push({ kind: 'run-update', status: 'completed', verdict: 'stable', endedMs: T0 + 9000 });
   const db = store(records);
   const s = getSummary(db, 'r');
-  assert.deepEqual(s.idle, { fromMs: T0, toMs: T0 + 3000, rssBytes: 100 * MB, pssBytes: 60 * MB, anonBytes: 50 * MB, samples: 3 });
+  assert.deepEqual(s.idle, { fromMs: T0, toMs: T0 + 3000, connections: 0, rssBytes: 100 * MB, pssBytes: 60 * MB, anonBytes: 50 * MB, samples: 3 });
   assert.equal(s.steadyRssBytes, 140 * MB);
   assert.equal(s.steadyAnonBytes, 80 * MB);
   assert.equal(s.connections, 1000);
   assert.equal(s.addedBytesPerConn, 30_000, 'the heap a connection adds');
+  assert.equal(s.addedBasis, 'idle', 'without a base hold, read above idle');
+  assert.equal(s.aboveIdleBytesPerConn, 30_000);
   assert.equal(s.addedRssBytesPerConn, 40_000, 'RSS adds the code pages mapped in on first use');
   assert.equal(s.bytesPerConn, 140_000, 'the total per connection still includes the idle baseline');
   assert.equal(s.headline, 'stable');
+});
+
+test('with a base hold, memory per added connection is the slope from half load to the hold, and above idle stays beside it', () => {
+  const records: IngestRecord[] = [runRecord(), { kind: 'phase', seq: 0, name: 'idle', startedMs: T0, endedMs: T0 + 3000 }];
+  // Idle at 100 MB anonymous, of which start-up left 20 MB free for the allocator to reuse.
+  for (let s = 0; s <= 2; s++) records.push(serverSample(T0 + s * 1000, { rssBytes: 150 * MB, anonBytes: 100 * MB, connections: 0 }));
+  // Half load: 2,500 connections in 100 + 2,500 × 4 KB − 20 MB reused = 90 MB (a connection's first 5,000 fill the freed memory).
+  records.push({ kind: 'phase', seq: 1, name: 'base', targetConnections: 2500, startedMs: T0 + 4000, endedMs: T0 + 8000 });
+  for (let s = 4; s <= 8; s++) {
+    records.push(serverSample(T0 + s * 1000, { rssBytes: 140 * MB, anonBytes: 90 * MB, connections: 2500 }));
+    records.push(clientSample(T0 + s * 1000, 'shard-0', [], { open: 2500 }));
+  }
+  // The hold: 5,000 connections, 4 KB each more: 100 MB anonymous.
+  records.push({ kind: 'phase', seq: 2, name: 'hold', targetConnections: 5000, startedMs: T0 + 10_000, endedMs: T0 + 14_000 });
+  for (let s = 10; s <= 14; s++) {
+    records.push(serverSample(T0 + s * 1000, { rssBytes: 150 * MB, anonBytes: 100 * MB, connections: 5000 }));
+    records.push(clientSample(T0 + s * 1000, 'shard-0', [], { open: 5000 }));
+  }
+  records.push({ kind: 'run-update', status: 'completed', verdict: 'stable', endedMs: T0 + 15_000 });
+  const s = getSummary(store(records), 'r');
+  assert.deepEqual(s.base, { fromMs: T0 + 4000, toMs: T0 + 8000, connections: 2500, rssBytes: 140 * MB, pssBytes: null, anonBytes: 90 * MB, samples: 5 });
+  assert.equal(s.addedBasis, 'base');
+  assert.equal(s.addedBytesPerConn, 4000, '(100 − 90 MB) / 2,500 connections');
+  assert.equal(s.aboveIdleBytesPerConn, 0, 'above idle, the reused memory hides every connection');
+  assert.match(aboveIdleNote(s)!, /Memory above idle \(0 B per connection\) is 100% below the slope between the two loaded levels \(4\.00 KB\)/);
 });
 
 test('a run without an idle phase has no per-added-connection figure, not a wrong one', () => {

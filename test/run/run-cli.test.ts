@@ -47,16 +47,20 @@ test('a short real run of each backend lands with server, client and probe sampl
     assert.ok(t.processes.some((p) => p.role === 'worker'));
     assert.deepEqual(t.clientSources, ['probe', 'shard-0']);
     assert.ok(t.ticks.length >= 6);
-    assert.deepEqual(t.phases.map((p) => [p.name, p.verdict]), [['idle', null], ['ramp', null], ['hold', verdict]]);
+    // Half the connections held first (--hold 4 shortens quick's base hold to 1 s), then all of them.
+    assert.deepEqual(t.phases.map((p) => [p.name, p.verdict, p.targetConnections]), [['idle', null, null], ['ramp', null, 30], ['base', null, 30], ['ramp', null, 60], ['hold', verdict, 60]]);
+    assert.equal(s.addedBasis, 'base', 'memory per added connection is the slope from the base hold');
+    assert.equal(s.base?.connections, 30);
     assert.equal(s.deliveredPct, 100);
     // The idle server was sampled before the first connection, in RSS, PSS and anonymous memory.
     const idle = t.phases[0]!;
     assert.ok(idle.endedMs! <= t.phases[1]!.startedMs, 'idle before the ramp');
     assert.ok(s.idle && s.idle.samples >= 3 && s.idle.pssBytes! > 0 && s.idle.anonBytes! > 0, JSON.stringify(s.idle));
     assert.ok(t.server.every((p) => p.pssBytes! > 0 && p.anonBytes! > 0 && p.anonBytes! < p.rssBytes));
-    assert.equal(s.addedBytesPerConn, (s.steadyAnonBytes! - s.idle.anonBytes!) / s.connections!);
+    assert.equal(s.addedBytesPerConn, (s.steadyAnonBytes! - s.base!.anonBytes!) / (s.connections! - s.base!.connections));
+    assert.equal(s.aboveIdleBytesPerConn, (s.steadyAnonBytes! - s.idle.anonBytes!) / s.connections!);
     // Every shard judged every tick of the hold: per tick, expected and delivered are all connections.
-    const holdTicks = tickSeries(t).ticks.filter((k) => k.scheduledMs + 2 * 500 >= t.phases[2]!.startedMs && k.scheduledMs + 2 * 500 <= t.phases[2]!.endedMs!);
+    const holdTicks = tickSeries(t).ticks.filter((k) => k.scheduledMs + 2 * 500 >= t.phases[4]!.startedMs && k.scheduledMs + 2 * 500 <= t.phases[4]!.endedMs!);
     assert.ok(holdTicks.length >= 4);
     for (const k of holdTicks) assert.deepEqual([k.expected, k.delivered, k.missing], [60, 60, 0], `tick ${k.n}`);
     assert.equal(s.peakConnections, 60);
@@ -97,10 +101,11 @@ test('--connect-first connects everyone, waits for the clock, then holds; every 
   const t = getTimeline(d, listRuns(d)[0]!.id);
   // The clock was set to start after the planned ramp; a busy machine's ramp can run past it,
   // and then there is nothing to wait for (and a warning says ticks began before all connected).
-  const ramp = t.phases[1]!;
+  // The clock waits for the last ramp, after the base hold: connect-first connects everyone first.
+  const ramp = t.phases[3]!;
   const t0Ms = t.run.scenarioParams.t0Ms!;
   const waited = ramp.endedMs! < t0Ms;
-  assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', ...(waited ? ['wait-for-clock'] : []), 'hold']);
+  assert.deepEqual(t.phases.map((p) => p.name), ['idle', 'ramp', 'base', 'ramp', ...(waited ? ['wait-for-clock'] : []), 'hold']);
   assert.ok(typeof t0Ms === 'number' && t.ticks.length > 0 && t.ticks.every((k) => k.scheduledMs > t0Ms), 'no tick before the clock started');
   if (waited) assert.ok(t.ticks.every((k) => k.scheduledMs >= ramp.endedMs!), 'no tick before everyone is connected');
   else if (ramp.endedMs! > t0Ms + 500) assert.ok(t.events.some((e) => /longer than planned: ticks started before everyone was connected/.test(e.message)), 'a ramp that ran past the clock is said');

@@ -28,7 +28,7 @@ export interface PhaseMark {
   verdict: string | null;
 }
 
-const PHASE_FILL: Record<string, string> = { idle: 'rgba(120,120,120,0.10)', ramp: 'rgba(230,159,0,0.10)', 'wait-for-clock': 'rgba(120,120,120,0.08)', hold: 'rgba(0,158,115,0.08)', step: 'rgba(0,158,115,0.08)' };
+const PHASE_FILL: Record<string, string> = { idle: 'rgba(120,120,120,0.10)', ramp: 'rgba(230,159,0,0.10)', 'wait-for-clock': 'rgba(120,120,120,0.08)', hold: 'rgba(0,158,115,0.08)', base: 'rgba(86,180,233,0.10)', step: 'rgba(0,158,115,0.08)' };
 
 /** Phases as shaded boxes, labelled; a window that was not stable is shaded red. */
 export function phaseAnnotations(phases: PhaseMark[], end: number): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // one place, with what each one means at hand for a tooltip.
 import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, SERIES, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
+import { aboveIdleNote } from '../../../collector/added-memory.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
 export interface FigureRow {
@@ -47,7 +48,7 @@ export function reportCharts(): ReportChart[] {
 
 /** A run report's headline figures, in the order a reader asks for them. */
 export const RUN_FIGURES: HeadlineKey[] = [
-  'connections', 'addedBytesPerConn', 'addedRssBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'steadyPssBytes', 'steadyAnonBytes', 'idleAnonBytes', 'bytesPerConn',
+  'connections', 'addedBytesPerConn', 'aboveIdleBytesPerConn', 'addedRssBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'steadyPssBytes', 'steadyAnonBytes', 'idleAnonBytes', 'bytesPerConn',
   'cpuPctAvg', 'cpuPctMax', 'serverCpuWaitMs', 'deliveredPct', 'missing', 'late', 'latencyP50Ms', 'latencyP99Ms', 'latencyMaxMs', 'worstSpreadMs',
   'jitterP99Ms', 'jitterMaxMs', 'clumps', ...SAMPLED_KEYS,
 ];
@@ -64,9 +65,9 @@ export function badgeOf(run: RunInfo, summary: RunSummary): { text: string; cls:
   return { text: run.verdict ?? run.status, cls: run.verdict ?? run.status };
 }
 
-/** Why a per-added-connection figure is missing, when it is. */
+/** Why a per-added-connection figure is missing, or where memory above idle tells another story than the slope. */
 export function addedMemoryNote(summary: RunSummary): string | null {
-  if (summary.idle) return null;
+  if (summary.idle) return aboveIdleNote(summary);
   return 'No idle memory was recorded for this run (it predates the idle phase), so memory per added connection is unknown; the total per connection includes every process\'s baseline.';
 }
 
