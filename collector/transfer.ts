@@ -1,12 +1,17 @@
-// Export and import of whole runs, losslessly: every column of every row that belongs to a run,
-// so a run measured on one machine can be merged into another database and read the same there.
+// Export and import of whole runs: every column of every row that belongs to a run, so a run
+// measured on one machine can be merged into another database and read the same there. One
+// thing is kept coarser: latency and jitter histograms, merged per second over the shards at 2
+// significant digits (collector/compact.ts), which is what every page and figure reads of them.
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { compactClientHistograms } from './compact.ts';
 import { DatabaseError } from './errors.ts';
 import { getRun } from './query.ts';
 import { SCHEMA_VERSION, type Db } from './schema.ts';
 
 export const EXPORT_FORMAT = 'wsbench-run';
-export const EXPORT_FORMAT_VERSION = 1;
+/** 2: histograms per second, not per shard (collector/compact.ts). Format 1 files still import, compacted on the way in. */
+export const EXPORT_FORMAT_VERSION = 2;
+const READABLE_FORMAT_VERSIONS = [1, 2];
 
 /** Tables holding a run's rows, in insertion order (parents first). `batches` stays behind: ids
  * of batches are the sending collector's bookkeeping, not part of the run. */
@@ -51,7 +56,7 @@ export function exportRun(db: Db, idOrPrefix: string): RunExport {
       .prepare(`SELECT ${columns.join(', ')} FROM ${table} WHERE run_id = ? ORDER BY ${ORDER_BY[table]}`)
       .raw()
       .all(id) as unknown[][];
-    tables[table] = { columns, rows };
+    tables[table] = table === 'client_samples' ? compactClientHistograms({ columns, rows }) : { columns, rows };
   }
   return { format: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, schemaVersion: SCHEMA_VERSION, run, tables };
 }
@@ -78,8 +83,8 @@ export function parseExport(bytes: Buffer, label: string): RunExport {
   if (data?.format !== EXPORT_FORMAT) {
     throw new DatabaseError('bad-export', `${label}: not a wsbench run export (expected "format": "${EXPORT_FORMAT}")`);
   }
-  if (data.formatVersion !== EXPORT_FORMAT_VERSION) {
-    throw new DatabaseError('bad-export', `${label}: export format ${data.formatVersion} is not supported (this wsbench reads ${EXPORT_FORMAT_VERSION})`);
+  if (!READABLE_FORMAT_VERSIONS.includes(data.formatVersion)) {
+    throw new DatabaseError('bad-export', `${label}: export format ${data.formatVersion} is not supported (this wsbench reads ${READABLE_FORMAT_VERSIONS.join(' and ')})`);
   }
   if (typeof data.schemaVersion !== 'number' || data.schemaVersion > SCHEMA_VERSION) {
     throw new DatabaseError('bad-export', `${label}: written by a newer wsbench (schema ${data.schemaVersion}, this one knows ${SCHEMA_VERSION}); upgrade wsbench`);
@@ -106,7 +111,9 @@ export interface ImportResult {
  * Merges one exported run into the database in one transaction. A run already present with the
  * same content is left alone; with different content it is refused unless `replace` is set.
  */
-export function importRun(db: Db, data: RunExport, options: { replace?: boolean } = {}): ImportResult {
+export function importRun(db: Db, given: RunExport, options: { replace?: boolean } = {}): ImportResult {
+  // What an export of this run would hold: a format 1 file's per-shard histograms merged as they would be.
+  const data = given.tables.client_samples ? { ...given, tables: { ...given.tables, client_samples: compactClientHistograms(given.tables.client_samples) } } : given;
   const runId = data.run.id as string;
   const exists = db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
   if (exists) {
@@ -156,5 +163,5 @@ function normalizeToCurrentSchema(db: Db, data: RunExport): RunExport {
     const index = columns.map((c) => dump.columns.indexOf(c));
     tables[table] = { columns, rows: dump.rows.map((row) => index.map((i) => (i < 0 ? null : row[i]))) };
   }
-  return { ...data, schemaVersion: SCHEMA_VERSION, run, tables };
+  return { ...data, formatVersion: EXPORT_FORMAT_VERSION, schemaVersion: SCHEMA_VERSION, run, tables };
 }

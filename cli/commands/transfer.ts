@@ -1,4 +1,5 @@
-// `wsbench export RUN` and `wsbench import FILE`: hand a run to someone else, losslessly.
+// `wsbench export RUN` and `wsbench import FILE`: hand a run to someone else, with everything its
+// report, `show` and `check` read (histograms per second, not per shard: collector/compact.ts).
 import fs from 'node:fs';
 import { ConfigError } from '../../common/errors.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
@@ -11,7 +12,10 @@ export const exportCommand: Command = {
   summary: 'write one run (setup, samples, ticks, phases, events) as JSON',
   help: `Usage: wsbench export RUN [options]
 
-Writes the run as JSON to stdout, or to a file with -o (gzipped when it ends in .gz).
+Writes the run as JSON to stdout, or to a file with -o (gzipped when it ends in .gz). Every
+sample, tick, phase and event is kept; latency and jitter histograms are merged per second over
+the client shards at 2 significant digits (within 0.8%), which is all any figure reads of them:
+a 10-minute 100k run exports in about 2 MB (npm run bench:storage).
 
 Options:
 ${DB_HELP}
