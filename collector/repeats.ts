@@ -2,39 +2,13 @@
 // backend with its spread over the series, and each pair of backends compared over the rounds
 // they ran side by side, in words that know their noise (docs/METRICS.md, "Spread").
 import { DatabaseError } from './errors.ts';
-import { compare, EVEN, formatFactor, HEADLINE, headlineValues, type HeadlineKey, type MetricDef } from './metrics.ts';
+import { HEADLINE, headlineValues, type HeadlineKey } from './metrics.ts';
 import { getSummary, listRuns, type RunInfo } from './query.ts';
 import type { Db } from './schema.ts';
 import { ratioSpread, spreadOf, type Spread } from './spread.ts';
+import { ratioInWords, type SeriesRatio, type SeriesSummary } from './series-words.ts';
 
-export interface SeriesRun {
-  id: string;
-  backend: string;
-  seq: number | null;
-  status: string;
-  verdict: string | null;
-}
-
-export interface SeriesRatio {
-  key: HeadlineKey;
-  a: string;
-  b: string;
-  /** a / b over the pairs of runs (one per round). */
-  spread: Spread;
-  /** The comparison in words, with its range over the pairs, or "no clear difference". */
-  phrase: string;
-}
-
-export interface SeriesSummary {
-  id: string;
-  scenario: string;
-  runs: SeriesRun[];
-  /** In the order they first ran. */
-  backends: string[];
-  /** backend → catalogue key → spread over that backend's runs. */
-  figures: Record<string, Record<string, Spread>>;
-  ratios: SeriesRatio[];
-}
+export type { SeriesRatio, SeriesSummary };
 
 /** The figures a comparison between backends states (as a pair page leads with). */
 export const SERIES_COMPARED: HeadlineKey[] = ['addedBytesPerConn', 'steadyRssBytes', 'cpuPctAvg', 'latencyP99Ms', 'capacityConnections'];
@@ -82,21 +56,4 @@ export function summarizeSeries(db: Db, seriesId: string): SeriesSummary {
     figures,
     ratios,
   };
-}
-
-/**
- * "uWS used 11.7x less memory per added connection than Socket.IO (10.9–13.1x, 95% interval;
- * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
- * difference"; one pair is "one run" and says so.
- */
-export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): string {
-  const m = s.median!;
-  // Read as larger over smaller, as every comparison is; the range turned the same way.
-  const flip = (v: number) => (m >= 1 ? v : 1 / v);
-  const [low, high] = s.ciLow === null ? [null, null] : [Math.min(flip(s.ciLow), flip(s.ciHigh!)), Math.max(flip(s.ciLow), flip(s.ciHigh!))];
-  const [min, max] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
-  const range = `${formatFactor(min)}–${formatFactor(max)} over ${s.n} ${s.n === 1 ? 'pair' : 'pairs'}`;
-  if (s.n === 1) return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (one run)`;
-  if (low !== null && low < EVEN) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (95% interval ${formatFactor(low)}–${formatFactor(high!)}; ${range})`;
-  return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (95% interval ${formatFactor(low!)}–${formatFactor(high!)}; ${range})`;
 }

@@ -41,7 +41,7 @@ Exit codes: 0 nothing regressed, ${CHECK_REGRESSED} something regressed, 1 a sid
 
 Examples:
   wsbench check 20261203-101500-x5-quick-3f2a --against baseline.json.gz
-  wsbench check new-uws.json.gz --against data/reference/20261128-165227-uws-quick-382d.json.gz --threshold latencyP99Ms=50%`,
+  wsbench check new-uws.json.gz --against data/reference/20261203-030023-uws-quick-4b61.json.gz --threshold latencyP99Ms=50%`,
 
   async run(argv) {
     const { values, positionals } = parse('check', argv, { ...dbOption, ...jsonOption, against: { type: 'string' }, threshold: { type: 'string', multiple: true }, markdown: { type: 'boolean' } }, 1);

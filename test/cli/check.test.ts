@@ -9,7 +9,7 @@ import { parseExport, serializeExport } from '../../collector/transfer.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
-const ORIGINAL = 'data/reference/20261128-165227-uws-quick-382d.json.gz';
+const ORIGINAL = 'data/reference/20261203-030023-uws-quick-4b61.json.gz';
 
 /** A copy of the run with every memory column of the server raised by `factor`. */
 function tampered(factor: number): string {

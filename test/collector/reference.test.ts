@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { machineInWords } from '../../collector/machines.ts';
 import { getSummary, listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
+import { parseExport } from '../../collector/transfer.ts';
+import { summarizeSeries } from '../../collector/repeats.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
 import type { RunSummary } from '../../collector/summary.ts';
 import { chartBlockProblems, parseChartBlock } from '../../site/src/lib/chart-block.ts';
@@ -58,12 +60,12 @@ test('the shipped capacity runs are headlined by their capacity, and their compa
   const capacity = (backend: string) => summaryOf(db, listRuns(db, { backend, scenario: 'capacity' })[0]!.id);
   const [uws, sio] = [capacity('uws'), capacity('socketio')];
   db.close();
-  assert.equal(uws.headline, 'capacity ≥ 100k (every step stable; 22,592 late, the slowest 2.49 s)');
+  assert.equal(uws.headline, 'capacity ≥ 100k (every step stable; 22,592 late, the slowest 2.47 s)');
   assert.equal(uws.capacityConnections, 100_000);
   assert.equal(uws.capacity!.failed, null);
   assert.equal(uws.capacity!.limitedBy, null);
   assert.equal(uws.window.targetConnections, 100_000, 'headline figures are the highest stable step\'s');
-  assert.equal(sio.headline, 'capacity 40k (failed at 50k: delivered 91.5%, p99 5.07 s, held 47.5k of 50k; the CPU budget was the limit)');
+  assert.equal(sio.headline, 'capacity 40k (failed at 50k: delivered 91.5%, p99 5.05 s, held 47.5k of 50k; the CPU budget was the limit)');
   assert.equal(sio.capacity!.limitedBy, 'budget');
   // From the quota's counters the runner recorded for that step, not from the reason's words.
   assert.deepEqual(sio.capacity!.failed!.cpuThrottling, { periods: 1261, throttled: 650 });
@@ -84,8 +86,13 @@ test('a missing reference folder imports nothing', () => {
   assert.deepEqual(referenceFiles(path.join(tempDir(), 'none')), []);
 });
 
-test('every run a shipped write-up cites is a shipped reference run', () => {
+test('every run or series a shipped write-up cites is shipped in data/reference', () => {
   const shipped = new Set(referenceFiles().map((f) => path.basename(f).replace(/\.json(\.gz)?$/, '')));
+  // A series ships as its runs, each export carrying the series' id.
+  for (const f of referenceFiles()) {
+    const series = parseExport(fs.readFileSync(f), f).run.series_id;
+    if (typeof series === 'string') shipped.add(series);
+  }
   const dir = path.join('data', 'writeups');
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.md'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
@@ -133,6 +140,8 @@ function writeupParts(file: string): { refs: Record<string, string>; prose: stri
 test('every figure of a run in the shipped write-ups is bound to the database, and each binding resolves', () => {
   const d = openDatabase(referenceDb().db, { readonly: true });
   const runs = new Map(listRuns(d).map((r) => [r.id, { name: r.backendLabel ?? r.backend, summary: summaryOf(d, r.id), machine: machineInWords(r.machines.server) }]));
+  const labels = new Map(listRuns(d).map((r) => [r.backend, r.backendLabel ?? r.backend]));
+  const series = new Map([...new Set(listRuns(d).flatMap((r) => (r.seriesId ? [r.seriesId] : [])))].map((id) => [id, summarizeSeries(d, id)]));
   d.close();
   const dir = path.join('data', 'writeups');
   let bound = 0;
@@ -140,7 +149,7 @@ test('every figure of a run in the shipped write-ups is bound to the database, a
     const { refs, prose, body } = writeupParts(path.join(dir, file));
     const typed = [...prose.matchAll(RUN_FIGURE)].map((m) => m[0]).filter((f) => !Object.hasOwn(NOT_A_RUN_FIGURE, f));
     assert.deepEqual(typed, [], `${file} types figures by hand: bind them with {{value …}}, {{ratio …}} (site/src/lib/figure-directives.ts)`);
-    bound += checkFigures(body, { refs, run: (id) => runs.get(id) });
+    bound += checkFigures(body, { refs, run: (id) => runs.get(id), series: (id) => (series.has(id) ? { summary: series.get(id)!, labelOf: (b) => labels.get(b) ?? b } : undefined) });
   }
   assert.ok(bound > 50, `the write-ups bind their figures (${bound} found)`);
 });

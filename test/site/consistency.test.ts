@@ -18,7 +18,8 @@ import { tempDir } from '../helpers/fixtures.ts';
 const PI4_PAIR = 'capacity-pi4-uws-vs-socketio';
 const QUICK_PAIR = 'quick-uws-vs-socketio';
 const PI4_RUNS = ['20261129-014946-uws-capacity-0531', '20261129-021440-socketio-capacity-e5f8'];
-const QUICK_RUNS = ['20261128-165227-uws-quick-382d', '20261128-165310-socketio-quick-663c'];
+/** The quick pair ships as a series: its pages speak for the series, and compare opens it by id. */
+const QUICK_SERIES = '20261203-030023-x5-quick-5cb0';
 
 describe('the reference site says one number per name', { timeout: 300_000 }, () => {
   let browser: Browser;
@@ -51,14 +52,19 @@ describe('the reference site says one number per name', { timeout: 300_000 }, ()
 
   test("a pair's answer is the same sentences on home, its pair page, the compare page and its write-up", async () => {
     const home = await open('/');
-    const pairs: [string, string[], string | null][] = [[PI4_PAIR, PI4_RUNS, '/writeups/100k-on-two-cores/'], [QUICK_PAIR, QUICK_RUNS, null]];
-    for (const [slug, runs, writeup] of pairs) {
+    const runNames = (runs: string[]) => Promise.all(runs.map(async (id) => ((await (await fetch(`${url}/data/runs/${id}.json`)).json()) as { run: { name: string } }).run.name));
+    // Each pair: its slug, the compare page's query, the compare table's column of each side, and its write-up.
+    const pairs: [string, string, string[], string | null][] = [
+      [PI4_PAIR, `runs=${PI4_RUNS.join(',')}`, await runNames(PI4_RUNS), '/writeups/100k-on-two-cores/'],
+      [QUICK_PAIR, `series=${QUICK_SERIES}`, ['uWS', 'Socket.IO'], null],
+    ];
+    for (const [slug, query, names, writeup] of pairs) {
       const pairPage = await open(`/compare/${slug}/`);
       const answer = await texts(pairPage, '[data-testid=verdict-card] ul.lead li');
       assert.ok(answer.length >= 2, `${slug}: an answer of several sentences (${JSON.stringify(answer)})`);
       const onHome = await home.$$eval(`[data-testid=verdict-card]:has(a[href$="/compare/${slug}/"]) ul.lead li`, (els) => els.map((e) => (e.textContent ?? '').trim()));
       assert.deepEqual(onHome, answer, `${slug}: home's card`);
-      const compare = await open(`/compare/?runs=${runs.join(',')}`, 'wsb-compare [data-role=lead] li');
+      const compare = await open(`/compare/?${query}`, 'wsb-compare [data-role=lead] li');
       assert.deepEqual(await texts(compare, '[data-role=lead] li'), answer, `${slug}: the compare page's answer`);
       if (writeup) {
         const w = await open(writeup);
@@ -68,9 +74,8 @@ describe('the reference site says one number per name', { timeout: 300_000 }, ()
       // Every figure of the pair page's tables, where the compare page's table has it, is the same text.
       const pairFigures = await pairPage.$$eval('table[data-testid=pair] tr[data-figure]', (rows) => rows.map((r) => ({ key: r.getAttribute('data-figure')!, a: r.querySelectorAll('td')[0]!.textContent!.trim(), b: r.querySelectorAll('td')[1]!.textContent!.trim() })));
       const compareFigures = await compare.$$eval('[data-role=figures] tr[data-figure]', (rows) => rows.map((r) => ({ key: r.getAttribute('data-figure')!, cells: [...r.querySelectorAll('td')].map((td) => (td.firstChild?.textContent ?? '').trim()) })));
-      // The compare page orders its columns its own way: find each run's by its name.
+      // The compare page orders its columns its own way: find each side's by its name.
       const heads = await texts(compare, '[data-role=figures] tr:first-child th');
-      const names = await Promise.all(runs.map(async (id) => ((await (await fetch(`${url}/data/runs/${id}.json`)).json()) as { run: { name: string } }).run.name));
       const column = names.map((name) => heads.slice(1).findIndex((h) => h === name || h.startsWith(`${name} (`)));
       assert.ok(column.every((c) => c >= 0), `${slug}: both runs have a column (${JSON.stringify(heads)})`);
       let shared = 0;

@@ -221,7 +221,7 @@ describe('report site', () => {
     assert.match(feed, /<item><title>A first look<\/title>/);
     const bad = tempDir('wsbench-bad-writeups-');
     fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: [no-such-run]\n---\nText.\n');
-    await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: unknown run "no-such-run"/);
+    await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: unknown run or series "no-such-run"/);
     // A typo in a chart block fails the build too, naming the file and the valid names.
     fs.writeFileSync(path.join(bad, 'oops.md'), '---\ntitle: Oops\ndescription: x\npubDate: 2026-11-28\nruns: []\n---\n```wsbench\nchart: rssByte\nruns: x\n```\n');
     await assert.rejects(buildSite({ db, outDir: path.join(bad, 'dist'), writeupsDir: bad, quiet: true }), /oops\.md: chart block 1: unknown chart "rssByte" \(one of connections, serverConnections, rssBytes,/);

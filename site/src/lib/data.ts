@@ -8,12 +8,33 @@ import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector
 import { elapsedSecond } from '../../../collector/stats.ts';
 import { siteData, siteInputs, type RunCard } from './loader.ts';
 import type { WindowSummary } from '../../../collector/summary.ts';
+import { pairSpreadOf, type PairSpread, type SeriesSummary } from '../../../collector/series-words.ts';
+import { labelOf } from './backends';
 
 export { profileOf };
 export type { RunCard };
 
 /** Every run with its summary, newest first: read once per build (loader.ts). */
 export const allRuns = (): RunCard[] => siteData().cards;
+
+/** Every series (wsbench run --repeat) the site holds, newest first. */
+export function allSeries(): SeriesSummary[] {
+  const ids = [...new Set(allRuns().flatMap(({ run }) => (run.seriesId ? [run.seriesId] : [])))];
+  return ids.map((id) => siteData().seriesSummary(id));
+}
+
+export const seriesSummaryOf = (id: string): SeriesSummary => siteData().seriesSummary(id);
+
+/**
+ * Two runs of one series, set side by side: the series' spread of their two backends (medians,
+ * ranges and its ratios over the rounds), which every card, pair page and write-up states
+ * instead of the two runs' own figures; null for runs that are not of one series ("one run").
+ */
+export function pairSpreadFor(a: RunCard, b: RunCard): PairSpread | null {
+  const id = a.run.seriesId;
+  if (!id || id !== b.run.seriesId || a.run.backend === b.run.backend) return null;
+  return pairSpreadOf(siteData().seriesSummary(id), a.run.backend, b.run.backend, labelOf(a.run.backend), labelOf(b.run.backend));
+}
 
 /** The run as `wsbench export` writes it: what "download this run" serves, importable elsewhere. */
 export const exportOf = (id: string): RunExport => siteData().exportOf(id);

@@ -9,12 +9,17 @@
 //   {{difference addedBytesPerConn a@20000 b@20000}}  7.01 KB      (|a − b|, in the metric's unit)
 //   {{compare capacityConnections uwsCap sioCap}}     uWS held at least 2.5x the connections of Socket.IO
 //   {{machine seed}}                                  the server's machine, as its run page says it
+//   {{value addedBytesPerConn quick:uws}}             4.46 KB (4.03–4.51 KB over 5 runs)  (a series' backend)
+//   {{ratio addedBytesPerConn quick:uws quick:socketio}}  12.1x (11.2x–13.5x over 5 pairs)
+//   {{compare addedBytesPerConn quick:uws quick:socketio}}  the series' sentence, with its noise
 //
-// A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`).
+// A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`); a
+// series' backend by the series (its id or a name in refs) and the backend: `quick:uws`.
 // Pure (no database): the caller passes the summaries.
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 import { fieldsOf } from './chart-block.ts';
+import { pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
@@ -26,6 +31,8 @@ export interface FigureContext {
   refs: Record<string, string>;
   /** A run's summary, its display name and its server's machine in words, or undefined for an unknown id. */
   run: (id: string) => { name: string; summary: RunSummary; machine?: string } | undefined;
+  /** A series' summary and its backends' labels, or undefined for an unknown id. */
+  series?: (id: string) => { summary: SeriesSummary; labelOf: (backend: string) => string } | undefined;
 }
 
 export class FigureDirectiveError extends Error {}
@@ -58,6 +65,7 @@ export function resolveFigure(directive: string, context: FigureContext): string
   const def = HEADLINE[metric as HeadlineKey] as MetricDef;
   const wanted = verb === 'value' ? 1 : 2;
   if (subjects.length !== wanted) fail(`"${verb}" takes ${wanted} run${wanted === 1 ? '' : 's'} after the metric, got ${subjects.length}`);
+  if (subjects.some((s) => s.includes(':'))) return seriesFigure(verb as Verb, metric as HeadlineKey, subjects, context, fail);
   const [a, b] = subjects.map((s) => subjectOf(s, metric!, context, fail));
   const value = (x: Subject) => headlineValue(x.window as never, metric!);
   if ((verb as Verb) === 'value') {
@@ -75,6 +83,32 @@ export function resolveFigure(directive: string, context: FigureContext): string
   if (verb === 'compare') return c.phrase;
   if (c.factor === null) fail(`no ratio: ${c.phrase}`);
   return `${c.atLeast ? 'at least ' : ''}${formatFactor(c.factor!)}`;
+}
+
+/** A figure of a series' backends (`series:backend`): its median with range, or its ratio over the rounds, as the series' pages word them. */
+function seriesFigure(verb: Verb, metric: HeadlineKey, subjects: string[], context: FigureContext, fail: (why: string) => never): string {
+  const parsed = subjects.map((text) => {
+    const [ref, backend] = text.split(':');
+    if (!ref || !backend) fail(`"${text}": a series' backend is SERIES:BACKEND`);
+    const id = context.refs[ref!] ?? ref!;
+    const found = context.series?.(id);
+    if (!found) fail(`unknown series "${ref}" (${Object.keys(context.refs).length ? `a name in refs (${Object.keys(context.refs).join(', ')}) or ` : ''}a series id in the database)`);
+    if (!found!.summary.figures[backend!]) fail(`"${text}": series ${id} ran ${found!.summary.backends.join(', ')}, not ${backend}`);
+    return { id, backend: backend!, ...found! };
+  });
+  const def = HEADLINE[metric];
+  const [a, b] = parsed;
+  if (verb === 'value') return spreadInWords(def, a!.summary.figures[a!.backend]![metric]!);
+  if (verb === 'difference') fail('"difference" of a series: compare its backends with "ratio" or "compare"');
+  if (a!.id !== b!.id) fail('a series\' backends compare within one series (its rounds ran them side by side)');
+  const pair = pairSpreadOf(a!.summary, a!.backend, b!.backend, a!.labelOf(a!.backend), a!.labelOf(b!.backend));
+  const ratio = pair?.ratios[metric];
+  if (!ratio || ratio.spread.median === null) fail(`series ${a!.id} compares ${a!.summary.ratios.map((r) => r.key).filter((k, i, all) => all.indexOf(k) === i).join(', ')}, not ${metric}`);
+  if (verb === 'compare') return ratio!.phrase;
+  const s = ratio!.spread;
+  const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
+  const [low, high] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
+  return s.n === 1 ? `${formatFactor(flip(s.median!))} (one run)` : `${formatFactor(flip(s.median!))} (${formatFactor(low)}–${formatFactor(high)} over ${s.n} pairs)`;
 }
 
 /** `name` or `name@connections`: a run's headline window, or the capacity step held at that many connections. */

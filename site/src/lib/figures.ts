@@ -4,6 +4,8 @@
 import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, SERIES, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import { aboveIdleNote } from '../../../collector/added-memory.ts';
+import { spreadInWords, type PairSpread } from '../../../collector/series-words.ts';
+import type { Spread } from '../../../collector/spread.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
 export interface FigureRow {
@@ -98,6 +100,8 @@ export interface PairRow {
   where?: string;
   /** One of the few sentences that open the page. */
   lead?: boolean;
+  /** Over a series: each side's spread over its runs (medians in va/vb), for whiskers and ranges. */
+  spread?: { a: Spread; b: Spread };
 }
 
 const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string; s: object }, where?: string): PairRow => {
@@ -111,9 +115,10 @@ const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string
  * and CPU at equal connections (the highest step both held stable) and the capacity slope, never
  * two failed peaks; other runs compare their hold windows.
  */
-export function pairRows(a: { name: string; summary: RunSummary }, b: { name: string; summary: RunSummary }): PairRow[] {
+export function pairRows(a: { name: string; summary: RunSummary }, b: { name: string; summary: RunSummary }, series: PairSpread | null = null): PairRow[] {
   const A = { name: a.name, s: a.summary };
   const B = { name: b.name, s: b.summary };
+  if (series && !a.summary.capacity && !b.summary.capacity) return seriesRows(a, b, series);
   if (a.summary.capacity && b.summary.capacity) {
     const capacity = row('capacityConnections', A, B);
     // Equal capacities (both held every step) say nothing: then what each connection cost leads.
@@ -145,6 +150,29 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
   const memory = a.summary.addedBytesPerConn !== null && b.summary.addedBytesPerConn !== null ? 'addedBytesPerConn' : 'bytesPerConn';
   const leads = new Set<HeadlineKey>([memory, 'cpuPctAvg', 'latencyP99Ms']);
   return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => ({ ...row(key, A, B), ...(leads.has(key) ? { lead: true } : {}) }));
+}
+
+/**
+ * A pair over a series: each figure the median of each backend's runs with its min–max, and the
+ * sentence the series gives (collector/series-words.ts): its ratio over the rounds the two ran
+ * side by side, with that ratio's range, or "no clear difference" where the noise covers it.
+ */
+function seriesRows(a: { name: string; summary: RunSummary }, b: { name: string; summary: RunSummary }, series: PairSpread): PairRow[] {
+  const leads = new Set<HeadlineKey>(['addedBytesPerConn', 'cpuPctAvg', 'latencyP99Ms']);
+  return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => {
+    const def = HEADLINE[key];
+    const [sa, sb] = [series.a[key], series.b[key]];
+    const [va, vb] = [sa?.median ?? null, sb?.median ?? null];
+    const ofMedians = compare(def, { name: a.name, value: va }, { name: b.name, value: vb });
+    const ratio = series.ratios[key];
+    const comparison = ratio ? { ...ofMedians, factor: ratio.spread.median === null ? null : Math.max(ratio.spread.median, 1 / ratio.spread.median), phrase: ratio.phrase } : ofMedians;
+    if (ratio && /^no clear difference/.test(ratio.phrase)) comparison.winner = null;
+    return {
+      key, label: def.label, a: sa ? spreadInWords(def, sa) : format(def, null), b: sb ? spreadInWords(def, sb) : format(def, null), va, vb, comparison,
+      ...(sa && sb ? { spread: { a: sa, b: sb } } : {}),
+      ...(leads.has(key) ? { lead: true } : {}),
+    };
+  });
 }
 
 /** Each capacity search's window at the highest step every one of them held stable, in order; null when there is none. */

@@ -7,6 +7,7 @@
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
+import { summarizeSeries, type SeriesSummary } from '../../../collector/repeats.ts';
 import { settleLooks, type BackendLook } from './looks.ts';
 
 export interface SiteInputs {
@@ -42,6 +43,11 @@ export class SiteData {
     let t = this.timelines.get(id);
     if (!t) this.timelines.set(id, (t = getTimeline(this.db, id)));
     return t;
+  }
+
+  /** A series of repeated runs with every figure's spread (collector/repeats.ts), read once. */
+  seriesSummary(id: string): SeriesSummary {
+    return this.memo(`series-summary|${id}`, () => summarizeSeries(this.db, id));
   }
 
   /** The run as `wsbench export` writes it. */

@@ -1,7 +1,7 @@
 // The remark plugin that binds write-ups' figures to the database at build time
 // (figure-directives.ts): each {{…}} in the prose becomes its value, each ```wsbench-steps or
 // ```wsbench-runs block a table. Any problem fails the build with the file's name.
-import { allRuns } from './data';
+import { allRuns, allSeries } from './data';
 import { labelOf } from './backends';
 import { machineInWords } from '../../../collector/machines.ts';
 import { FigureDirectiveError, replaceFigures, RUNS_BLOCK_LANG, runsTable, STEPS_BLOCK_LANG, stepsTable, type FigureContext, type StepsTable } from './figure-directives';
@@ -16,14 +16,18 @@ interface Node {
   [key: string]: unknown;
 }
 
-function contextOf(frontmatter: Record<string, unknown> | undefined): FigureContext {
+/** What a write-up's figures are bound to: this build's runs and series, under the names its front matter gives them. */
+export function figureContext(refs: Record<string, string>): FigureContext {
   const cards = new Map(allRuns().map((card) => [card.run.id, card]));
-  const refs = (frontmatter?.refs ?? {}) as Record<string, string>;
   return {
     refs,
     run: (id) => {
       const card = cards.get(id);
       return card && { name: labelOf(card.run.backend), summary: card.summary, machine: machineInWords(card.run.machines.server) };
+    },
+    series: (id) => {
+      const summary = allSeries().find((s) => s.id === id);
+      return summary && { summary, labelOf };
     },
   };
 }
@@ -50,7 +54,7 @@ function walk(node: Node, context: FigureContext): void {
 export function remarkFigures() {
   return (tree: Node, file: { path?: string; history?: string[]; data: { astro?: { frontmatter?: Record<string, unknown> } } }) => {
     try {
-      walk(tree, contextOf(file.data.astro?.frontmatter));
+      walk(tree, figureContext((file.data.astro?.frontmatter?.refs ?? {}) as Record<string, string>));
     } catch (e) {
       if (e instanceof FigureDirectiveError) throw new Error(`${file.path ?? file.history?.[0] ?? 'a write-up'}: ${e.message}`);
       throw e;

@@ -4,13 +4,11 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { CHART_BLOCK, chartBlockProblems, parseChartBlock } from './chart-block';
 import { allRuns } from './data';
-import { labelOf } from './backends';
-import { machineInWords } from '../../../collector/machines.ts';
 import { checkFigures, FigureDirectiveError } from './figure-directives';
+import { figureContext } from './remark-figures';
 
 export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> {
-  const known = new Set(allRuns().map(({ run }) => run.id));
-  const runs = new Map(allRuns().map((card) => [card.run.id, { name: labelOf(card.run.backend), summary: card.summary, machine: machineInWords(card.run.machines.server) }]));
+  const known = new Set(allRuns().flatMap(({ run }) => [run.id, ...(run.seriesId ? [run.seriesId] : [])]));
   const entries = await getCollection('writeups');
   for (const entry of entries) {
     const file = entry.filePath ?? entry.id;
@@ -21,14 +19,14 @@ export async function checkedWriteups(): Promise<CollectionEntry<'writeups'>[]> 
     // The remark plugin binds the figures while Astro syncs content, and Astro only logs what it
     // throws there; checking them again here is what fails the build.
     try {
-      checkFigures(entry.body ?? '', { refs: entry.data.refs, run: (id) => runs.get(id) });
+      checkFigures(entry.body ?? '', figureContext(entry.data.refs));
     } catch (e) {
       if (e instanceof FigureDirectiveError) throw new Error(`${file}: ${e.message}`);
       throw e;
     }
     const named = [...entry.data.runs, ...Object.values(entry.data.refs), ...(entry.data.verdict ?? []), ...[...(entry.body ?? '').matchAll(CHART_BLOCK)].flatMap((m) => parseChartBlock(m[1]!).runs)];
     for (const id of named) {
-      if (!known.has(id)) throw new Error(`${file}: unknown run "${id}" (not in the database this site is built from; import it with \`wsbench import\`)`);
+      if (!known.has(id)) throw new Error(`${file}: unknown run or series "${id}" (not in the database this site is built from; import it with \`wsbench import\`)`);
     }
   }
   return entries.sort((a, b) => b.data.pubDate.getTime() - a.data.pubDate.getTime());

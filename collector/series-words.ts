@@ -1,0 +1,97 @@
+// A series' figures in words, for every page and `show`: pure (no database), so the browser's
+// compare page words a series as the build does. "uWS used 11.9x less memory per added connection
+// than Socket.IO (95% interval 10.9–13.1x; 10.4–14.3x over 5 pairs)"; a single run says "one run".
+import { compare, EVEN, format, formatFactor, formatRange, HEADLINE, type HeadlineKey, type MetricDef } from './metrics.ts';
+import type { Spread } from './spread.ts';
+
+export interface SeriesRun {
+  id: string;
+  backend: string;
+  seq: number | null;
+  status: string;
+  verdict: string | null;
+}
+
+export interface SeriesRatio {
+  key: HeadlineKey;
+  a: string;
+  b: string;
+  /** a / b over the pairs of runs (one per round). */
+  spread: Spread;
+  /** The comparison in words, with its range over the pairs, or "no clear difference". */
+  phrase: string;
+}
+
+export interface SeriesSummary {
+  id: string;
+  scenario: string;
+  runs: SeriesRun[];
+  /** In the order they first ran. */
+  backends: string[];
+  /** backend → catalogue key → spread over that backend's runs. */
+  figures: Record<string, Record<string, Spread>>;
+  ratios: SeriesRatio[];
+}
+
+/**
+ * "uWS used 11.7x less memory per added connection than Socket.IO (10.9–13.1x, 95% interval;
+ * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
+ * difference"; one pair is "one run" and says so.
+ */
+export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): string {
+  const m = s.median!;
+  // Read as larger over smaller, as every comparison is; the range turned the same way.
+  const flip = (v: number) => (m >= 1 ? v : 1 / v);
+  const [low, high] = s.ciLow === null ? [null, null] : [Math.min(flip(s.ciLow), flip(s.ciHigh!)), Math.max(flip(s.ciLow), flip(s.ciHigh!))];
+  const [min, max] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
+  // "11.2–13.5x": the factor's unit once.
+  const span = (x: number, y: number) => `${formatFactor(x).replace(/x$/, '')}–${formatFactor(y)}`;
+  const range = `${span(min, max)} over ${s.n} ${s.n === 1 ? 'pair' : 'pairs'}`;
+  // With a handful of pairs the median's 95% interval is often the range itself: said once then.
+  const same = low !== null && formatFactor(low) === formatFactor(min) && formatFactor(high!) === formatFactor(max);
+  const noise = low === null || same ? range : `95% interval ${span(low, high!)}; ${range}`;
+  if (s.n === 1) return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (one run)`;
+  if (low !== null && low < EVEN) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (${noise})`;
+  return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (${noise})`;
+}
+
+/** A figure over a backend's runs: "3.83 KB (3.21–4.26 KB over 5 runs)"; one run: "3.83 KB (one run)". */
+export function spreadInWords(def: MetricDef, s: Spread): string {
+  if (s.median === null) return format(def, null);
+  if (s.n === 1) return `${format(def, s.median)} (one run)`;
+  return `${format(def, s.median)} (${formatRange(def, s.min, s.max)} over ${s.n} runs)`;
+}
+
+/** Two backends of one series, as a pair page, a card or compare sets them side by side. */
+export interface PairSpread {
+  seriesId: string;
+  /** Rounds the two ran side by side. */
+  pairs: number;
+  /** Each backend's figures over its runs (catalogue key → spread). */
+  a: Record<string, Spread>;
+  b: Record<string, Spread>;
+  /** The series' comparisons of a against b, by figure. */
+  ratios: Partial<Record<HeadlineKey, SeriesRatio>>;
+}
+
+const invert = (v: number | null) => (v === null ? null : 1 / v);
+
+/**
+ * The pair spread of backends a and b (named labelA and labelB in sentences) in a series
+ * summary; null when the series does not hold both. A series compares its backends in the order
+ * they ran: asked the other way round, each ratio is turned over and worded again.
+ */
+export function pairSpreadOf(series: SeriesSummary, a: string, b: string, labelA: string, labelB: string): PairSpread | null {
+  if (!series.figures[a] || !series.figures[b]) return null;
+  const ratios: PairSpread['ratios'] = {};
+  for (const r of series.ratios) {
+    if (r.a === a && r.b === b) ratios[r.key] = { ...r, phrase: ratioInWords(HEADLINE[r.key], labelA, labelB, r.spread) };
+    else if (r.a === b && r.b === a) {
+      const s = r.spread;
+      const spread: Spread = { n: s.n, median: invert(s.median), min: invert(s.max), max: invert(s.min), ciLow: invert(s.ciHigh), ciHigh: invert(s.ciLow) };
+      ratios[r.key] = { key: r.key, a, b, spread, phrase: ratioInWords(HEADLINE[r.key], labelA, labelB, spread) };
+    }
+  }
+  const pairs = Math.min(series.runs.filter((r) => r.backend === a).length, series.runs.filter((r) => r.backend === b).length);
+  return { seriesId: series.id, pairs, a: series.figures[a]!, b: series.figures[b]!, ratios };
+}
