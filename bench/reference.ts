@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compare, HEADLINE } from '../collector/metrics.ts';
+import { compare, HEADLINE, type HeadlineKey } from '../collector/metrics.ts';
+import { summarizeSeries } from '../collector/repeats.ts';
+import { spreadInWords } from '../collector/series-words.ts';
 import { getSummary, getTimeline, listRuns, type RunInfo } from '../collector/query.ts';
 import type { WindowSummary } from '../collector/summary.ts';
 import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
@@ -23,7 +25,7 @@ if (values.only !== undefined && !['100k', 'pi4', 'quick', 'backends'].includes(
 const COMMANDS = {
   '100k': ['run', '--backend', 'uws', '--scenario', 'seed-100k'],
   pi4: ['run', '--backend', 'uws,socketio', '--scenario', 'capacity', '--profile', 'pi4'],
-  quick: ['run', '--backend', 'uws,socketio', '--scenario', 'quick'],
+  quick: ['run', '--backend', 'uws,socketio', '--scenario', 'quick', '--repeat', '5'],
   backends: ['run', '--backend', 'uws,socketio,ws,socketio-uws', '--scenario-file', 'data/scenarios/backends-20k.json'],
 } as const;
 
@@ -111,22 +113,20 @@ function printPi4(db: Db, label: string): void {
   }
 }
 
-/** The quick pair (what `npm start` runs): memory per added connection, measured directly. */
+/** The quick pair (what `npm start` runs once), as a series: every figure's spread and the series' comparisons. */
 function printQuick(db: Db, label: string): void {
-  const runs = listRuns(db).filter((r) => r.scenario === 'quick' && profileOf(r) === null);
-  const [uws, sio] = ['uws', 'socketio'].map((b) => runs.find((r) => r.backend === b));
-  console.log(`\n## Quick pair, 1,000 connections (${label})`);
-  if (!uws || !sio) return void console.log(`missing: ${[!uws && 'uws', !sio && 'socketio'].filter(Boolean).join(', ')} quick run`);
-  const [su, ss] = [getSummary(db, uws.id), getSummary(db, sio.id)];
-  for (const [run, s] of [[uws, su], [sio, ss]] as const) {
-    console.log(`${run.backend.padEnd(9)} run ${run.id}; ${s.headline}`);
-    console.log(`          idle ${MB(s.idleRssBytes)} RSS / ${MB(s.idleAnonBytes)} anonymous; steady ${MB(s.steadyRssBytes)} RSS / ${MB(s.steadyAnonBytes)} anonymous / ${MB(s.steadyPssBytes)} PSS`);
-    console.log(`          per added connection ${KB(s.addedBytesPerConn)} (anonymous), ${KB(s.addedRssBytesPerConn)} (RSS); total per connection ${KB(s.bytesPerConn)} (RSS, idle included)`);
+  const runs = listRuns(db).filter((r) => r.scenario === 'quick' && profileOf(r) === null && r.seriesId !== null);
+  console.log(`\n## Quick pair, 5,000 connections, as a series (${label})`);
+  if (runs.length === 0) return void console.log('missing: no quick series (wsbench run --backend uws,socketio --scenario quick --repeat 5)');
+  const series = summarizeSeries(db, runs[0]!.seriesId!);
+  const took = (Math.max(...runs.filter((r) => r.seriesId === series.id).map((r) => r.endedMs ?? r.startedMs)) - Math.min(...runs.filter((r) => r.seriesId === series.id).map((r) => r.startedMs))) / 1000;
+  console.log(`series ${series.id}: ${series.runs.length} runs of ${series.backends.join(', ')} in interleaved rounds, ${Math.floor(took / 60)} min ${Math.round(took % 60)} s; machine ${machine(runs[0]!)}`);
+  for (const backend of series.backends) {
+    const f = series.figures[backend]!;
+    const line = (key: HeadlineKey) => spreadInWords(HEADLINE[key], f[key]!);
+    console.log(`${backend.padEnd(9)} per added connection ${line('addedBytesPerConn')}; above idle ${line('aboveIdleBytesPerConn')}; RSS ${line('steadyRssBytes')}; CPU ${line('cpuPctAvg')}; p99 ${line('latencyP99Ms')}`);
   }
-  const named = (name: string, v: number | null) => ({ name, value: v });
-  console.log(`per added connection  ${compare(HEADLINE.addedBytesPerConn, named('uWS', su.addedBytesPerConn), named('Socket.IO', ss.addedBytesPerConn)).phrase}`);
-  console.log(`in RSS                ${compare(HEADLINE.addedRssBytesPerConn, named('uWS', su.addedRssBytesPerConn), named('Socket.IO', ss.addedRssBytesPerConn)).phrase}`);
-  console.log(`idle included         ${compare(HEADLINE.bytesPerConn, named('uWS', su.bytesPerConn), named('Socket.IO', ss.bytesPerConn)).phrase}`);
+  for (const r of series.ratios) console.log(`- ${r.phrase}`);
 }
 
 /**

@@ -38,14 +38,16 @@ export interface SeriesSummary {
  * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
  * difference"; one pair is "one run" and says so.
  */
+/** "11.2–13.5x": a range of factors, the unit once. */
+export const factorRange = (low: number, high: number): string => `${formatFactor(low).replace(/x$/, '')}–${formatFactor(high)}`;
+
 export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): string {
   const m = s.median!;
   // Read as larger over smaller, as every comparison is; the range turned the same way.
   const flip = (v: number) => (m >= 1 ? v : 1 / v);
   const [low, high] = s.ciLow === null ? [null, null] : [Math.min(flip(s.ciLow), flip(s.ciHigh!)), Math.max(flip(s.ciLow), flip(s.ciHigh!))];
   const [min, max] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
-  // "11.2–13.5x": the factor's unit once.
-  const span = (x: number, y: number) => `${formatFactor(x).replace(/x$/, '')}–${formatFactor(y)}`;
+  const span = factorRange;
   const range = `${span(min, max)} over ${s.n} ${s.n === 1 ? 'pair' : 'pairs'}`;
   // With a handful of pairs the median's 95% interval is often the range itself: said once then.
   const same = low !== null && formatFactor(low) === formatFactor(min) && formatFactor(high!) === formatFactor(max);

@@ -19,7 +19,7 @@
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 import { fieldsOf } from './chart-block.ts';
-import { pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
+import { factorRange, pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
@@ -108,7 +108,7 @@ function seriesFigure(verb: Verb, metric: HeadlineKey, subjects: string[], conte
   const s = ratio!.spread;
   const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
   const [low, high] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
-  return s.n === 1 ? `${formatFactor(flip(s.median!))} (one run)` : `${formatFactor(flip(s.median!))} (${formatFactor(low)}–${formatFactor(high)} over ${s.n} pairs)`;
+  return s.n === 1 ? `${formatFactor(flip(s.median!))} (one run)` : `${formatFactor(flip(s.median!))} (${factorRange(low, high)} over ${s.n} pairs)`;
 }
 
 /** `name` or `name@connections`: a run's headline window, or the capacity step held at that many connections. */
