@@ -92,6 +92,28 @@ describe('the reference site says one number per name', { timeout: 300_000 }, ()
     await home.close();
   });
 
+  test('a series shows as a series: whiskers on its card, its page lists its runs, single runs say so', async () => {
+    const home = await open('/');
+    const card = home.locator(`[data-testid=verdict-card]:has(a[href$="/compare/${QUICK_PAIR}/"])`);
+    assert.equal(await card.locator('[data-testid=whisker]').count(), 6, 'a min–max whisker on each bar of the three figures');
+    assert.match((await card.locator('[data-testid=series-link]').textContent())!, /^5 runs of each$/);
+    for (const li of await card.locator('ul.lead li').allTextContents()) assert.match(li.trim(), /over 5 pairs\)$/);
+    const pi4 = home.locator(`[data-testid=verdict-card]:has(a[href$="/compare/${PI4_PAIR}/"])`);
+    assert.match((await pi4.locator('.conditions').textContent())!, /^one run of each · /);
+    await home.close();
+    const page = await open(`/series/${QUICK_SERIES}/`);
+    const runs = await page.$$eval('[data-testid=series-runs] tbody tr', (trs) => trs.map((tr) => [tr.querySelector('td')!.textContent!.trim(), tr.querySelectorAll('td')[1]!.textContent!.trim()]));
+    assert.deepEqual(runs, Array.from({ length: 10 }, (_, i) => [String(i + 1), i % 2 === 0 ? 'uWS' : 'Socket.IO']), 'ten runs in the order they ran, interleaved');
+    const memory = await page.$$eval('[data-testid=series-figures] tr[data-figure=addedBytesPerConn] td', (tds) => tds.map((td) => td.textContent!.trim()));
+    assert.equal(memory.length, 2);
+    for (const cell of memory) assert.match(cell, /^[\d.]+ KB [\d.]+–[\d.]+ KB; 95% interval [\d.]+–[\d.]+ KB$/);
+    await page.close();
+    // A run of the series says so, and links back.
+    const run = await open('/runs/20261203-030023-uws-quick-4b61/');
+    assert.match((await run.locator('[data-testid=series-of-run]').textContent())!, new RegExp(`^Run \\d+ of the series ${QUICK_SERIES}`));
+    await run.close();
+  });
+
   test("a chart against connections plots each step's table figure", async () => {
     const id = PI4_RUNS[1]!;
     const page = await open(`/runs/${id}/`);

@@ -36,6 +36,22 @@ export function pairSpreadFor(a: RunCard, b: RunCard): PairSpread | null {
   return pairSpreadOf(siteData().seriesSummary(id), a.run.backend, b.run.backend, labelOf(a.run.backend), labelOf(b.run.backend));
 }
 
+/**
+ * For two single runs: the newest series that ran both backends under the same scenario and
+ * limits on the same machine, set side by side as a pair, so a card of one run each can say how
+ * much a run moves there; null when there is none.
+ */
+export function seriesBeside(a: RunCard, b: RunCard): PairSpread | null {
+  if (pairSpreadFor(a, b)) return null;
+  const sameSetting = (r: RunCard['run']) => r.scenario === a.run.scenario && profileOf(r) === profileOf(a.run) && r.host === a.run.host && r.cores === a.run.cores && r.cpuModel === a.run.cpuModel;
+  const series = allSeries()
+    .filter((s) => s.figures[a.run.backend] && s.figures[b.run.backend])
+    .map((s) => ({ s, runs: allRuns().filter((c) => c.run.seriesId === s.id) }))
+    .filter(({ runs }) => runs.length > 0 && runs.every((c) => sameSetting(c.run)))
+    .sort((x, y) => Math.max(...y.runs.map((c) => c.run.startedMs)) - Math.max(...x.runs.map((c) => c.run.startedMs)))[0];
+  return series ? pairSpreadOf(series.s, a.run.backend, b.run.backend, labelOf(a.run.backend), labelOf(b.run.backend)) : null;
+}
+
 /** The run as `wsbench export` writes it: what "download this run" serves, importable elsewhere. */
 export const exportOf = (id: string): RunExport => siteData().exportOf(id);
 
