@@ -38,6 +38,13 @@ export interface SeriesSummary {
  * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
  * difference"; one pair is "one run" and says so.
  */
+/** A ratio's 95% interval reaches into the even band: the series cannot tell the two apart. */
+export function withinNoise(s: Spread): boolean {
+  if (s.median === null || s.ciLow === null || s.ciHigh === null) return false;
+  const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
+  return Math.min(flip(s.ciLow), flip(s.ciHigh)) < EVEN;
+}
+
 /** "11.2–13.5x": a range of factors, the unit once. */
 export const factorRange = (low: number, high: number): string => `${formatFactor(low).replace(/x$/, '')}–${formatFactor(high)}`;
 
@@ -53,7 +60,7 @@ export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): s
   const same = low !== null && formatFactor(low) === formatFactor(min) && formatFactor(high!) === formatFactor(max);
   const noise = low === null || same ? range : `95% interval ${span(low, high!)}; ${range}`;
   if (s.n === 1) return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (one run)`;
-  if (low !== null && low < EVEN) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (${noise})`;
+  if (withinNoise(s)) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (${noise})`;
   return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (${noise})`;
 }
 

@@ -69,3 +69,21 @@ test('a runs block sets runs or their steps side by side, one row each', () => {
   assert.throws(() => runsTable('runs: u@15000\ncolumns: steadyRssBytes\n', context), /wsbench-runs block: "u@15000": no step at 15000 connections/);
   assert.throws(() => runsTable('columns: steadyRssBytes\n', context), /"runs:" is missing/);
 });
+
+test("a series' backend gives its median with its range, and two of them the series' ratio over its rounds", () => {
+  const spread = (median: number, min: number, max: number) => ({ n: 5, median, min, max, ciLow: min, ciHigh: max });
+  const summary = {
+    id: 'series-q', scenario: 'quick', backends: ['uws', 'socketio'], runs: [],
+    figures: { uws: { addedBytesPerConn: spread(4460, 4030, 4510) }, socketio: { addedBytesPerConn: spread(54_100, 50_500, 57_000) } },
+    ratios: [{ key: 'addedBytesPerConn', a: 'uws', b: 'socketio', spread: spread(4460 / 54_100, 1 / 13.5, 1 / 11.2), phrase: '' }],
+  } as never;
+  const labels: Record<string, string> = { uws: 'uWS', socketio: 'Socket.IO' };
+  const withSeries: FigureContext = { ...context, refs: { q: 'series-q' }, series: (id) => (id === 'series-q' ? { summary, labelOf: (b) => labels[b]! } : undefined) };
+  assert.equal(resolveFigure('value addedBytesPerConn q:uws', withSeries), '4.46 KB (4.03–4.51 KB over 5 runs)');
+  assert.equal(resolveFigure('ratio addedBytesPerConn q:uws q:socketio', withSeries), '12.1x (11.2–13.5x over 5 pairs)');
+  // Asked either way round, the sentence names the one that did better first, as every comparison does.
+  assert.equal(resolveFigure('compare addedBytesPerConn q:socketio q:uws', withSeries), 'uWS used 12.1x less memory per added connection than Socket.IO (11.2–13.5x over 5 pairs)');
+  assert.throws(() => resolveFigure('value addedBytesPerConn q:ws', withSeries), /series series-q ran uws, socketio, not ws/);
+  assert.throws(() => resolveFigure('value addedBytesPerConn nope:uws', withSeries), /unknown series "nope"/);
+  assert.throws(() => resolveFigure('ratio cpuPctAvg q:uws q:socketio', withSeries), /compares addedBytesPerConn, not cpuPctAvg/);
+});

@@ -4,7 +4,7 @@
 import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, SERIES, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import { aboveIdleNote } from '../../../collector/added-memory.ts';
-import { spreadInWords, type PairSpread } from '../../../collector/series-words.ts';
+import { spreadInWords, withinNoise, type PairSpread } from '../../../collector/series-words.ts';
 import type { Spread } from '../../../collector/spread.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -110,6 +110,9 @@ const row = (key: HeadlineKey, a: { name: string; s: object }, b: { name: string
   return { key, label: def.label, a: formatBound(def, A!.value, A!.atLeast), b: formatBound(def, B!.value, B!.atLeast), va: A!.value, vb: B!.value, comparison: compare(def, A!, B!), ...(where ? { where } : {}) };
 };
 
+/** What two holds (not capacity searches) are compared on, in order: a pair of runs or a series' pair. */
+const HOLD_FIGURES: HeadlineKey[] = ['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'];
+
 /**
  * The rows of a two-run comparison. Two capacity searches compare their capacities, then memory
  * and CPU at equal connections (the highest step both held stable) and the capacity slope, never
@@ -149,7 +152,7 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
   // Memory per added connection leads; without an idle phase, the total per connection stands in.
   const memory = a.summary.addedBytesPerConn !== null && b.summary.addedBytesPerConn !== null ? 'addedBytesPerConn' : 'bytesPerConn';
   const leads = new Set<HeadlineKey>([memory, 'cpuPctAvg', 'latencyP99Ms']);
-  return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => ({ ...row(key, A, B), ...(leads.has(key) ? { lead: true } : {}) }));
+  return HOLD_FIGURES.map((key) => ({ ...row(key, A, B), ...(leads.has(key) ? { lead: true } : {}) }));
 }
 
 /**
@@ -159,14 +162,14 @@ export function pairRows(a: { name: string; summary: RunSummary }, b: { name: st
  */
 function seriesRows(a: { name: string; summary: RunSummary }, b: { name: string; summary: RunSummary }, series: PairSpread): PairRow[] {
   const leads = new Set<HeadlineKey>(['addedBytesPerConn', 'cpuPctAvg', 'latencyP99Ms']);
-  return (['connections', 'addedBytesPerConn', 'steadyRssBytes', 'idleRssBytes', 'bytesPerConn', 'cpuPctAvg', 'deliveredPct', 'latencyP99Ms'] as const).map((key) => {
+  return HOLD_FIGURES.map((key) => {
     const def = HEADLINE[key];
     const [sa, sb] = [series.a[key], series.b[key]];
     const [va, vb] = [sa?.median ?? null, sb?.median ?? null];
     const ofMedians = compare(def, { name: a.name, value: va }, { name: b.name, value: vb });
     const ratio = series.ratios[key];
     const comparison = ratio ? { ...ofMedians, factor: ratio.spread.median === null ? null : Math.max(ratio.spread.median, 1 / ratio.spread.median), phrase: ratio.phrase } : ofMedians;
-    if (ratio && /^no clear difference/.test(ratio.phrase)) comparison.winner = null;
+    if (ratio && withinNoise(ratio.spread)) comparison.winner = null;
     return {
       key, label: def.label, a: sa ? spreadInWords(def, sa) : format(def, null), b: sb ? spreadInWords(def, sb) : format(def, null), va, vb, comparison,
       ...(sa && sb ? { spread: { a: sa, b: sb } } : {}),
