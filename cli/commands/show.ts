@@ -94,6 +94,7 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['scenario', `${run.scenario} ${JSON.stringify(run.scenarioParams)}`],
     ['status', `${run.status}${run.verdict ? `, verdict ${run.verdict}` : ''}${s.runReason ? ` (${s.runReason})` : ''}`],
     ['result', s.headline],
+    ['repeats', run.seriesId ? `run ${(run.seriesSeq ?? 0) + 1} of series ${run.seriesId} (wsbench show ${run.seriesId} gives each figure with its spread)` : 'one run: its figures are this run\'s alone (wsbench run --repeat N gives their spread)'],
     ['started', `${formatTime(run.startedMs)}, lasted ${formatDuration(s.durationMs)}`],
     ['server host', serverMachineInWords(run.machines.server)],
     ['server node', serverNodeInWords(run.machines.serverNode)],
