@@ -2,13 +2,13 @@
 // another story than the slope between two loaded levels (docs/METRICS.md). Types only from the
 // summary: compare and the run report use these in the browser.
 import { formatValue } from './metrics.ts';
-import type { MemoryLevels, WindowSummary } from './summary.ts';
+import type { RunSummary, WindowSummary } from './summary.ts';
 
 /** Which levels memory per added connection was read between, in words: "from 500 to 1,000 connections", "above idle". */
-export function addedBasisInWords(w: Pick<WindowSummary, 'addedBasis' | 'connections'>, levels: MemoryLevels): string | null {
-  if (w.addedBasis === 'idle') return 'above idle';
-  if (w.addedBasis !== 'base' || !levels.base || w.connections === null) return null;
-  return `from ${formatValue('connections', levels.base.connections)} to ${formatValue('connections', w.connections)} connections`;
+export function addedBasisInWords(s: Pick<RunSummary, 'addedBasis' | 'connections' | 'base'>): string | null {
+  if (s.addedBasis === 'idle') return 'above idle';
+  if (s.addedBasis !== 'base' || !s.base || s.connections === null) return null;
+  return `from ${formatValue('connections', s.base.connections)} to ${formatValue('connections', s.connections)} connections`;
 }
 
 /** Memory above idle and the slope disagree by more than this share of the slope: then the page says so. */

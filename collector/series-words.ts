@@ -33,34 +33,39 @@ export interface SeriesSummary {
   ratios: SeriesRatio[];
 }
 
-/**
- * "uWS used 11.7x less memory per added connection than Socket.IO (10.9–13.1x, 95% interval;
- * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
- * difference"; one pair is "one run" and says so.
- */
+/** A ratio's spread read as larger over smaller, as every comparison is, its ranges turned the same way; null without a median. */
+export function asFactor(s: Spread): { factor: number; min: number; max: number; ciLow: number | null; ciHigh: number | null } | null {
+  if (s.median === null || s.min === null || s.max === null) return null;
+  const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
+  const ordered = (x: number, y: number) => [Math.min(flip(x), flip(y)), Math.max(flip(x), flip(y))] as const;
+  const [min, max] = ordered(s.min, s.max);
+  const [ciLow, ciHigh] = s.ciLow === null || s.ciHigh === null ? [null, null] : ordered(s.ciLow, s.ciHigh);
+  return { factor: flip(s.median), min, max, ciLow, ciHigh };
+}
+
 /** A ratio's 95% interval reaches into the even band: the series cannot tell the two apart. */
 export function withinNoise(s: Spread): boolean {
-  if (s.median === null || s.ciLow === null || s.ciHigh === null) return false;
-  const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
-  return Math.min(flip(s.ciLow), flip(s.ciHigh)) < EVEN;
+  const f = asFactor(s);
+  return f !== null && f.ciLow !== null && f.ciLow < EVEN;
 }
 
 /** "11.2–13.5x": a range of factors, the unit once. */
 export const factorRange = (low: number, high: number): string => `${formatFactor(low).replace(/x$/, '')}–${formatFactor(high)}`;
 
+/**
+ * "uWS used 11.7x less memory per added connection than Socket.IO (95% interval 10.9–13.1x;
+ * 11.3–14.3x over 5 pairs)"; where the interval reaches into the even band, "no clear
+ * difference"; one pair is "one run" and says so.
+ */
 export function ratioInWords(def: MetricDef, a: string, b: string, s: Spread): string {
   const m = s.median!;
-  // Read as larger over smaller, as every comparison is; the range turned the same way.
-  const flip = (v: number) => (m >= 1 ? v : 1 / v);
-  const [low, high] = s.ciLow === null ? [null, null] : [Math.min(flip(s.ciLow), flip(s.ciHigh!)), Math.max(flip(s.ciLow), flip(s.ciHigh!))];
-  const [min, max] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
-  const span = factorRange;
-  const range = `${span(min, max)} over ${s.n} ${s.n === 1 ? 'pair' : 'pairs'}`;
-  // With a handful of pairs the median's 95% interval is often the range itself: said once then.
-  const same = low !== null && formatFactor(low) === formatFactor(min) && formatFactor(high!) === formatFactor(max);
-  const noise = low === null || same ? range : `95% interval ${span(low, high!)}; ${range}`;
   if (s.n === 1) return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (one run)`;
-  if (withinNoise(s)) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(flip(m))} apart, within the noise (${noise})`;
+  const f = asFactor(s)!;
+  const range = `${factorRange(f.min, f.max)} over ${s.n} pairs`;
+  // With a handful of pairs the median's 95% interval is often the range itself: said once then.
+  const same = f.ciLow !== null && formatFactor(f.ciLow) === formatFactor(f.min) && formatFactor(f.ciHigh!) === formatFactor(f.max);
+  const noise = f.ciLow === null || same ? range : `95% interval ${factorRange(f.ciLow, f.ciHigh!)}; ${range}`;
+  if (withinNoise(s)) return `no clear difference in ${def.noun} between ${a} and ${b}: ${formatFactor(f.factor)} apart, within the noise (${noise})`;
   return `${compare(def, { name: a, value: m }, { name: b, value: 1 }).phrase} (${noise})`;
 }
 

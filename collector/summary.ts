@@ -45,8 +45,6 @@ export interface MemoryLevel {
   anonBytes: number | null;
   samples: number;
 }
-/** The idle level, as older code names it. */
-export type IdleMemory = MemoryLevel;
 
 /** The levels a run held still: idle, and the base hold when it had one. */
 export interface MemoryLevels {
@@ -188,9 +186,6 @@ function levelOf(t: Timeline, name: 'idle' | 'base', perSecond: ServerSecond[]):
   if (connections === null) return null;
   return { fromMs: phase.startedMs, toMs: phase.endedMs!, connections, rssBytes: rss, pssBytes: medianOf(inside, 'pssBytes'), anonBytes: medianOf(inside, 'anonBytes'), samples: inside.length };
 }
-
-/** The idle phase's memory. */
-export const idleMemory = (t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): MemoryLevel | null => levelOf(t, 'idle', perSecond);
 
 export function memoryLevels(t: Timeline, perSecond: ServerSecond[] = serverPerSecond(t.server)): MemoryLevels {
   return { idle: levelOf(t, 'idle', perSecond), base: levelOf(t, 'base', perSecond) };

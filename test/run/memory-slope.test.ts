@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { runsServers } from '../helpers/measuring.ts';
-import { spawnOwned } from '../helpers/owned.ts';
+import { descendants, spawnOwned } from '../helpers/owned.ts';
 
 await runsServers();
 
@@ -23,31 +23,13 @@ const BASE = FULL / 2;
  */
 const AGREE = 1.75;
 
-/** The process and every descendant of it, from /proc. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // ended while we looked
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
-}
-
 /**
  * RssAnon summed over the server's processes, bytes: the Node processes `wsbench serve` started
  * (its workers), not the CLI itself, whose own heap comes and goes with its collector, nor esbuild.
  */
 function anonBytes(root: number): number {
   let total = 0;
-  for (const pid of processTree(root).slice(1)) {
+  for (const pid of descendants(root)) {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       if (!/^Name:\s+node$/m.test(status)) continue;

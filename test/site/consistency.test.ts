@@ -4,16 +4,15 @@
 // the compare page's; and what a chart against connections plots at each step is the step
 // table's figure.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
 import { importReferenceRuns } from '../../collector/reference.ts';
 import { openDatabase } from '../../collector/schema.ts';
-import { buildSite, serveSite } from '../../site/build.ts';
+import { buildSite } from '../../site/build.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
 
 const PI4_PAIR = 'capacity-pi4-uws-vs-socketio';
 const QUICK_PAIR = 'quick-uws-vs-socketio';
@@ -23,7 +22,7 @@ const QUICK_SERIES = '20261203-030023-x5-quick-5cb0';
 
 describe('the reference site says one number per name', { timeout: 300_000 }, () => {
   let browser: Browser;
-  let server: Server;
+  let site: SiteInBrowser | undefined;
   let url: string;
 
   before(async () => {
@@ -33,14 +32,10 @@ describe('the reference site says one number per name', { timeout: 300_000 }, ()
     importReferenceRuns(d);
     d.close();
     const out = await buildSite({ db, outDir: path.join(dir, 'dist'), quiet: true });
-    server = await serveSite(out, 0);
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+    site = await openSite(out);
+    ({ url, browser } = site);
   });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => site?.close());
 
   async function open(pathname: string, ready?: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -4,22 +4,21 @@
 // words it as its card does.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { referenceFiles } from '../../collector/reference.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { importRun, parseExport } from '../../collector/transfer.ts';
-import { buildSite, serveSite } from '../../site/build.ts';
+import { buildSite } from '../../site/build.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
 
 const SERIES = '20261203-030023-x5-quick-5cb0';
 
 describe('a single pair beside a series', { timeout: 240_000 }, () => {
   let browser: Browser;
-  let server: Server;
+  let site: SiteInBrowser | undefined;
   let url: string;
 
   before(async () => {
@@ -40,14 +39,10 @@ describe('a single pair beside a series', { timeout: 240_000 }, () => {
     const writeupsDir = path.join(dir, 'writeups');
     fs.mkdirSync(writeupsDir);
     const out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir, quiet: true });
-    server = await serveSite(out, 0);
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+    site = await openSite(out);
+    ({ url, browser } = site);
   });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => site?.close());
 
   test("the newest pair's card is one run of each, with the series' range beside it", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -3,22 +3,21 @@
 // the same view, and a hostile run name stays text. Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { compare, format, formatValue, HEADLINE, SERIES_KEYS } from '../../collector/metrics.ts';
 import { getSummary, getTimeline, listRuns } from '../../collector/query.ts';
 import { elapsedSecond } from '../../collector/stats.ts';
 import { openDatabase } from '../../collector/schema.ts';
-import { buildSite, pageJavaScriptBytes, serveSite } from '../../site/build.ts';
+import { buildSite, pageJavaScriptBytes } from '../../site/build.ts';
 import { Ingestor, digestOf } from '../../collector/ingest.ts';
 import { encodeBatch } from '../../collector/ndjson.ts';
 import type { RunRecord } from '../../collector/records.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureRecords } from '../helpers/seed-db.ts';
 import { PI_TARGET, tempDir } from '../helpers/fixtures.ts';
+import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
 import { runsServers } from '../helpers/measuring.ts';
 
 // Real servers and runs: never beside the file that loads the machine on purpose.
@@ -29,7 +28,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 
 describe('report site', () => {
   let browser: Browser;
-  let server: Server;
+  let site: SiteInBrowser | undefined;
   let url: string;
   let db: string;
   let writeups: string;
@@ -61,15 +60,11 @@ describe('report site', () => {
     fs.writeFileSync(path.join(writeups, 'first-look.md'), `---\ntitle: A first look\ndescription: Two short runs side by side.\npubDate: 2026-11-28\nruns: [${uws}, ${socketio}]\nrefs: { u: ${uws} }\n---\n\nuWS held **{{value connections u}}** at p99 **{{value latencyP99Ms ${uws}}}**; {{compare addedBytesPerConn u ${socketio}}}.\n\nMemory per connection:\n\n\`\`\`wsbench\nchart: rssBytes\nruns: ${uws}, ${socketio}\nnorm: perConn\n\`\`\`\n\nThat is all.\n`);
     // Tiny display series, so that the tests see downsampling and zooming at work on short runs.
     out = await buildSite({ db, outDir: path.join(dir, 'dist'), writeupsDir: writeups, maxPoints: 4, quiet: true });
-    server = await serveSite(out, 0);
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+    site = await openSite(out);
+    ({ url, browser } = site);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => site?.close());
 
   test('a run report shows the figures the database holds', async () => {
     const d = openDatabase(db, { readonly: true });

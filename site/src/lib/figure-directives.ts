@@ -19,7 +19,7 @@
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 import { fieldsOf } from './chart-block.ts';
-import { factorRange, pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
+import { asFactor, factorRange, pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
@@ -105,10 +105,8 @@ function seriesFigure(verb: Verb, metric: HeadlineKey, subjects: string[], conte
   const ratio = pair?.ratios[metric];
   if (!ratio || ratio.spread.median === null) fail(`series ${a!.id} compares ${a!.summary.ratios.map((r) => r.key).filter((k, i, all) => all.indexOf(k) === i).join(', ')}, not ${metric}`);
   if (verb === 'compare') return ratio!.phrase;
-  const s = ratio!.spread;
-  const flip = (v: number) => (s.median! >= 1 ? v : 1 / v);
-  const [low, high] = [Math.min(flip(s.min!), flip(s.max!)), Math.max(flip(s.min!), flip(s.max!))];
-  return s.n === 1 ? `${formatFactor(flip(s.median!))} (one run)` : `${formatFactor(flip(s.median!))} (${factorRange(low, high)} over ${s.n} pairs)`;
+  const f = asFactor(ratio!.spread)!;
+  return ratio!.spread.n === 1 ? `${formatFactor(f.factor)} (one run)` : `${formatFactor(f.factor)} (${factorRange(f.min, f.max)} over ${ratio!.spread.n} pairs)`;
 }
 
 /** `name` or `name@connections`: a run's headline window, or the capacity step held at that many connections. */

@@ -4,7 +4,7 @@
 import { compare, format, formatBound, HEADLINE, headlineValue, isLowerBound, SAMPLED, SERIES, type Comparison, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunInfo } from '../../../collector/query.ts';
 import { aboveIdleNote } from '../../../collector/added-memory.ts';
-import { spreadInWords, withinNoise, type PairSpread } from '../../../collector/series-words.ts';
+import { asFactor, spreadInWords, withinNoise, type PairSpread } from '../../../collector/series-words.ts';
 import type { Spread } from '../../../collector/spread.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 
@@ -168,7 +168,7 @@ function seriesRows(a: { name: string; summary: RunSummary }, b: { name: string;
     const [va, vb] = [sa?.median ?? null, sb?.median ?? null];
     const ofMedians = compare(def, { name: a.name, value: va }, { name: b.name, value: vb });
     const ratio = series.ratios[key];
-    const comparison = ratio ? { ...ofMedians, factor: ratio.spread.median === null ? null : Math.max(ratio.spread.median, 1 / ratio.spread.median), phrase: ratio.phrase } : ofMedians;
+    const comparison = ratio ? { ...ofMedians, factor: asFactor(ratio.spread)?.factor ?? null, phrase: ratio.phrase } : ofMedians;
     if (ratio && withinNoise(ratio.spread)) comparison.winner = null;
     return {
       key, label: def.label, a: sa ? spreadInWords(def, sa) : format(def, null), b: sb ? spreadInWords(def, sb) : format(def, null), va, vb, comparison,
