@@ -2,7 +2,7 @@
 // (peaks kept), each hold as a chart point, the pairs worth a page, capacity points.
 import { bucketValue, headlineValue, SAMPLED, SERIES, SERIES_KEYS } from '../../../collector/metrics.ts';
 import type { RunSummary, Timeline } from '../../../collector/query.ts';
-import { pairsOf, profileOf, type Pair } from './pairs';
+import { groupOf, pairsOf, profileOf, type Pair } from './pairs';
 import type { RunExport } from '../../../collector/transfer.ts';
 import { serverPerSecond, tickSeries, type TickSeries } from '../../../collector/series.ts';
 import { elapsedSecond } from '../../../collector/stats.ts';
@@ -23,8 +23,6 @@ export function allSeries(): SeriesSummary[] {
   return ids.map((id) => siteData().seriesSummary(id));
 }
 
-export const seriesSummaryOf = (id: string): SeriesSummary => siteData().seriesSummary(id);
-
 /**
  * Two runs of one series, set side by side: the series' spread of their two backends (medians,
  * ranges and its ratios over the rounds), which every card, pair page and write-up states
@@ -43,7 +41,8 @@ export function pairSpreadFor(a: RunCard, b: RunCard): PairSpread | null {
  */
 export function seriesBeside(a: RunCard, b: RunCard): PairSpread | null {
   if (pairSpreadFor(a, b)) return null;
-  const sameSetting = (r: RunCard['run']) => r.scenario === a.run.scenario && profileOf(r) === profileOf(a.run) && r.host === a.run.host && r.cores === a.run.cores && r.cpuModel === a.run.cpuModel;
+  // The same comparison group as the pair (pairs.ts): scenario, limits and server machine.
+  const sameSetting = (r: RunCard['run']) => groupOf(r) === groupOf(a.run);
   const series = allSeries()
     .filter((s) => s.figures[a.run.backend] && s.figures[b.run.backend])
     .map((s) => ({ s, runs: allRuns().filter((c) => c.run.seriesId === s.id) }))

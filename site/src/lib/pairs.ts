@@ -32,7 +32,7 @@ export interface Pair<C> {
 }
 
 /** The comparison group a run belongs to: its scenario, profile and server machine. */
-const groupOf = (run: RunInfo): string => [run.scenario, profileOf(run) ?? '', machineKey(run)].join('\u0000');
+export const groupOf = (run: RunInfo): string => [run.scenario, profileOf(run) ?? '', machineKey(run)].join('\u0000');
 
 const slugPart = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'host';
 
