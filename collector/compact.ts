@@ -2,12 +2,13 @@
 // Client shards each send one histogram a second; a 100k run has a dozen shards, and their
 // histograms are nine tenths of its export. Nothing reads them shard by shard: each second's
 // percentiles merge every shard's, a window's merge every second's, and the probes' stay apart
-// (their own figure). So an export merges each second's shard histograms into one, kept on that
+// (their own figure), and so do the slow readers' (judged apart: collector/cohort.ts). So an export merges each second's shard histograms into one, kept on that
 // second's first shard row, and re-records them at 2 significant digits (a value lands within
 // 1/128, 0.8%, of where the 3-digit bucket had it; docs/METRICS.md, "Storage"). Merging is exact,
 // and compacting a compacted dump changes nothing, so a run exported, imported and exported
 // again reads the same.
 import * as hdr from 'hdr-histogram-js';
+import { cohortOf } from './cohort.ts';
 
 /** Significant digits of an export's histograms (the clients record 3). */
 export const EXPORT_HISTOGRAM_DIGITS = 2;
@@ -30,17 +31,17 @@ function mergedForExport(encoded: string[]): string {
   return hdr.encodeIntoCompressedBase64(merged);
 }
 
-/** client_samples with each second's shard histograms merged into one, and the probes' apart; a new dump, the input untouched. */
+/** client_samples with each second's shard histograms merged into one per cohort (healthy, slow, probes); a new dump, the input untouched. */
 export function compactClientHistograms(dump: Dump): Dump {
   const at = (name: string) => dump.columns.indexOf(name);
   const [tMs, source] = [at('t_ms'), at('source')];
   const histograms = HISTOGRAM_COLUMNS.map(at).filter((i) => i >= 0);
   if (tMs < 0 || source < 0 || histograms.length === 0) return dump;
   const rows = dump.rows.map((r) => [...r]);
-  // Each second's rows, probes apart from shards, first source first.
+  // Each second's rows, by cohort (healthy shards, slow readers, probes), first source first.
   const groups = new Map<string, unknown[][]>();
   for (const row of rows) {
-    const key = `${Math.floor(Number(row[tMs]) / 1000)}|${row[source] === 'probe' ? 'probe' : 'shards'}`;
+    const key = `${Math.floor(Number(row[tMs]) / 1000)}|${cohortOf(String(row[source]))}`;
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);

@@ -17,7 +17,7 @@ export const LIMIT_PREFIX = {
   budget: 'the limit of the CPU budget, not of the server',
 } as const;
 
-export type Unit = 'bytes' | 'ms' | 'msPerSecond' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'seconds';
+export type Unit = 'bytes' | 'ms' | 'msPerSecond' | 'percent' | 'cpu' | 'count' | 'connections' | 'perSecond' | 'perMinute' | 'seconds';
 
 /** How a figure is folded over a window of per-second (or per-tick) values. */
 export type Aggregation = 'median' | 'mean' | 'max' | 'sum' | 'percentile' | 'slope' | 'derived';
@@ -88,7 +88,7 @@ const m = <T extends MetricDef>(def: T): T => def;
 export interface SampledDef extends SeriesDef {
   from: NonNullable<SeriesDef['from']>;
   /** The window figure: how the window's seconds fold. */
-  overWindow: 'median' | 'mean' | 'max';
+  overWindow: 'median' | 'mean' | 'max' | 'sum';
   chart: string;
 }
 
@@ -97,9 +97,34 @@ const sampled = (def: Omit<SampledDef, 'grid' | 'aggregate'>): SampledDef => ({ 
 /** Sampled metrics (SampledDef): each a series and, under the same key, a window figure. */
 export const SAMPLED = {
   backpressureBytes: sampled({
-    key: 'backpressureBytes', label: 'Queued at the server (backpressure)', noun: 'queued bytes', verb: 'had', unit: 'bytes', better: 'lower', bucket: 'max',
-    from: { table: 'server_samples', field: 'backpressureBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: 'queued',
-    source: "bytes the server had accepted to send but not yet written to its sockets, summed over its processes, read once a second by the backend (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer); the window's worst second",
+    key: 'backpressureBytes', label: 'Queued at the server, once a second', noun: 'queued bytes', verb: 'had', unit: 'bytes', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'backpressureBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: 'once a second',
+    source: "bytes the server had accepted to send but not yet written to its sockets, summed over its processes, read once a second by the backend between ticks (uWS getBufferedAmount, ws bufferedAmount, Socket.IO's transport); the window's worst second. Readers that keep up have drained it by then: the tick-peak reading is the measurement",
+  }),
+  queuedBytesPeak: sampled({
+    key: 'queuedBytesPeak', label: 'Stuck in backpressure (at the tick)', noun: 'bytes stuck in backpressure', verb: 'held', unit: 'bytes', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'queuedBytesPeak', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: 'right after each tick',
+    source: "bytes the server held for its sockets right after writing each tick, beyond what their kernel buffers took, summed over its processes (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer and its transport's); the largest of the window",
+  }),
+  kernelQueuedBytes: sampled({
+    key: 'kernelQueuedBytes', label: "Waiting in the kernel's send buffers", noun: "bytes in the kernel's send buffers", verb: 'held', unit: 'bytes', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'kernelQueuedBytes', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: "in the kernel's buffers",
+    source: "bytes the server's established sockets had written and the clients had not yet acknowledged (/proc/net/tcp tx_queue on the server's port, read by the sampler about once a second): where a stalled reader's messages wait before the server holds any; the largest of the window",
+  }),
+  queuedMessagesPeak: sampled({
+    key: 'queuedMessagesPeak', label: 'Messages stuck in backpressure (at the tick)', noun: 'messages stuck in backpressure', verb: 'held', unit: 'count', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'queuedMessagesPeak', perSecond: 'sum' }, overWindow: 'max', chart: 'Messages stuck in backpressure', legend: 'right after each tick',
+    source: "messages waiting in the server's own queue right after each tick, where the backend can count them (Socket.IO: engine.io's write buffer; uWS and ws keep bytes only); the largest of the window",
+  }),
+  droppedMessages: sampled({
+    key: 'droppedMessages', label: 'Messages the server dropped (backpressure limit)', noun: 'messages dropped by the server', verb: 'dropped', unit: 'count', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'droppedMessages', perSecond: 'sum' }, overWindow: 'sum', chart: 'Shed by the server', legend: 'messages dropped',
+    source: "messages the server skipped for a socket at its per-socket limit (uWS: a publish skips a socket with 1 MB buffered, maxBackpressure; counted before each publish by that rule, since uWS says nothing); ws and Socket.IO never drop (no figure); summed over the window",
+  }),
+  closedBacklogged: sampled({
+    key: 'closedBacklogged', label: 'Sockets closed with data still queued', noun: 'sockets closed with data queued', verb: 'closed', unit: 'count', better: 'lower', bucket: 'max',
+    from: { table: 'server_samples', field: 'closedBacklogged', perSecond: 'sum' }, overWindow: 'sum', chart: 'Shed by the server', legend: 'sockets closed',
+    source: "sockets that closed, for whatever reason (the server's ping timeout, the client), while the server still held data for them or had dropped some; summed over the window",
   }),
 } as const satisfies Record<string, SampledDef>;
 
@@ -150,8 +175,25 @@ export const HEADLINE = {
   cpuThrottledPct: m({ read: (s) => (s.cpuThrottling?.periods ? (100 * s.cpuThrottling.throttled) / s.cpuThrottling.periods : null), key: 'cpuThrottledPct', label: 'CPU quota throttled', noun: 'quota throttling', verb: 'had', unit: 'percent', better: 'lower', aggregate: 'derived', compareBy: 'difference', source: 'the share of the CPU quota\'s 100 ms periods in which the cgroup stopped the server (cpu.stat), over the window; only under a CPU limit' }),
   clientRssBytesMax: m({ key: 'clientRssBytesMax', label: 'Load generator memory (peak)', noun: 'load generator memory', verb: 'used', unit: 'bytes', better: null, aggregate: 'max', source: 'every client shard\'s RSS summed, the highest second' }),
   clientCpuPctMax: m({ key: 'clientCpuPctMax', label: 'Busiest client shard CPU', noun: 'client CPU', verb: 'used', unit: 'cpu', better: null, aggregate: 'max', source: 'the load generator\'s busiest shard (85% for 10 s makes a run client-bound)' }),
+  slowReaders: m({ read: (s) => s.slowReaders?.connections, key: 'slowReaders', label: 'Slow readers', noun: 'slow readers', verb: 'held', unit: 'connections', better: null, aggregate: 'median', source: "connections of the slow readers' shards (the scenario's slowShare), open each second; median over the window. Every other client figure is the healthy readers'" }),
+  slowDeliveredPct: m({ read: (s) => s.slowReaders?.deliveredPct, key: 'slowDeliveredPct', label: 'Delivered to slow readers in time', noun: 'messages delivered to slow readers in time', verb: 'delivered', unit: 'percent', better: 'higher', aggregate: 'derived', compareBy: 'difference', source: "(expected − missing) / expected over the slow readers' connections: a tick counts only if it arrived by its judgement, lateMs + one interval after its schedule" }),
+  slowLatencyP50Ms: m({ read: (s) => s.slowReaders?.latency?.p50Ms, key: 'slowLatencyP50Ms', label: "Slow readers' latency p50", noun: "slow readers' median latency", verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: "every message a slow reader received, from its tick's schedule: how long it was stuck on the way (the server's queue, the kernel's buffers, the reader's own pace)" }),
+  slowLatencyP99Ms: m({ read: (s) => s.slowReaders?.latency?.p99Ms, key: 'slowLatencyP99Ms', label: "Slow readers' latency p99", noun: "slow readers' latency p99", verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: "every message a slow reader received, from its tick's schedule; merged histograms" }),
+  slowLatencyMaxMs: m({ read: (s) => s.slowReaders?.latency?.maxMs, key: 'slowLatencyMaxMs', label: 'Longest a message was stuck (slow readers)', noun: 'longest stuck message', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'max', source: "the slowest message a slow reader received, from its tick's schedule" }),
+  slowSkipped: m({ read: (s) => s.slowReaders?.dropped, key: 'slowSkipped', label: 'Messages slow readers never got', noun: 'messages skipped for slow readers', verb: 'skipped', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: "gaps in the slow readers' sequences: ticks the server never sent them (uWS skips over maxBackpressure), summed over their connections. A reader sees a gap only once it has read up to it: a reader still behind at the end has not seen its gaps, which the server's own count of what it dropped has" }),
+  slowClosed: m({ read: (s) => s.slowReaders?.closed, key: 'slowClosed', label: 'Slow readers disconnected', noun: 'slow readers disconnected', verb: 'lost', unit: 'count', better: 'lower', aggregate: 'sum', compareBy: 'difference', source: "slow readers' connections that closed in the window: closed by the server (a ping they answered too late, a limit) or lost" }),
+  calmLatencyP99Ms: m({ read: (s) => s.calm?.latency?.p99Ms, key: 'calmLatencyP99Ms', label: 'Latency p99 before the slow-down', noun: 'latency p99 before the slow-down', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: "the healthy readers' deliveries in the calm hold, while every reader still read at full speed (same run, same connections): what the hold's latency p99 is set against" }),
+  calmJitterP99Ms: m({ read: (s) => s.calm?.jitter?.p99Ms, key: 'calmJitterP99Ms', label: 'Jitter p99 before the slow-down', noun: 'jitter p99 before the slow-down', verb: 'had', unit: 'ms', better: 'lower', aggregate: 'percentile', source: "the healthy readers' arrival jitter in the calm hold: what the hold's jitter p99 is set against" }),
+  clumpsPerMin: m({ read: (s) => clumpsPerMinute(s), key: 'clumpsPerMin', label: 'Clumps per minute', noun: 'clumps per minute', verb: 'had', unit: 'perMinute', better: 'lower', aggregate: 'derived', source: 'clumps over the window, per minute of it: windows of different lengths (the calm hold, the hold) compared' }),
+  calmClumpsPerMin: m({ read: (s) => (s.calm ? clumpsPerMinute(s.calm) : null), key: 'calmClumpsPerMin', label: 'Clumps per minute before the slow-down', noun: 'clumps per minute before the slow-down', verb: 'had', unit: 'perMinute', better: 'lower', aggregate: 'derived', source: "the healthy readers' clumps in the calm hold, per minute of it" }),
   ...sampledFigures,
 } as const;
+
+/** A window's clumps per minute of it; null where clumps were not counted. */
+function clumpsPerMinute(s: Record<string, any>): number | null {
+  const ms = s.window ? s.window.toMs - s.window.fromMs : 0;
+  return typeof s.clumps === 'number' && ms > 0 ? (s.clumps * 60_000) / ms : null;
+}
 
 export type HeadlineKey = keyof typeof HEADLINE;
 
@@ -179,6 +221,9 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
   jitterP99Ms: s({ ...HEADLINE.jitterP99Ms, grid: 'second', window: 'jitterP99Ms', bucket: 'max', chart: 'Latency and tick spread', legend: 'jitter p99' }),
   serverCpuWaitMs: s({ ...HEADLINE.serverCpuWaitMs, label: 'Server waited for CPU', grid: 'second', window: 'serverCpuWaitMs', bucket: 'mean', aggregate: 'sum', from: { table: 'server_samples', field: 'cpuWaitMs', perSecond: 'sum' }, chart: 'Waited for a CPU', legend: 'server (all its processes)' }),
   ...SAMPLED,
+  slowOpen: s({ ...HEADLINE.slowReaders, key: 'slowOpen', label: 'Slow readers connected', grid: 'second', window: 'slowReaders', bucket: 'max', aggregate: 'sum', chart: 'Connections', legend: 'of them slow readers' }),
+  slowLatencyP50Ms: s({ ...HEADLINE.slowLatencyP50Ms, grid: 'second', window: 'slowLatencyP50Ms', bucket: 'max', chart: "Slow readers' latency", legend: 'p50' }),
+  slowLatencyP99Ms: s({ ...HEADLINE.slowLatencyP99Ms, grid: 'second', window: 'slowLatencyP99Ms', bucket: 'max', chart: "Slow readers' latency", legend: 'p99' }),
   clientCpuWaitMs: s({ key: 'clientCpuWaitMs', label: 'Busiest client shard waited for CPU', noun: 'client CPU wait', verb: 'had', unit: 'msPerSecond', better: 'lower', aggregate: 'max', grid: 'second', bucket: 'max', source: 'time the load generator\'s busiest shard was runnable but not running (/proc/self/schedstat) that second: the harness starved of CPU beside the server', from: { table: 'client_samples', field: 'cpuWaitMs', perSecond: 'max' }, chart: 'Waited for a CPU', legend: 'busiest client shard' }),
 };
 
@@ -240,6 +285,8 @@ export function formatValue(unit: Unit, v: number | null | undefined): string {
       return fixed(v, 0);
     case 'perSecond':
       return `${fixed(v, v < 100 ? 1 : 0)}/s`;
+    case 'perMinute':
+      return `${fixed(v, v < 100 ? 1 : 0)}/min`;
     case 'seconds':
       return `${fixed(v, 0)} s`;
   }
@@ -288,6 +335,9 @@ export function axisScale(metric: { label: string; unit: Unit }, maxAbs: number)
       break;
     case 'perSecond':
       unitLabel = 'per second';
+      break;
+    case 'perMinute':
+      unitLabel = 'per minute';
       break;
     case 'seconds':
       unitLabel = 's';

@@ -1,6 +1,7 @@
 // The read side of the database: what `wsbench list/show` and the site's build ask for.
 // Client shards sample on their own clocks, so the timeline aligns them to whole seconds and
 // sums counters; percentiles across shards come from merged histograms, never averages.
+import { isSlowSource } from './cohort.ts';
 import { DatabaseError } from './errors.ts';
 import { NO_LATENCY, percentilesOfEncoded, type LatencyPercentiles } from './histogram.ts';
 import { machinesOf, type RunMachines } from './machines.ts';
@@ -277,8 +278,12 @@ export interface Timeline {
   run: RunInfo;
   server: ServerPoint[];
   processes: ProcessPoint[];
+  /** The healthy readers and the probes, summed each second: every headline figure's clients. */
   clients: ClientPoint[];
+  /** Slow readers (collector/cohort.ts), summed each second apart; empty without them. */
+  slowClients: ClientPoint[];
   clientSources: string[];
+  /** Every shard's judgement of each tick, slow readers' left out (their spread is not the broadcast's). */
   ticks: TickPoint[];
   phases: PhaseInfo[];
   events: EventInfo[];
@@ -459,13 +464,15 @@ export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions
       latMaxMs: r.lat_max_ms ?? null,
     }),
   );
+  const slowRows = clientRows.filter((r) => isSlowSource(r.source));
   return {
     run,
     server,
     processes,
-    clients: aggregateClients(clientRows, options.perSecondLatency ?? true),
+    clients: aggregateClients(slowRows.length ? clientRows.filter((r) => !isSlowSource(r.source)) : clientRows, options.perSecondLatency ?? true),
+    slowClients: aggregateClients(slowRows, options.perSecondLatency ?? true),
     clientSources: [...new Set(clientRows.map((r) => r.source))].sort(),
-    ticks,
+    ticks: ticks.filter((k) => !isSlowSource(k.source)),
     phases: getPhases(db, id),
     events: (db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY t_ms, id`).all(id) as any[]).map(
       (r): EventInfo => ({

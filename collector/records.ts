@@ -74,6 +74,8 @@ export interface ProcessSample {
   cpuSysPct: number;
   /** Time runnable but not running (each thread's /proc/PID/task/TID/schedstat), ms per second: it waited for a CPU. */
   cpuWaitMs?: number;
+  /** This process's largest queue for its sockets right after a publish, in this second (schema 8). */
+  queuedBytesPeak?: number;
 }
 
 /** One second of the server side, from the sampler: totals over all backend processes. */
@@ -99,6 +101,17 @@ export interface ServerSample {
   tempC?: number;
   connections?: number;
   backpressureBytes?: number;
+  /** The processes' queue right after each publish, the largest in this second, summed (schema 8; runners/backends/queue-watch.ts). */
+  queuedBytesPeak?: number;
+  /** Messages in that queue, where the backend can tell (Socket.IO: engine.io's write buffer). */
+  queuedMessagesPeak?: number;
+  /** Messages dropped over the backend's per-socket limit in this second (uWS maxBackpressure). */
+  droppedMessages?: number;
+  /** Sockets that closed in this second while the server held or dropped data for them. */
+  closedBacklogged?: number;
+  /** Bytes in the kernel's send buffers of the server's established sockets, not yet acknowledged (/proc/net/tcp tx_queue), and how many sockets held some. */
+  kernelQueuedBytes?: number;
+  kernelQueuedSockets?: number;
   published?: number;
   procs?: ProcessSample[];
 }
@@ -271,6 +284,12 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('tempC', 'num'),
     f('connections', 'uint'),
     f('backpressureBytes', 'uint'),
+    f('queuedBytesPeak', 'uint'),
+    f('queuedMessagesPeak', 'uint'),
+    f('droppedMessages', 'uint'),
+    f('closedBacklogged', 'uint'),
+    f('kernelQueuedBytes', 'uint'),
+    f('kernelQueuedSockets', 'uint'),
     f('published', 'uint'),
     f('procs', 'arr'),
   ],
@@ -340,6 +359,7 @@ const processSpec: readonly Field[] = [
   f('cpuUserPct', 'unum', true),
   f('cpuSysPct', 'unum', true),
   f('cpuWaitMs', 'unum'),
+  f('queuedBytesPeak', 'uint'),
 ];
 
 /** A record field's column: camelCase in snake_case, a sample's time `t` as t_ms. */

@@ -45,6 +45,24 @@ export interface Scenario {
    * steps are its levels.
    */
   baseHoldSec: number;
+  /** Each update's size in bytes (0: the seed's ~70 bytes of JSON; runners/backends/ticker.ts pads it). */
+  messageBytes: number;
+  /**
+   * Slow readers (issue 25): this share of the bulk connections, in shards of their own, reads at
+   * most slowReadBytesPerSec (0: no limit) and stops reading for slowStallSec out of every
+   * slowStallEverySec, once the calm hold is over. Their deliveries are judged apart from the
+   * healthy connections', whose verdict is the run's. 0: everyone reads at full speed.
+   */
+  slowShare: number;
+  slowReadBytesPerSec: number;
+  slowStallSec: number;
+  /** 0 with a stall: the slow readers stall once, right after the calm hold, then keep their pace. */
+  slowStallEverySec: number;
+  /**
+   * Seconds held with every reader at full speed before the slow ones slow down (the `calm`
+   * phase): what the healthy connections' latency is set against, in the same run.
+   */
+  calmSec: number;
 }
 
 /** What a run record's scenario holds: the scenario, and what the runner settled for this run. */
@@ -60,6 +78,9 @@ export interface RunScenario extends Scenario {
   perShard: number;
   perAddress: number;
   bulkClient: 'node' | 'native';
+  /** Slow readers connected (the scenario's share of the bulk connections), and their sockets' SO_RCVBUF. */
+  slowConnections?: number;
+  slowRcvbufBytes?: number;
   /** Limits imposed on the server (read back as RecordedLimits), with where they were imposed. */
   profile?: { profile: string | null; memoryBytes?: number; cpuCores?: number; cpus?: string; cpusNote?: string; note: string };
   /** The target's URL, this machine's client addresses, the server's fixed port. */
@@ -68,7 +89,7 @@ export interface RunScenario extends Scenario {
   port?: number;
 }
 
-type Kind = 'int' | 'posint' | 'bool' | 'string' | 'steps';
+type Kind = 'int' | 'posint' | 'bool' | 'string' | 'steps' | 'share';
 export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
   name: 'string',
   connections: 'posint',
@@ -87,7 +108,16 @@ export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
   memorySlope: 'bool',
   idleSec: 'int',
   baseHoldSec: 'int',
+  messageBytes: 'int',
+  slowShare: 'share',
+  slowReadBytesPerSec: 'int',
+  slowStallSec: 'int',
+  slowStallEverySec: 'int',
+  calmSec: 'int',
 };
+
+/** Largest update a scenario may ask for: 64 KB (the largest shape the project runs is 16 KB). */
+export const MAX_MESSAGE_BYTES = 65_536;
 
 /** Checks a complete scenario; `where` prefixes messages (a file name, or "flags"). */
 export function validateScenario(s: Scenario, where: string): Scenario {
@@ -104,6 +134,7 @@ export function validateScenario(s: Scenario, where: string): Scenario {
     if (kind === 'posint' && !(Number.isInteger(value) && (value as number) >= 1)) fail(key, `must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
     if (kind === 'bool' && typeof value !== 'boolean') fail(key, `must be true or false, got ${JSON.stringify(value)}`);
     if (kind === 'string' && !(typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value))) fail(key, `must be 1-64 of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
+    if (kind === 'share' && !(typeof value === 'number' && value >= 0 && value < 1)) fail(key, `must be a share from 0 to below 1 (0.1 = 10%), got ${JSON.stringify(value)}`);
     if (kind === 'steps') {
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v >= 1)) fail(key, 'must be a non-empty list of whole numbers ≥ 1');
       const steps = value as number[];
@@ -115,8 +146,26 @@ export function validateScenario(s: Scenario, where: string): Scenario {
   if (s.steps && s.steps[s.steps.length - 1]! > s.connections) fail('steps', `go past "connections" (${s.connections}); raise it or drop the higher steps`);
   if (s.baseHoldSec > 0 && s.steps) fail('baseHoldSec', 'applies to a single hold; a capacity search\'s steps are its own levels (set it to 0)');
   if (s.baseHoldSec > 0 && baseConnections(s.connections) <= s.probes) fail('baseHoldSec', `needs more connections at half load (${baseConnections(s.connections)}) than probes (${s.probes}); raise "connections" or set it to 0`);
+  if (s.messageBytes > MAX_MESSAGE_BYTES) fail('messageBytes', `must be at most ${MAX_MESSAGE_BYTES}, got ${s.messageBytes}`);
+  if (s.slowShare > 0) {
+    if (s.slowReadBytesPerSec === 0 && s.slowStallSec === 0) fail('slowShare', 'needs "slowReadBytesPerSec" or "slowStallSec": a slow reader that reads at full speed is not slow');
+    if (s.steps) fail('slowShare', "applies to a single hold; a capacity search's steps are not judged against a calm hold (drop \"steps\" or set it to 0)");
+  } else {
+    for (const key of ['slowReadBytesPerSec', 'slowStallSec', 'slowStallEverySec', 'calmSec'] as const) if (s[key] > 0) fail(key, 'applies only with "slowShare" above 0');
+  }
+  if (s.slowStallEverySec > 0 && s.slowStallEverySec <= s.slowStallSec) fail('slowStallEverySec', `must be longer than "slowStallSec" (${s.slowStallSec}): the readers stall for slowStallSec out of every slowStallEverySec`);
   if (s.saturationCpuPct > 100) fail('saturationCpuPct', `is a share of one core (≤ 100), got ${s.saturationCpuPct}`);
   return s;
+}
+
+/** How the slow readers read, in words: "10% of the connections read at most 16 KB/s and stop reading for 20 s of every 40 s". */
+export function slowReadersInWords(s: Pick<Scenario, 'slowShare' | 'slowReadBytesPerSec' | 'slowStallSec' | 'slowStallEverySec'>): string {
+  if (s.slowShare <= 0) return 'none: every connection reads at full speed';
+  const pace = [
+    ...(s.slowReadBytesPerSec > 0 ? [`read at most ${formatValue('bytes', s.slowReadBytesPerSec)}/s`] : []),
+    ...(s.slowStallSec > 0 ? [s.slowStallEverySec > 0 ? `stop reading for ${s.slowStallSec} s of every ${s.slowStallEverySec} s` : `stop reading for ${s.slowStallSec} s once`] : []),
+  ];
+  return `${formatValue('percent', s.slowShare * 100)} of the connections ${pace.join(' and ')}`;
 }
 
 /** The connections of the base hold: half the hold's, rounded down. */
@@ -146,6 +195,13 @@ export interface RecordedScenario {
   memorySlope: boolean;
   /** Seconds held at half load before the hold (0 in runs before it existed). */
   baseHoldSec: number;
+  /** 0 (the seed's ~70 bytes) in runs before it existed; so are the slow-reader keys and calmSec. */
+  messageBytes: number;
+  slowShare: number;
+  slowReadBytesPerSec: number;
+  slowStallSec: number;
+  slowStallEverySec: number;
+  calmSec: number;
   /** The broadcast schedule's origin and when each tick is judged (runs since the per-tick schedule). */
   t0Ms: number | null;
   judgeAfterMs: number | null;
@@ -175,6 +231,12 @@ export function recordedScenario(raw: unknown): RecordedScenario {
     bulkClient: str(r.bulkClient) ?? 'node',
     memorySlope: r.memorySlope === true,
     baseHoldSec: num(r.baseHoldSec) ?? 0,
+    messageBytes: num(r.messageBytes) ?? 0,
+    slowShare: num(r.slowShare) ?? 0,
+    slowReadBytesPerSec: num(r.slowReadBytesPerSec) ?? 0,
+    slowStallSec: num(r.slowStallSec) ?? 0,
+    slowStallEverySec: num(r.slowStallEverySec) ?? 0,
+    calmSec: num(r.calmSec) ?? 0,
     t0Ms: num(r.t0Ms),
     judgeAfterMs: num(r.judgeAfterMs),
     limits: p ? { profile: str(p.profile), memoryBytes: num(p.memoryBytes), cpuCores: num(p.cpuCores), cpus: str(p.cpus) } : null,

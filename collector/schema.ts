@@ -207,6 +207,20 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN series_seq INTEGER;
   CREATE INDEX runs_series ON runs (series_id, series_seq);
   `,
+  // 8: the server's queue for slow readers, read right after each publish where it peaks
+  // (runners/backends/queue-watch.ts), per process and in total: bytes and, where the backend can
+  // tell, messages; and what it did about them each second: messages dropped over its limit,
+  // sockets that closed while it still held data for them; and what the kernel held in the
+  // server's send buffers, where a stalled reader's bytes wait before the server sees any.
+  `
+  ALTER TABLE server_samples ADD COLUMN kernel_queued_bytes INTEGER;
+  ALTER TABLE server_samples ADD COLUMN kernel_queued_sockets INTEGER;
+  ALTER TABLE server_samples ADD COLUMN queued_bytes_peak INTEGER;
+  ALTER TABLE server_samples ADD COLUMN queued_messages_peak INTEGER;
+  ALTER TABLE server_samples ADD COLUMN dropped_messages INTEGER;
+  ALTER TABLE server_samples ADD COLUMN closed_backlogged INTEGER;
+  ALTER TABLE process_samples ADD COLUMN queued_bytes_peak INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -10,6 +10,7 @@ import type { PhaseInfo, Timeline } from './query.ts';
 import type { Verdict } from './records.ts';
 import { mergedSpreads, serverPerSecond, type ServerSecond } from './series.ts';
 import { addOf, maxOf, mean, median, secondOf } from './stats.ts';
+import { isSlowSource } from './cohort.ts';
 
 export interface EncodedHistogram {
   tMs: number;
@@ -24,7 +25,8 @@ export interface EncodedHistogram {
 export interface SummaryWindow {
   fromMs: number;
   toMs: number;
-  basis: 'hold' | 'step' | 'whole-run';
+  /** 'calm': the hold before slow readers slowed down (runs with slow readers). */
+  basis: 'hold' | 'step' | 'whole-run' | 'calm';
   /** The capacity step (0-based) and the connections it aimed at, for a step window. */
   step: number | null;
   targetConnections: number | null;
@@ -50,6 +52,25 @@ export interface MemoryLevel {
 export interface MemoryLevels {
   idle: MemoryLevel | null;
   base: MemoryLevel | null;
+}
+
+/**
+ * The slow readers over a window (collector/cohort.ts): what happened to their deliveries, apart
+ * from the healthy readers' figures, which are the window's own.
+ */
+export interface SlowReadersSummary {
+  /** Median of the slow connections held, second by second. */
+  connections: number | null;
+  expected: number;
+  missing: number;
+  late: number;
+  /** Ticks a slow reader never got, seen as gaps in its sequence: the server dropped them. */
+  dropped: number;
+  /** Slow connections that closed in the window (by the server, or lost). */
+  closed: number;
+  deliveredPct: number | null;
+  /** How long their messages took, from each tick's schedule: how long they were stuck. */
+  latency: LatencyPercentiles;
 }
 
 /** What a server did over one window. Field names are the metric catalogue's keys. */
@@ -117,6 +138,8 @@ export interface WindowSummary {
   clientCpuWaitMs: number | null;
   /** Each sampled metric's window figure (metrics.ts SAMPLED), folded as its entry says. */
   sampled: Record<string, number | null>;
+  /** Slow readers, judged apart; null without them. Every other client figure is the healthy readers'. */
+  slowReaders: SlowReadersSummary | null;
   verdict: string | null;
   verdictReason: string | null;
 }
@@ -150,6 +173,12 @@ export interface RunSummary extends WindowSummary {
   idle: MemoryLevel | null;
   /** The base hold's level, when the run had one. */
   base: MemoryLevel | null;
+  /**
+   * With slow readers: the healthy readers' figures while every reader still read at full speed
+   * (the calm phase, less its last judgement delay, so no arrival after the slow-down counts):
+   * what the hold's figures are set against. Null without a calm phase.
+   */
+  calm: WindowSummary | null;
   idleRssBytes: number | null;
   idlePssBytes: number | null;
   idleAnonBytes: number | null;
@@ -174,6 +203,13 @@ const isWindowPhase = (p: PhaseInfo) => p.name === 'hold' || p.name === 'step';
 /** The cpu-throttling event follows its window's end by the runner's last second of watching (≤ 1.5 s) and the read itself. */
 const THROTTLING_EVENT_SLACK_MS = 10_000;
 
+/** Connections the clients held each second inside a window, slow readers' included: what the server held. */
+function openPerSecond(t: Timeline, within: (ms: number) => boolean): number[] {
+  const open = new Map<number, number>();
+  for (const c of [...t.clients, ...(t.slowClients ?? [])]) if (within(c.tMs)) open.set(c.tMs, (open.get(c.tMs) ?? 0) + c.open);
+  return [...open.values()];
+}
+
 /** A phase's memory level: the median of the server's per-second totals inside it, and of the clients' connections. */
 function levelOf(t: Timeline, name: 'idle' | 'base', perSecond: ServerSecond[]): MemoryLevel | null {
   const phase = t.phases.find((p) => p.name === name && p.endedMs !== null);
@@ -182,7 +218,7 @@ function levelOf(t: Timeline, name: 'idle' | 'base', perSecond: ServerSecond[]):
   const inside = perSecond.filter((s) => within(s.tMs));
   const rss = median(inside.map((s) => s.rssBytes));
   if (rss === null) return null;
-  const connections = name === 'idle' ? 0 : median(t.clients.filter((c) => within(c.tMs)).map((c) => c.open));
+  const connections = name === 'idle' ? 0 : median(openPerSecond(t, within));
   if (connections === null) return null;
   return { fromMs: phase.startedMs, toMs: phase.endedMs!, connections, rssBytes: rss, pssBytes: medianOf(inside, 'pssBytes'), anonBytes: medianOf(inside, 'anonBytes'), samples: inside.length };
 }
@@ -221,14 +257,14 @@ export function summarizeWindow(
   const steadyPssBytes = medianOf(server, 'pssBytes');
   const steadyAnonBytes = medianOf(server, 'anonBytes');
   // The clients' count (what was held from outside); the server's own count where no client reported.
-  const connections = clients.length ? median(clients.map((c) => c.open)) : median(server.flatMap((s) => (s.connections === null ? [] : [s.connections])));
+  const connections = clients.length ? median(openPerSecond(t, inWindow)) : median(server.flatMap((s) => (s.connections === null ? [] : [s.connections])));
   const sum = (key: 'received' | 'expected' | 'missing' | 'late' | 'dropped' | 'duplicate' | 'outOfOrder') => clients.reduce((n, c) => n + c[key], 0);
   const expected = sum('expected');
   const missing = sum('missing');
   const received = sum('received');
   const cpu = server.map((s) => s.cpuPct);
   // Aligned to whole seconds like the per-second client points, so both cover the same samples.
-  const windowHists = histograms.filter((h) => inWindow(secondOf(h.tMs)));
+  const windowHists = histograms.filter((h) => inWindow(secondOf(h.tMs)) && !isSlowSource(h.source ?? ''));
   const latency = percentilesOfEncoded(windowHists.map((h) => h.hist));
   const probeLatency = percentilesOfEncoded(windowHists.filter((h) => h.source === 'probe').map((h) => h.hist));
   const jitter = percentilesOfEncoded(windowHists.flatMap((h) => (h.jit ? [h.jit] : [])));
@@ -275,6 +311,7 @@ export function summarizeWindow(
     // Second by second the shard that waited longest, median over the window (docs/METRICS.md, "Client-bound").
     clientCpuWaitMs: median(clients.flatMap((c) => (c.clientCpuWaitMsMax === null ? [] : [c.clientCpuWaitMsMax]))),
     sampled: sampledFigures(t, inWindow),
+    slowReaders: slowReadersIn(t, histograms, inWindow),
     verdict: verdict.verdict,
     verdictReason: verdict.verdictReason,
   };
@@ -294,9 +331,36 @@ function runReasonOf(t: Timeline, headlineWindow: WindowSummary, capacity: Capac
   return judged.verdict === t.run.verdict ? judged.reason : t.run.verdictReason;
 }
 
+/** The slow readers' deliveries over a window; null when the run had none in it. */
+function slowReadersIn(t: Timeline, histograms: readonly EncodedHistogram[], inWindow: (ms: number) => boolean): SlowReadersSummary | null {
+  const seconds = (t.slowClients ?? []).filter((c) => inWindow(c.tMs));
+  if (seconds.length === 0) return null;
+  const sum = (key: 'expected' | 'missing' | 'late' | 'dropped' | 'closed') => seconds.reduce((n, c) => n + c[key], 0);
+  const expected = sum('expected');
+  const missing = sum('missing');
+  return {
+    connections: median(seconds.map((c) => c.open)),
+    expected,
+    missing,
+    late: sum('late'),
+    dropped: sum('dropped'),
+    closed: sum('closed'),
+    deliveredPct: expected > 0 ? (100 * (expected - missing)) / expected : null,
+    latency: percentilesOfEncoded(histograms.filter((h) => isSlowSource(h.source ?? '') && inWindow(secondOf(h.tMs))).map((h) => h.hist)),
+  };
+}
+
+/** The calm phase's window: from its first judgement to its end, so every arrival in it came before the slow-down. */
+function calmWindow(t: Timeline, histograms: readonly EncodedHistogram[], perSecond: ServerSecond[], levels: MemoryLevels): WindowSummary | null {
+  const calm = t.phases.find((p) => p.name === 'calm' && p.endedMs !== null);
+  const judgeAfterMs = t.run.scenarioParams.judgeAfterMs ?? 0;
+  if (!calm || calm.endedMs! - calm.startedMs <= judgeAfterMs) return null;
+  return summarizeWindow(t, histograms, { fromMs: calm.startedMs + judgeAfterMs, toMs: calm.endedMs!, basis: 'calm', step: null, targetConnections: calm.targetConnections }, undefined, perSecond, levels);
+}
+
 /** Each sampled metric over a window: its seconds inside, folded by the catalogue's overWindow. */
 function sampledFigures(t: Timeline, inWindow: (ms: number) => boolean): Record<string, number | null> {
-  const fold = { median, mean, max: (xs: number[]) => (xs.length ? Math.max(...xs) : null) };
+  const fold = { median, mean, max: (xs: number[]) => (xs.length ? Math.max(...xs) : null), sum: (xs: number[]) => (xs.length ? xs.reduce((n, x) => n + x, 0) : null) };
   return Object.fromEntries(
     (Object.values(SAMPLED) as SampledDef[]).map((def) => [def.key, fold[def.overWindow]((t.sampled?.[def.key] ?? []).filter((s) => inWindow(s.tMs)).map((s) => s.value))]),
   );
@@ -513,11 +577,12 @@ export function summarizeTimeline(t: Timeline, histograms: readonly EncodedHisto
     ...headlineWindow,
     runId: t.run.id,
     durationMs: t.run.endedMs === null ? lastSampleMs - t.run.startedMs : t.run.endedMs - t.run.startedMs,
-    peakConnections: t.clients.length ? Math.max(...t.clients.map((c) => c.open)) : null,
+    peakConnections: t.clients.length ? Math.max(...openPerSecond(t, () => true)) : null,
     serverPeakConnections: perSecond.some((s) => s.connections !== null) ? Math.max(...perSecond.map((s) => s.connections ?? 0)) : null,
     peakRssBytes: perSecond.length ? Math.max(...perSecond.map((s) => s.rssBytes)) : null,
     idle,
     base: levels.base,
+    calm: calmWindow(t, histograms, perSecond, levels),
     idleRssBytes: idle?.rssBytes ?? null,
     idlePssBytes: idle?.pssBytes ?? null,
     idleAnonBytes: idle?.anonBytes ?? null,

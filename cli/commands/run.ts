@@ -49,6 +49,14 @@ ${backendHelp('                           ')}
   --symbols N            spread clients over N symbols (default 1, as in the seed)
   --probes N             latency probe connections (default ~1%, at most 100)
   --compression          permessage-deflate on, for every backend
+  --message-bytes SIZE   each update's size, e.g. 1k or 16k (default: the seed's ~70 bytes)
+  --slow-share SHARE     this share of the connections reads slowly, e.g. 0.1; judged apart
+                         from the healthy ones, whose verdict is the run's (native client)
+  --slow-read SIZE       slow readers read at most SIZE bytes a second, e.g. 16k
+  --slow-stall SEC       slow readers stop reading for SEC seconds...
+  --slow-stall-every SEC ...out of every SEC seconds (0: one stall)
+  --calm SEC             hold with every reader at full speed first, before the slow ones
+                         slow down: the healthy readers' figures are set against it
   --profile NAME         limit the server like: ${Object.keys(PROFILES).join(', ')} (cgroup v1 or v2; recorded
                          with the run, never presented as that hardware)
   --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)

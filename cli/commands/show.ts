@@ -6,6 +6,8 @@ import { isSeries, summarizeSeries, type SeriesSummary } from '../../collector/r
 import type { Spread } from '../../collector/spread.ts';
 import { getRun, getSummary, getTimeline, type RunInfo, type RunSummary } from '../../collector/query.ts';
 import { aboveIdleNote, addedBasisInWords } from '../../collector/added-memory.ts';
+import { slowReadersInWords } from '../../collector/scenario.ts';
+import { healthyCostInWords, slowOutcomeInWords } from '../../collector/slow-readers.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
 import { dbOption, jsonOption, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
@@ -114,6 +116,11 @@ function describe(run: RunInfo, s: RunSummary): string {
     ['tick spread', `worst ${f('worstSpreadMs')} (every connection)${s.spreadByHost ? `; per client host: ${s.spreadByHost.map((h) => `${h.host} ${formatMs(h.worstSpreadMs)}${h.clockUncertaintyMs !== null ? ` (clock ±${formatMs(h.clockUncertaintyMs)})` : ''}`).join(', ')}` : ''}`],
     // Every sampled metric of the catalogue, as it labels and formats it (metrics.ts SAMPLED).
     ...Object.keys(SAMPLED).map((key) => [HEADLINE[key as HeadlineKey].label.toLowerCase(), f(key as HeadlineKey)]),
+    ...(s.slowReaders ? [
+      ['slow readers', `${slowReadersInWords(run.scenarioParams as never)}; judged apart: every other client figure here is the healthy readers'`],
+      ['', slowOutcomeInWords(s as never)!],
+      ...(healthyCostInWords(s as never) ? [['', healthyCostInWords(s as never)!]] : []),
+    ] : []),
     ['client', `busiest shard ${formatNumber(s.clientCpuPctMax, 1)}% cpu, ${formatBytes(s.clientRssBytesMax)} rss in all`],
     ['samples', `${s.samples.server} server, ${s.samples.client} client, ${s.samples.ticks} ticks, ${s.samples.events} events`],
   ];

@@ -37,6 +37,12 @@ export const RUN_OPTIONS = {
   symbols: { type: 'string' },
   probes: { type: 'string' },
   compression: { type: 'boolean' },
+  'message-bytes': { type: 'string' },
+  'slow-share': { type: 'string' },
+  'slow-read': { type: 'string' },
+  'slow-stall': { type: 'string' },
+  'slow-stall-every': { type: 'string' },
+  calm: { type: 'string' },
   'connect-first': { type: 'boolean' },
   name: { type: 'string' },
   notes: { type: 'string' },
@@ -94,6 +100,7 @@ export function planRun(values: RunValues): RunPlan {
   if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
   checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
   const bulkClient = chooseBulkClient(values.client, values['slow-shard-ms'] !== undefined);
+  if (scenario.slowShare > 0 && bulkClient !== 'native') throw new ConfigError(`slow readers (scenario "${scenario.name}", slowShare ${scenario.slowShare}) need the native client: drop --client node${values['slow-shard-ms'] !== undefined ? ' and --slow-shard-ms' : ''}, or install gcc and libssl-dev`);
   const port = numberFlag('port', values.port, { min: 1, max: 65535, integer: true });
   const slowShardMsPerFrame = numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 });
   chooseServerNode(values, backends);
@@ -256,6 +263,12 @@ function buildScenario(values: RunValues): Scenario {
   set('symbols', n('symbols'));
   set('probes', n('probes'));
   if (values.compression) s.compression = true;
+  set('messageBytes', bytesFlag('message-bytes', values['message-bytes']));
+  set('slowShare', numberFlag('slow-share', values['slow-share'], { min: 0, max: 0.99 }));
+  set('slowReadBytesPerSec', bytesFlag('slow-read', values['slow-read']));
+  set('slowStallSec', numberFlag('slow-stall', values['slow-stall'], { min: 0, integer: true }));
+  set('slowStallEverySec', numberFlag('slow-stall-every', values['slow-stall-every'], { min: 0, integer: true }));
+  set('calmSec', numberFlag('calm', values.calm, { min: 0, integer: true }));
   if (values['connect-first']) s.publishDuringRamp = false;
   applySteps(s, values);
   return validateScenario(s, 'flags');

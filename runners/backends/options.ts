@@ -1,6 +1,7 @@
 // Defaults and validation of the options every backend is started with.
 import os from 'node:os';
 import { ConfigError } from '../../common/errors.ts';
+import { MAX_MESSAGE_BYTES } from '../../collector/scenario.ts';
 import { resolveTls } from './tls.ts';
 import type { ServeOptions } from './types.ts';
 
@@ -10,7 +11,9 @@ export const SERVE_DEFAULTS = {
   intervalMs: 2000,
   symbols: ['AAPL'],
   compression: false,
+  messageBytes: 0,
 } as const;
+
 
 export interface ServeInput {
   host?: string;
@@ -21,6 +24,7 @@ export interface ServeInput {
   clockOffsetMs?: number;
   symbols?: string[];
   compression?: boolean;
+  messageBytes?: number;
   certFile?: string;
   keyFile?: string;
   certDir?: string;
@@ -41,6 +45,8 @@ export function resolveServeOptions(input: ServeInput): ServeOptions {
   const bad = symbols.find((s) => !SYMBOL.test(s));
   if (bad !== undefined) throw new ConfigError(`--symbols: "${bad}" is not a symbol (1-32 of A-Z a-z 0-9 _ . -)`);
   if (new Set(symbols).size !== symbols.length) throw new ConfigError('--symbols lists a symbol twice');
+  const messageBytes = input.messageBytes ?? SERVE_DEFAULTS.messageBytes;
+  if (!Number.isInteger(messageBytes) || messageBytes < 0 || messageBytes > MAX_MESSAGE_BYTES) throw new ConfigError(`--message-bytes must be a whole number from 0 (the seed's ~70 bytes) to ${MAX_MESSAGE_BYTES}, got ${messageBytes}`);
   const tls = resolveTls({ certFile: input.certFile, keyFile: input.keyFile, dir: input.certDir });
   return {
     host: input.host ?? SERVE_DEFAULTS.host,
@@ -53,5 +59,6 @@ export function resolveServeOptions(input: ServeInput): ServeOptions {
     clockOffsetMs: input.clockOffsetMs ?? 0,
     symbols,
     compression: input.compression ?? SERVE_DEFAULTS.compression,
+    messageBytes,
   };
 }

@@ -6,6 +6,7 @@ import { compiledEntry } from '../process/compile.ts';
 import { serverNode } from '../process/server-node.ts';
 import { BackendError } from './errors.ts';
 import { reservePort } from './ports.ts';
+import type { QueueStatus } from './queue-watch.ts';
 import type { BackendInfo, BackendStatus, FromServer, ProcessExit, ProcessRole, RunningBackend, ServeOptions, StartHooks, ToServer, WorkerStatus } from './types.ts';
 
 interface Member {
@@ -136,6 +137,7 @@ export class ServerGroup implements RunningBackend {
         connections: workers.reduce((n, w) => n + w.connections, 0),
         published: workers.reduce((n, w) => n + w.published, 0),
         backpressureBytes: workers.reduce((n, w) => n + w.backpressureBytes, 0),
+        ...totalQueue(workers),
       },
     };
   }
@@ -188,4 +190,15 @@ export async function startPrimary(describe: () => BackendInfo, entryFile: strin
   }
   group.markRunning();
   return group;
+}
+
+/** The processes' queues together: peaks read at the same tick, so their sum is the server's peak. */
+export function totalQueue(workers: readonly QueueStatus[]): QueueStatus {
+  const nullableSum = (values: (number | null)[]) => (values.every((v) => v === null) ? null : values.reduce<number>((n, v) => n + (v ?? 0), 0));
+  return {
+    queuedBytesPeak: workers.reduce((n, w) => n + w.queuedBytesPeak, 0),
+    queuedMessagesPeak: nullableSum(workers.map((w) => w.queuedMessagesPeak)),
+    droppedMessages: nullableSum(workers.map((w) => w.droppedMessages)),
+    closedBacklogged: workers.reduce((n, w) => n + w.closedBacklogged, 0),
+  };
 }

@@ -11,6 +11,7 @@ import https from 'node:https';
 import { createAdapter, setupPrimary } from '@socket.io/cluster-adapter';
 import { Server } from 'socket.io';
 import { runCluster, type ClusterServer, type StartMessage } from './cluster.ts';
+import { QueueWatch } from './queue-watch.ts';
 import { Ticker, tickMessage } from './ticker.ts';
 import { tls12BlockingCiphers } from './tls.ts';
 import { expand, DEFAULT_PATTERN, patternProblem, topicOf } from './topics.ts';
@@ -23,7 +24,7 @@ interface Attached {
   io: Server;
   listen(ready: () => void, fail: (message: string) => void): void;
   close(): void;
-  /** Bytes queued for one client's socket. */
+  /** Bytes the transport holds for one client's socket (engine.io's write buffer not included). */
   buffered(socket: { conn: unknown }): number;
 }
 
@@ -72,6 +73,14 @@ function attachUws(options: StartMessage['options'], native: string): Attached {
   };
 }
 
+/** One client's queue: the packets engine.io holds, and the bytes of those and of the transport's socket. */
+function engineQueue(socket: { conn: unknown }, attached: Attached): { bytes: number; messages: number } {
+  const waiting: { data?: unknown }[] = (socket.conn as any).writeBuffer ?? [];
+  let bytes = attached.buffered(socket);
+  for (const packet of waiting) bytes += typeof packet.data === 'string' ? packet.data.length : ((packet.data as { byteLength?: number } | undefined)?.byteLength ?? 0);
+  return { bytes, messages: waiting.length };
+}
+
 function serve({ options, worker, native }: StartMessage): ClusterServer {
   const topics = options.symbols.map(topicOf);
   const attached = native ? attachUws(options, native) : attachHttps(options);
@@ -80,13 +89,26 @@ function serve({ options, worker, native }: StartMessage): ClusterServer {
   // Count every message written to a socket, whether this worker emitted it or the adapter
   // brought it from worker 0: the adapter delivers both through apply().
   let published = 0;
+  // Socket.IO queues without a limit: packets wait in engine.io's write buffer while the
+  // transport is still writing the previous ones, then in the transport's socket.
+  const queue = new QueueWatch<any>(() => io.sockets.sockets.values(), (socket) => engineQueue(socket, attached), false);
+  let watchPending = false;
   const adapter = io.of('/').adapter as any;
   const apply = adapter.apply.bind(adapter);
-  adapter.apply = (opts: unknown, callback: (socket: unknown) => void) =>
+  adapter.apply = (opts: unknown, callback: (socket: unknown) => void) => {
     apply(opts, (socket: unknown) => {
       published++;
       callback(socket);
     });
+    // Read once the broadcast has been written, on this worker or brought by the cluster adapter.
+    if (!watchPending) {
+      watchPending = true;
+      setImmediate(() => {
+        watchPending = false;
+        queue.afterPublish();
+      });
+    }
+  };
 
   io.use((socket, next) => {
     const given = socket.handshake.auth?.topic ?? socket.handshake.query?.topic;
@@ -98,12 +120,13 @@ function serve({ options, worker, native }: StartMessage): ClusterServer {
   });
   io.on('connection', (socket) => {
     socket.join(expand(socket.data.pattern, topics));
+    socket.on('disconnect', () => queue.closing(socket));
   });
 
   const ticker =
     worker === 0
       ? new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs, clockOffsetMs: options.clockOffsetMs }, (n, scheduledMs) => {
-          for (const symbol of options.symbols) io.to(topicOf(symbol)).emit('tick', tickMessage(symbol, n, scheduledMs));
+          for (const symbol of options.symbols) io.to(topicOf(symbol)).emit('tick', tickMessage(symbol, n, scheduledMs, options.messageBytes));
         })
       : undefined;
 
@@ -117,7 +140,7 @@ function serve({ options, worker, native }: StartMessage): ClusterServer {
     status() {
       let backpressureBytes = 0;
       for (const socket of io.sockets.sockets.values()) backpressureBytes += attached.buffered(socket);
-      return { connections: io.sockets.sockets.size, published, backpressureBytes, lastTick: ticker?.last?.n ?? null, lastPublishLagMs: ticker?.last?.publishLagMs ?? null };
+      return { connections: io.sockets.sockets.size, published, backpressureBytes, ...queue.take(), lastTick: ticker?.last?.n ?? null, lastPublishLagMs: ticker?.last?.publishLagMs ?? null };
     },
     stop() {
       ticker?.stop();

@@ -34,19 +34,34 @@ export interface TickMessage {
   price: number;
   seq: number;
   scheduledMs: number;
+  /** Filler that brings the message to the scenario's messageBytes (absent at the seed's size). */
+  pad?: string;
 }
 
-export function tickMessage(symbol: string, n: number, scheduledMs: number): TickMessage {
-  return { symbol, price: priceOf(symbol, n), seq: n, scheduledMs };
+/** A message of `messageBytes` (0: the seed's ~70 bytes); the filler goes last, after the fields clients read. */
+export function tickMessage(symbol: string, n: number, scheduledMs: number, messageBytes = 0): TickMessage {
+  const message: TickMessage = { symbol, price: priceOf(symbol, n), seq: n, scheduledMs };
+  // `,"pad":""` is 9 bytes; the fields are ASCII, so string length is byte length.
+  const short = messageBytes - JSON.stringify(message).length - 9;
+  if (short > 0) message.pad = padding(short);
+  return message;
+}
+
+let pad = '';
+/** Filler of a given length, made once per size (JSON-safe letters). */
+function padding(length: number): string {
+  if (pad.length !== length) pad = 'x'.repeat(length);
+  return pad;
 }
 
 /**
- * The update sent for tick n: ~70 bytes of JSON, `{"symbol","price","seq","scheduledMs"}`.
- * Every backend puts exactly these bytes on the wire: uWS and ws as the frame, Socket.IO as the
- * argument of its event frame (it serialises the same object with the same JSON.stringify).
+ * The update sent for tick n: ~70 bytes of JSON, `{"symbol","price","seq","scheduledMs"}`, or
+ * messageBytes with a filler. Every backend puts exactly these bytes on the wire: uWS and ws as
+ * the frame, Socket.IO as the argument of its event frame (it serialises the same object with
+ * the same JSON.stringify).
  */
-export function tickPayload(symbol: string, n: number, scheduledMs: number): string {
-  return JSON.stringify(tickMessage(symbol, n, scheduledMs));
+export function tickPayload(symbol: string, n: number, scheduledMs: number, messageBytes = 0): string {
+  return JSON.stringify(tickMessage(symbol, n, scheduledMs, messageBytes));
 }
 
 export interface TickInfo {

@@ -3,6 +3,7 @@
 // everything the runner, the remote bundle, the CLI and the site need to know about it is here,
 // so adding one is a file in this folder (plus its server entry) and a line in the registry.
 import type { ProtocolName } from '../client/protocol.ts';
+import type { QueueStatus } from './queue-watch.ts';
 
 /** A registered backend's name; the built-in ones are listed in registry.ts (BackendName). */
 export type BackendId = string;
@@ -22,6 +23,8 @@ export interface ServeOptions {
   symbols: string[];
   /** permessage-deflate, off by default and set equally for every backend. */
   compression: boolean;
+  /** Each update's size on the wire (tickPayload pads it); 0 = the seed's ~70 bytes. */
+  messageBytes: number;
 }
 
 /** What the backend is, exactly: recorded with every run. */
@@ -32,7 +35,7 @@ export interface BackendInfo {
   build: string;
 }
 
-export interface WorkerStatus {
+export interface WorkerStatus extends QueueStatus {
   worker: number;
   pid: number;
   connections: number;
@@ -52,7 +55,7 @@ export interface BackendStatus {
   backend: BackendInfo;
   processes: ProcessRole[];
   workers: WorkerStatus[];
-  total: { connections: number; published: number; backpressureBytes: number };
+  total: { connections: number; published: number; backpressureBytes: number } & QueueStatus;
 }
 
 /** A server process ended during the run: never hidden by a restart. */

@@ -1,6 +1,7 @@
 // One uWebSockets.js server process: TLS, built-in pub/sub, its own ticker on the shared
 // schedule (uWS has no cross-process pub/sub, so each worker publishes to its own clients).
 // Several of these share one port through SO_REUSEPORT, which uSockets sets by default.
+import { QueueWatch } from './queue-watch.ts';
 import { tickPayload, Ticker } from './ticker.ts';
 import { tls12BlockingCiphers } from './tls.ts';
 import { expand, patternFromQuery, patternProblem, topicOf } from './topics.ts';
@@ -8,6 +9,9 @@ import type { FromServer, ToServer, WorkerStatus } from './types.ts';
 import { loadBinary } from './uws-loader.ts';
 
 type StartMessage = Extract<ToServer, { type: 'start' }>;
+
+/** Bytes uWS may hold for one socket before a publish skips it. */
+const MAX_BACKPRESSURE = 1024 * 1024;
 
 const send = (message: FromServer) => process.send?.(message);
 // The controller went away (even by kill -9): nothing is left to serve for.
@@ -31,6 +35,11 @@ function start({ options, worker, native }: StartMessage): void {
   const topics = options.symbols.map(topicOf);
   const sockets = new Set<any>();
   let published = 0;
+  // uWS copies a publish into each socket's own buffer, and a publish skips a socket whose buffer
+  // is at maxBackpressure: it never queues much more than 1 MB for one reader. The skip is silent
+  // (the dropped handler is not called for pub/sub: a run with 200 capped readers counted none),
+  // so the skips are counted here by uWS's own rule, before each publish.
+  const queue = new QueueWatch<any>(() => sockets, (ws) => ({ bytes: ws.getBufferedAmount(), messages: null }), true);
 
   const app = uws.SSLApp({
     key_file_name: options.keyFile,
@@ -40,7 +49,7 @@ function start({ options, worker, native }: StartMessage): void {
   app.ws('/*', {
     compression: options.compression ? uws.SHARED_COMPRESSOR : uws.DISABLED,
     maxPayloadLength: 16 * 1024,
-    maxBackpressure: 1024 * 1024,
+    maxBackpressure: MAX_BACKPRESSURE,
     upgrade: (res: any, req: any, context: any) => {
       const pattern = patternFromQuery(req.getQuery());
       const problem = patternProblem(pattern);
@@ -58,19 +67,24 @@ function start({ options, worker, native }: StartMessage): void {
     },
     open: (ws: any) => {
       sockets.add(ws);
-      for (const topic of expand(ws.getUserData().pattern, topics)) ws.subscribe(topic);
+      const mine = expand(ws.getUserData().pattern, topics);
+      ws.getUserData().topics = mine.length;
+      for (const topic of mine) ws.subscribe(topic);
     },
     close: (ws: any) => {
+      queue.closing(ws);
       sockets.delete(ws);
     },
   });
 
   const ticker = new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs, clockOffsetMs: options.clockOffsetMs }, (n, scheduledMs) => {
+    for (const ws of queue.backloggedSockets()) if (ws.getBufferedAmount() >= MAX_BACKPRESSURE) queue.droppedFor(ws, ws.getUserData().topics);
     for (const symbol of options.symbols) {
       const topic = topicOf(symbol);
       published += app.numSubscribers(topic);
-      app.publish(topic, tickPayload(symbol, n, scheduledMs), false, options.compression);
+      app.publish(topic, tickPayload(symbol, n, scheduledMs, options.messageBytes), false, options.compression);
     }
+    queue.afterPublish();
   });
 
   let listenSocket: unknown;
@@ -94,6 +108,7 @@ function start({ options, worker, native }: StartMessage): void {
         connections: sockets.size,
         published,
         backpressureBytes,
+        ...queue.take(),
         lastTick: ticker.last?.n ?? null,
         lastPublishLagMs: ticker.last?.publishLagMs ?? null,
       };

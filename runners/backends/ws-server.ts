@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { runCluster, type ClusterServer, type StartMessage } from './cluster.ts';
+import { QueueWatch } from './queue-watch.ts';
 import { tickPayload, Ticker } from './ticker.ts';
 import { expand, patternFromQuery, patternProblem, topicOf } from './topics.ts';
 
@@ -22,6 +23,8 @@ function serve({ options }: StartMessage): ClusterServer {
   const subscribers = new Map<string, Set<WebSocket>>(topics.map((t) => [t, new Set()]));
   const sockets = new Set<WebSocket>();
   let published = 0;
+  // ws queues without a limit: what the kernel will not take waits in the socket's stream.
+  const queue = new QueueWatch<WebSocket>(() => sockets, (ws) => ({ bytes: ws.bufferedAmount, messages: null }), false);
 
   const server = https.createServer({
     key: fs.readFileSync(options.keyFile),
@@ -39,6 +42,7 @@ function serve({ options }: StartMessage): ClusterServer {
       for (const topic of mine) subscribers.get(topic)!.add(ws);
       ws.on('error', () => undefined); // a reset client is counted by the client, not fatal here
       ws.on('close', () => {
+        queue.closing(ws);
         sockets.delete(ws);
         for (const topic of mine) subscribers.get(topic)!.delete(ws);
       });
@@ -48,12 +52,13 @@ function serve({ options }: StartMessage): ClusterServer {
   const ticker = new Ticker({ t0Ms: options.t0Ms, intervalMs: options.intervalMs, clockOffsetMs: options.clockOffsetMs }, (n, scheduledMs) => {
     for (const symbol of options.symbols) {
       const topic = topicOf(symbol);
-      const bytes = Buffer.from(tickPayload(symbol, n, scheduledMs));
+      const bytes = Buffer.from(tickPayload(symbol, n, scheduledMs, options.messageBytes));
       for (const ws of subscribers.get(topic)!) {
         ws.send(bytes, { binary: false, compress: options.compression });
         published++;
       }
     }
+    queue.afterPublish();
   });
 
   return {
@@ -67,7 +72,7 @@ function serve({ options }: StartMessage): ClusterServer {
     status() {
       let backpressureBytes = 0;
       for (const ws of sockets) backpressureBytes += ws.bufferedAmount;
-      return { connections: sockets.size, published, backpressureBytes, lastTick: ticker.last?.n ?? null, lastPublishLagMs: ticker.last?.publishLagMs ?? null };
+      return { connections: sockets.size, published, backpressureBytes, ...queue.take(), lastTick: ticker.last?.n ?? null, lastPublishLagMs: ticker.last?.publishLagMs ?? null };
     },
     stop() {
       ticker.stop();

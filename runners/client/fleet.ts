@@ -2,10 +2,11 @@
 // its own local addresses (127.x.y.z) so source ports never run out, its share of the target and
 // of the connect rate. Probes ramp alongside the bulk connections, interleaved in time.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { SLOW_SOURCE_PREFIX } from '../../collector/cohort.ts';
 import { compiledEntry } from '../process/compile.ts';
 import { nativeClientBinary } from './native.ts';
 import { fromNativeShard } from './native-sample.ts';
-import type { FromShard, ShardConfig, ToShard } from './types.ts';
+import type { FromShard, ShardConfig, SlowReader, ToShard } from './types.ts';
 
 export interface FleetOptions {
   host: string;
@@ -41,7 +42,19 @@ export interface FleetOptions {
   bulkClient: 'node' | 'native';
   /** Tests: make shard-0 slow on purpose (TypeScript shards only). */
   slowShardMsPerFrame?: number;
+  /** Slow readers: this share of the bulk connections, in shards of their own ("slow-0", …; native client only). */
+  slowReaders?: { share: number; reader: SlowReader };
 }
+
+/**
+ * A slow reader's SO_RCVBUF: the kernel doubles it to 8 KB and stops the window there, so a
+ * reader that stops reading has the server hold its messages within half a second of a 16 KB
+ * stream, instead of the megabytes loopback's autotuned buffers would swallow.
+ */
+export const SLOW_READER_RCVBUF_BYTES = 4096;
+
+/** A slow shard's source name: the collector judges these connections apart (collector/cohort.ts). */
+export const slowSource = (i: number) => `${SLOW_SOURCE_PREFIX}${i}`;
 
 /** What the fleet needs of a shard process: a forked child here, or a RemoteShard on a client host. */
 interface ShardProcess {
@@ -75,8 +88,13 @@ export class ClientFleet {
 
   constructor(private readonly options: FleetOptions) {}
 
-  static shardCount(options: Pick<FleetOptions, 'connections' | 'probes' | 'perShard'>): number {
-    return Math.max(1, Math.ceil((options.connections - options.probes) / options.perShard));
+  /** The bulk connections split between healthy and slow readers, and the shards each needs. */
+  static cohorts(options: Pick<FleetOptions, 'connections' | 'probes' | 'perShard' | 'slowReaders'>): { healthy: number; slow: number; healthyShards: number; slowShards: number } {
+    const bulk = options.connections - options.probes;
+    const share = options.slowReaders?.share ?? 0;
+    const slow = share > 0 ? Math.min(bulk - 1, Math.max(1, Math.round(bulk * share))) : 0;
+    const healthy = bulk - slow;
+    return { healthy, slow, healthyShards: Math.max(1, Math.ceil(healthy / options.perShard)), slowShards: slow > 0 ? Math.ceil(slow / options.perShard) : 0 };
   }
 
   onMessage(listener: (message: FromShard, source: string) => void): void {
@@ -101,7 +119,8 @@ export class ClientFleet {
     const o = this.options;
     const entry = await compiledEntry('runners/client/shard.ts');
     const hosts = o.clientHosts ?? [];
-    const shards = Math.max(ClientFleet.shardCount(o), hosts.length);
+    const cohorts = ClientFleet.cohorts(o);
+    const shards = Math.max(cohorts.healthyShards, hosts.length);
     const salt = Math.floor(Math.random() * 200); // fresh addresses per run: TIME_WAIT lingers
     const addressesFor = (index: number, sockets: number): [string[], number] =>
       o.sourceAddresses?.length
@@ -111,18 +130,28 @@ export class ClientFleet {
           : [[], o.perAddress];
     const bulk = o.connections - o.probes;
     const configs: { config: ShardConfig; share: number }[] = [];
-    for (let i = 0; i < shards; i++) {
-      configs.push({
-        share: 1 / shards,
-        // On a client host the kernel picks the address: 127.x and this machine's addresses are not there.
-        config: this.config(`shard-${i}`, false, hosts.length ? [[], o.perAddress] : addressesFor(i, Math.ceil(bulk / shards)), o.connectRatePerSec * (bulk / o.connections) / shards, i * Math.ceil(bulk / shards), i === 0 ? o.slowShardMsPerFrame : undefined),
-      });
+    // Healthy shards first, then slow ones: each takes its share of the bulk connections (ramp()),
+    // of the connect rate, and the next run of topics.
+    const groups = [
+      { n: shards, count: cohorts.healthy, source: (i: number) => `shard-${i}` },
+      { n: cohorts.slowShards, count: cohorts.slow, source: slowSource },
+    ];
+    let offset = 0;
+    for (const [g, group] of groups.entries()) {
+      for (let i = 0; i < group.n; i++) {
+        const share = group.count / bulk / group.n;
+        const index = configs.length;
+        const sockets = Math.ceil(group.count / group.n);
+        const config = this.config(group.source(i), false, hosts.length ? [[], o.perAddress] : addressesFor(index, sockets), o.connectRatePerSec * (bulk / o.connections) * share, offset, g === 0 && i === 0 ? o.slowShardMsPerFrame : undefined);
+        configs.push({ share, config: g === 1 && o.slowReaders ? { ...config, slowReader: o.slowReaders.reader } : config });
+        offset += sockets;
+      }
     }
     if (o.probes > 0) {
       // Every probe connects in the first ramp: at its pace, not the whole run's (a capacity
       // search's first step of 10k would otherwise wait 100 s for its 100 probes).
       const firstRamp = Math.min(o.connections, o.firstRampTarget ?? o.connections);
-      configs.push({ share: 0, config: this.config('probe', true, addressesFor(shards, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / firstRamp)), bulk) });
+      configs.push({ share: 0, config: this.config('probe', true, addressesFor(configs.length, o.probes), Math.max(1, o.connectRatePerSec * (o.probes / firstRamp)), bulk) });
     }
     const native = o.bulkClient === 'native' ? nativeClientBinary() : undefined;
     await Promise.all(
@@ -184,6 +213,11 @@ export class ClientFleet {
       this.send(m, { type: 'target', target: share });
     });
     for (const m of this.members.filter((m) => m.config.probe)) this.send(m, { type: 'target', target: Math.min(this.options.probes, total) });
+  }
+
+  /** The calm hold is over: the slow shards' readers start keeping their pace. */
+  slowDown(): void {
+    for (const m of this.members) if (m.config.slowReader) this.send(m, { type: 'slow' });
   }
 
   private send(m: Member, message: ToShard): void {

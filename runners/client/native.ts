@@ -15,7 +15,7 @@ const outDir = path.resolve(here, '..', '..', 'node_modules', '.cache', 'wsbench
 export const NATIVE_CLIENT_BINARY = 'wsclient';
 
 /** The compiler's arguments for the native client, here and on a client host alike. */
-export const nativeClientCcArgs = (out: string, source: string): string[] => ['-O2', '-Wall', '-o', out, source, '-lssl', '-lcrypto'];
+export const nativeClientCcArgs = (out: string, source: string): string[] => ['-O2', '-Wall', '-o', out, source, '-lssl', '-lcrypto', '-lm'];
 
 let built: string | undefined;
 

@@ -26,9 +26,22 @@ export interface ShardConfig {
   slowMsPerFrame?: number;
   /** This host's clock minus the runner's (a shard on a --clients host); 0 or absent here. */
   clockOffsetMs?: number;
+  /** A shard of slow readers (native client only): how they read once told `slow`. */
+  slowReader?: SlowReader;
 }
 
-export type ToShard = { type: 'start'; config: ShardConfig; target: number } | { type: 'target'; target: number } | { type: 'stop' };
+/** How a slow shard's connections read (issue 25): phones on a bad network, tabs in the background. */
+export interface SlowReader {
+  /** At most this many bytes a second (0: no limit). */
+  readBytesPerSec: number;
+  /** Stop reading for stallSec out of every stallEverySec (0: no stalls; stallEverySec 0: one stall, right after the calm hold). */
+  stallSec: number;
+  stallEverySec: number;
+  /** SO_RCVBUF of each socket, so the kernel does not hide the stall in its own buffer. */
+  rcvbufBytes: number;
+}
+
+export type ToShard = { type: 'start'; config: ShardConfig; target: number } | { type: 'target'; target: number } | { type: 'slow' } | { type: 'stop' };
 
 export type FromShard =
   | { type: 'hello' }

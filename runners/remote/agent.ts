@@ -46,7 +46,7 @@ async function start(message: Extract<ToAgent, { type: 'start' }>): Promise<void
   backend = running;
   const dead = new Set<number>();
   const out = sender;
-  sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900),
+  sampler = new Sampler({ source: 'sampler', processes: () => running.pids().filter((p) => !dead.has(p.pid)), status: () => running.status(900), port: running.port,
     push: (record) => {
       out.push(record);
       send({ type: 'record', record });

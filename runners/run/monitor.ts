@@ -2,6 +2,7 @@
 // status line, and the load generator's health (saturated or silent shards). A window's figures
 // and verdict are not summed here: the run reads them from collector/live-timeline.ts, the
 // collector's own summary.
+import { isSlowSource } from '../../collector/cohort.ts';
 import { percentilesOfEncoded } from '../../collector/histogram.ts';
 import type { ClientSample, EventRecord, IngestRecord, ServerSample } from '../../collector/records.ts';
 
@@ -45,10 +46,13 @@ export class RunMonitor {
     this.lastSampleAt.set(c.source, Date.now());
     const second = this.recent.get(c.t) ?? { sources: 0, received: 0, expected: 0, missing: 0, latency: [] };
     second.sources++;
-    second.received += c.received;
-    second.expected += c.expected;
-    second.missing += c.missing;
-    if (c.latHistUs) second.latency.push(c.latHistUs);
+    // The status line speaks for the healthy readers, as the verdict does: slow ones are judged apart.
+    if (!isSlowSource(c.source)) {
+      second.received += c.received;
+      second.expected += c.expected;
+      second.missing += c.missing;
+      if (c.latHistUs) second.latency.push(c.latHistUs);
+    }
     this.recent.set(c.t, second);
     for (const t of this.recent.keys()) if (t < c.t - 10_000) this.recent.delete(t);
     this.connectFailures += c.failed;

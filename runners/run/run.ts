@@ -15,8 +15,8 @@ import { getBackend } from '../backends/registry.ts';
 import { SEED_CIPHER } from '../backends/tls.ts';
 import { topicOf } from '../backends/topics.ts';
 import type { Backend, BackendId, BackendInfo, ProcessExit, ServeOptions } from '../backends/types.ts';
-import { ClientFleet } from '../client/fleet.ts';
-import { baseConnections, type RunScenario, type Scenario } from '../../collector/scenario.ts';
+import { ClientFleet, SLOW_READER_RCVBUF_BYTES, type FleetOptions } from '../client/fleet.ts';
+import { baseConnections, slowReadersInWords, type RunScenario, type Scenario } from '../../collector/scenario.ts';
 import { RemoteHosts, type RemoteHostsRequest } from '../remote/hosts.ts';
 import { CgroupJail } from './cgroup.ts';
 import { formatCpuList, pinThisProcess, splitCpus } from './cpus.ts';
@@ -161,6 +161,7 @@ async function prepare(request: RunRequest, hooks: RunHooks): Promise<Plan> {
     t0Ms,
     symbols: Array.from({ length: scenario.symbols }, (_, i) => (scenario.symbols === 1 ? 'AAPL' : `SYM${i}`)),
     compression: scenario.compression,
+    messageBytes: scenario.messageBytes,
   });
   const remote = await RemoteHosts.open(request, (line) => hooks.progress(`[${backend.name}] ${line}`, false));
   // Last of the checks that can refuse, so a refusal leaves no cgroup behind.
@@ -226,6 +227,7 @@ class BackendRun {
       const base = this.plan.base === null || ((await this.rampTo(this.plan.base, null)) && (await this.holdBase(this.plan.base)));
       for (let i = 0; base && i < this.plan.steps.length; i++) {
         if (!(await this.rampTo(this.plan.steps[i]!, i))) break;
+        if (i === 0 && !(await this.holdCalm(this.plan.steps[i]!))) break;
         if (!(await this.holdAndJudge(i))) break;
       }
     } catch (err) {
@@ -268,6 +270,7 @@ class BackendRun {
     return {
       ...scenario, probes: plan.probes, judgeAfterMs: plan.judgeAfterMs, workers: plan.serve.workers, t0Ms: plan.serve.t0Ms,
       spreadAddresses: request.spreadAddresses, perShard: request.perShard, perAddress: request.perAddress, bulkClient: request.bulkClient,
+      ...(scenario.slowShare > 0 ? { slowConnections: ClientFleet.cohorts({ connections: plan.maxConnections, probes: plan.probes, perShard: request.perShard, slowReaders: slowReadersOf(scenario) }).slow, slowRcvbufBytes: SLOW_READER_RCVBUF_BYTES } : {}),
       ...(request.resources ? { profile: { ...request.resources, note: `imposed by cgroup limits on ${os.hostname()}; not a run on that hardware` } } : {}),
       ...(target ? { target: target.ssh.target.url } : {}),
       ...(request.sourceAddresses ? { clientAddresses: request.sourceAddresses } : {}),
@@ -338,6 +341,7 @@ class BackendRun {
       firstRampTarget: plan.base ?? plan.steps[0],
       clientHosts: plan.remote.shardHosts(),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
+      ...(scenario.slowShare > 0 ? { slowReaders: slowReadersOf(scenario) } : {}),
     });
     this.listenToClients(this.fleet);
     await this.fleet.start();
@@ -417,6 +421,29 @@ class BackendRun {
     }
     recorder.phase({ name: 'base', targetConnections: target, startedMs, endedMs: Date.now() }, seq);
     return !this.stopping;
+  }
+
+  /**
+   * With slow readers: holds with every reader at full speed (the `calm` phase, unjudged; the
+   * healthy connections' figures in it are what the hold's are set against), then tells the slow
+   * shards to slow down. False: the run ends.
+   */
+  private async holdCalm(target: number): Promise<boolean> {
+    const { scenario, recorder, plan, monitor } = this;
+    if (scenario.slowShare <= 0) return true;
+    if (scenario.calmSec > 0) {
+      const startedMs = Date.now();
+      const seq = recorder.phase({ name: 'calm', targetConnections: target, startedMs });
+      while (!this.stopping && Date.now() < startedMs + scenario.calmSec * 1000) {
+        await sleep(1000, this.hooks.signal);
+        this.hooks.progress(holdLine(plan.backend.name, 'calm', Date.now() - startedMs, scenario.calmSec, monitor, scenario.intervalMs), true);
+      }
+      recorder.phase({ name: 'calm', targetConnections: target, startedMs, endedMs: Date.now() }, seq);
+    }
+    if (this.stopping) return false;
+    this.fleet!.slowDown();
+    recorder.event('info', `slow readers slowed down: ${slowReadersInWords(scenario)}`);
+    return true;
   }
 
   /**
@@ -548,4 +575,9 @@ class BackendRun {
       maxShardCpuPct: this.monitor.maxShardCpuPct,
     };
   }
+}
+
+/** The fleet's slow readers, from the scenario. */
+function slowReadersOf(s: Scenario): NonNullable<FleetOptions['slowReaders']> {
+  return { share: s.slowShare, reader: { readBytesPerSec: s.slowReadBytesPerSec, stallSec: s.slowStallSec, stallEverySec: s.slowStallEverySec, rcvbufBytes: SLOW_READER_RCVBUF_BYTES } };
 }

@@ -34,7 +34,7 @@ export function startServer(r: ServerRequest): Promise<StartedServer> {
 async function startHere(r: ServerRequest): Promise<StartedServer> {
   const backend = await r.backend.start(r.serve, { place: r.jail ? (pid) => r.jail!.place(pid) : undefined });
   const dead = new Set<number>();
-  const sampler = new Sampler({ source: 'sampler', processes: () => backend.pids().filter((p) => !dead.has(p.pid)), status: () => backend.status(900), push: (record) => r.recorder.push(record) });
+  const sampler = new Sampler({ source: 'sampler', processes: () => backend.pids().filter((p) => !dead.has(p.pid)), status: () => backend.status(900), push: (record) => r.recorder.push(record), port: backend.port });
   sampler.start();
   return {
     backend,

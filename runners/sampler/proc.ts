@@ -193,3 +193,42 @@ export function readOomCounter(file: string | undefined): number | undefined {
   const m = /^oom_kill (\d+)$/m.exec(safeRead(file) ?? '');
   return m ? Number(m[1]) : undefined;
 }
+
+/** What the kernel holds in the send buffers of a port's established TCP sockets. */
+export interface SocketQueues {
+  /** Bytes written by the server and not yet acknowledged by the client, summed. */
+  sendQueueBytes: number;
+  /** Sockets with any such bytes. */
+  sockets: number;
+}
+
+/**
+ * /proc/net/tcp and tcp6 (this network namespace's): each established socket on `port` and its
+ * tx_queue. A reader that stops reading first fills its own receive window and then the server's
+ * send buffer, which the server never sees as backpressure of its own: without this, a stall
+ * looks free until the kernel's buffer is full. Undefined where /proc/net/tcp cannot be read.
+ */
+export function readSocketQueues(port: number): SocketQueues | undefined {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let found = false;
+  const out: SocketQueues = { sendQueueBytes: 0, sockets: 0 };
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = safeRead(file);
+    if (text === undefined) continue;
+    found = true;
+    // "  sl  local_address rem_address   st tx_queue:rx_queue ...": fields 1, 3 and 4.
+    for (let start = text.indexOf('\n') + 1; start > 0 && start < text.length; ) {
+      const end = text.indexOf('\n', start);
+      const line = text.slice(start, end < 0 ? text.length : end);
+      start = end < 0 ? text.length : end + 1;
+      const f = line.trim().split(/\s+/);
+      if (f.length < 5 || f[3] !== '01' || !f[1]!.endsWith(local)) continue;
+      const tx = parseInt(f[4]!.slice(0, f[4]!.indexOf(':')), 16);
+      if (tx > 0) {
+        out.sendQueueBytes += tx;
+        out.sockets++;
+      }
+    }
+  }
+  return found ? out : undefined;
+}

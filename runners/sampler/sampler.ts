@@ -4,7 +4,7 @@
 // kernel or its cgroup OOM-killed it.
 import type { EventRecord, ServerSample } from '../../collector/records.ts';
 import type { BackendStatus, ProcessExit, ProcessRole } from '../backends/types.ts';
-import { allowedCpusOf, cgroupOomCounterFile, CpuWaitMeter, readHost, readHostCpu, readOomCounter, readProcess, systemOomKills, type ProcReading } from './proc.ts';
+import { allowedCpusOf, cgroupOomCounterFile, CpuWaitMeter, readHost, readHostCpu, readOomCounter, readProcess, readSocketQueues, systemOomKills, type ProcReading } from './proc.ts';
 
 export interface SamplerOptions {
   source: string;
@@ -13,7 +13,12 @@ export interface SamplerOptions {
   /** The backend's own counters; may reject or time out, then /proc figures are still sent. */
   status?: () => Promise<BackendStatus>;
   push: (record: ServerSample | EventRecord) => void;
+  /** The server's port: what the kernel holds in its sockets' send buffers is read from /proc/net/tcp. */
+  port?: number;
 }
+
+/** Reading /proc/net/tcp costs about 1 µs a socket: at 100k, a tenth of a second. It is read at most this share of the time. */
+const SOCKET_READ_BUDGET = 0.02;
 
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
@@ -25,6 +30,10 @@ export class Sampler {
   private serverCpus: number[] | undefined;
   private hostCpuBefore = readHostCpu();
   private readonly waitMeters = new Map<number, CpuWaitMeter>();
+  /** Each worker's counters (dropped, closed while backlogged) at the last sample: a sample carries that second's increase. */
+  private readonly countersBefore = new Map<number, { dropped: number | null; closed: number }>();
+  /** When /proc/net/tcp may be read again, within its budget. */
+  private socketsDueMs = 0;
   private stopped = false;
   private inFlight: Promise<void> | undefined;
   lastSample: ServerSample | undefined;
@@ -98,6 +107,7 @@ export class Sampler {
         cpuSysPct: before ? pct(reading.cpuSeconds.system, before.reading.cpuSeconds.system) : 0,
         // Runnable but not running, ms per second: the machine, not the server, held it back.
         ...(cpuWaitMs !== undefined ? { cpuWaitMs } : {}),
+        ...(workerOf(status, pid) ? { queuedBytesPeak: workerOf(status, pid)!.queuedBytesPeak } : {}),
       });
     }
     if (procs.length === 0 || (this.lastSample && t <= this.lastSample.t)) return undefined;
@@ -123,12 +133,41 @@ export class Sampler {
       ...(host.memAvailableBytes !== undefined ? { memAvailableBytes: host.memAvailableBytes } : {}),
       ...(host.load1 !== undefined ? { load1: host.load1 } : {}),
       ...(host.tempC !== undefined ? { tempC: host.tempC } : {}),
-      ...(status ? { connections: status.total.connections, backpressureBytes: status.total.backpressureBytes, published: status.total.published } : {}),
+      ...this.kernelQueues(now),
+      ...(status ? { connections: status.total.connections, backpressureBytes: status.total.backpressureBytes, published: status.total.published, ...this.queueOf(status) } : {}),
       procs,
     };
     this.lastSample = sample;
     this.options.push(sample);
     return sample;
+  }
+
+  /** The kernel's send queues on the server's port, when due: a slow reader's bytes wait there first. */
+  private kernelQueues(now: number): Pick<ServerSample, 'kernelQueuedBytes' | 'kernelQueuedSockets'> {
+    if (this.options.port === undefined || now < this.socketsDueMs) return {};
+    const started = performance.now();
+    const q = readSocketQueues(this.options.port);
+    const tookMs = performance.now() - started;
+    this.socketsDueMs = now + Math.max(0, tookMs / SOCKET_READ_BUDGET - 1000);
+    return q ? { kernelQueuedBytes: q.sendQueueBytes, kernelQueuedSockets: q.sockets } : {};
+  }
+
+  /** The queue fields of a sample: the peak as the processes read it, their counters as this second's increase. */
+  private queueOf(status: BackendStatus): Pick<ServerSample, 'queuedBytesPeak' | 'queuedMessagesPeak' | 'droppedMessages' | 'closedBacklogged'> {
+    let dropped: number | null = null;
+    let closed = 0;
+    for (const w of status.workers) {
+      const before = this.countersBefore.get(w.pid) ?? { dropped: w.droppedMessages === null ? null : 0, closed: 0 };
+      if (w.droppedMessages !== null) dropped = (dropped ?? 0) + Math.max(0, w.droppedMessages - (before.dropped ?? 0));
+      closed += Math.max(0, w.closedBacklogged - before.closed);
+      this.countersBefore.set(w.pid, { dropped: w.droppedMessages, closed: w.closedBacklogged });
+    }
+    return {
+      queuedBytesPeak: status.total.queuedBytesPeak,
+      ...(status.total.queuedMessagesPeak !== null ? { queuedMessagesPeak: status.total.queuedMessagesPeak } : {}),
+      ...(dropped !== null ? { droppedMessages: dropped } : {}),
+      closedBacklogged: closed,
+    };
   }
 
   /** Records a backend process's death as a crash event, with the OOM evidence found. */
@@ -157,3 +196,5 @@ export class Sampler {
     return event;
   }
 }
+
+const workerOf = (status: BackendStatus | undefined, pid: number) => status?.workers.find((w) => w.pid === pid);

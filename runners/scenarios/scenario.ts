@@ -16,6 +16,12 @@ const base = {
   memorySlope: true,
   idleSec: 4,
   baseHoldSec: 0,
+  messageBytes: 0,
+  slowShare: 0,
+  slowReadBytesPerSec: 0,
+  slowStallSec: 0,
+  slowStallEverySec: 0,
+  calmSec: 0,
 } as const;
 
 export const PRESETS: Readonly<Record<string, Scenario>> = {
@@ -30,6 +36,15 @@ export const PRESETS: Readonly<Record<string, Scenario>> = {
     connectRatePerSec: 500,
     holdSec: 120,
     publishDuringRamp: true,
+  },
+  // Slow readers (issue 25): a tenth of the connections read at a quarter of the stream's pace and
+  // stop reading for 20 s of every 40 s, after 15 s with everyone at full speed. 16 KB every
+  // 500 ms (32 KB/s per reader), so a slow reader owes the server more than the kernel's send
+  // buffer (about 1 MB) and uWS's 1 MB limit within the hold; at the seed's 70 bytes every 2 s it
+  // would owe 35 bytes a second, which no server notices.
+  'slow-consumers': {
+    ...base, name: 'slow-consumers', connections: 2000, connectRatePerSec: 500, holdSec: 75, publishDuringRamp: true, memorySlope: false,
+    intervalMs: 500, lateMs: 2000, messageBytes: 16_384, slowShare: 0.1, slowReadBytesPerSec: 8192, slowStallSec: 20, slowStallEverySec: 40, calmSec: 15,
   },
   soak: { ...base, name: 'soak', connections: 10_000, connectRatePerSec: 500, holdSec: 3600, publishDuringRamp: false },
 };

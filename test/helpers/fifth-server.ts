@@ -1,5 +1,6 @@
 // The fifth backend's one server process (test/helpers/fifth-backend.ts): the IPC a server
 // process speaks (hello, start, ready, status, stop) and the shared tick schedule, on plain `ws`.
+import { NO_QUEUE } from '../../runners/backends/queue-watch.ts';
 import fs from 'node:fs';
 import https from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -31,7 +32,7 @@ process.once('message', ({ options, worker }: Extract<ToServer, { type: 'start' 
   });
   process.on('message', (message: ToServer) => {
     if (message.type === 'status') {
-      send({ type: 'status', id: message.id, workers: [{ worker, pid: process.pid, connections: sockets.size, published, backpressureBytes: 0, lastTick: ticker.last?.n ?? null, lastPublishLagMs: ticker.last?.publishLagMs ?? null }] });
+      send({ type: 'status', id: message.id, workers: [{ worker, pid: process.pid, connections: sockets.size, published, backpressureBytes: 0, ...NO_QUEUE, lastTick: ticker.last?.n ?? null, lastPublishLagMs: ticker.last?.publishLagMs ?? null }] });
     } else if (message.type === 'stop') {
       ticker.stop();
       server.close();

@@ -1,5 +1,6 @@
 // A misbehaving backend for fault tests, loaded into a real run through WSBENCH_EXTRA_BACKENDS:
 // it completes the TLS 1.3 handshake and then never answers the WebSocket upgrade.
+import { NO_QUEUE } from '../../runners/backends/queue-watch.ts';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
@@ -33,7 +34,7 @@ const stallBackend: Backend = {
       info,
       url: `wss://${options.host}:${port}`,
       port,
-      status: async () => ({ backend: info, processes: [], workers: [], total: { connections: sockets.size, published: 0, backpressureBytes: 0 } }),
+      status: async () => ({ backend: info, processes: [], workers: [], total: { connections: sockets.size, published: 0, backpressureBytes: 0, ...NO_QUEUE } }),
       pids: () => [],
       onExit: () => undefined,
       async stop() {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -49,6 +50,8 @@ typedef struct conn {
   int index;            // position in conns[]
   double last_arrival_ms; // the previous in-order tick's arrival (0: none yet), for jitter and clumps
   unsigned char in_clump; // the previous arrival already counted as (part of) a clump
+  unsigned char paused;   // a slow reader that stopped reading (EPOLLIN off) until refilled or its stall ends
+  double tokens;          // a slow reader's bytes it may still read (a token bucket at read_rate)
 } conn;
 
 // ---- configuration, from the "start" message ----
@@ -59,6 +62,11 @@ static char **topics, **addresses;
 static int n_topics, n_addresses;
 static long target;
 static int socketio;
+// A slow shard (issue 25): its connections read at most read_rate bytes/s (0: no limit) and stop
+// reading for stall_sec out of every stall_every_sec (0: never), from the "slow" message on; a
+// small receive buffer (rcvbuf) keeps the kernel from hiding the stall in its own memory.
+static double read_rate, stall_sec, stall_every_sec, slow_since_ms;
+static int rcvbuf, slow_on;
 
 // ---- state ----
 static int ipc_fd, ep;
@@ -430,7 +438,38 @@ static void send_upgrade(conn *k) {
   send_raw(k, req, n);
 }
 
-static void drive(conn *k) {
+/** A slow reader is in a stall now: it reads nothing. */
+static int stalled(double now) {
+  if (!slow_on || stall_sec <= 0) return 0;
+  double into = now - slow_since_ms;
+  return stall_every_sec > 0 ? fmod(into, stall_every_sec * 1000) < stall_sec * 1000 : into < stall_sec * 1000;
+}
+
+/** Whether a slow reader may read now; if not, stops watching it for input until refill_slow() lets it. */
+static int may_read(conn *k, double now) {
+  if (!slow_on || k->state != OPEN) return 1;
+  if (!stalled(now) && (read_rate <= 0 || k->tokens > 0)) return 1;
+  if (!k->paused) { k->paused = 1; set_events(k, k->want_write ? EPOLLOUT : 0); }
+  return 0;
+}
+
+/** Every loop: slow readers earn their rate's bytes, and those out of a stall with bytes to spend read again. */
+static void refill_slow(double now, double elapsed_ms) {
+  int stall = stalled(now);
+  // A TLS record is read whole (up to 16 KB): the bucket holds at least one, at most a second's worth.
+  double cap = read_rate > 16384 ? read_rate : 16384;
+  for (long i = 0; i < n_conns; i++) {
+    conn *k = conns[i];
+    if (k->state != OPEN) continue;
+    if (read_rate > 0 && !stall) { k->tokens += read_rate * elapsed_ms / 1000; if (k->tokens > cap) k->tokens = cap; }
+    if (k->paused && !stall && (read_rate <= 0 || k->tokens > 0)) {
+      k->paused = 0;
+      set_events(k, k->want_write ? EPOLLIN | EPOLLOUT : EPOLLIN);
+    }
+  }
+}
+
+static void drive_events(conn *k, uint32_t events) {
   if (k->state == TCP_CONNECTING) {
     int err = 0;
     socklen_t l = sizeof err;
@@ -461,9 +500,12 @@ static void drive(conn *k) {
   }
   if (k->want_write) flush_out(k);
   static unsigned char rbuf[65536];
+  // A hang-up or error is read whatever the reader's pace: left unread, epoll reports it for ever.
+  int must_read = (events & (EPOLLHUP | EPOLLERR)) != 0;
   while (k->state == HTTP_UPGRADE || k->state == OPEN) {
-    int r = SSL_read(k->ssl, rbuf, sizeof rbuf);
-    if (r > 0) { on_bytes(k, rbuf, r); continue; }
+    if (!must_read && !may_read(k, now_ms())) break;
+    int r = SSL_read(k->ssl, rbuf, slow_on && read_rate > 0 && k->state == OPEN ? 16384 : sizeof rbuf);
+    if (r > 0) { if (slow_on) k->tokens -= r; on_bytes(k, rbuf, r); continue; }
     int e = SSL_get_error(k->ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
     kill_conn(k, e == SSL_ERROR_ZERO_RETURN ? "closed by server" : "read failed");
@@ -487,6 +529,14 @@ static void start_conn(void) {
   if (fd < 0) { k->fd = -1; k->state = DEAD; c.failed++; in_flight--; note_error(strerror(errno)); return; }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Before connect: the window the kernel offers is set at the handshake.
+  if (rcvbuf > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    // An Ethernet-sized segment, as a phone's path has: loopback's 64 KB MSS makes the server's
+    // kernel size its send buffer for megabytes per socket, and hide a stalled reader there.
+    int mss = 1400;
+    setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
+  }
   if (n_addresses > 0) {
     // The port is chosen at connect time, per destination: far fewer collisions per address.
     setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
@@ -663,10 +713,17 @@ static void handle_ipc_line(char *line) {
     n_topics = json_str_array(line, "topics", &topics);
     n_addresses = json_str_array(line, "localAddresses", &addresses);
     target = (long)json_num(line, "target", 0);
+    read_rate = json_num(line, "readBytesPerSec", 0);
+    stall_sec = json_num(line, "stallSec", 0);
+    stall_every_sec = json_num(line, "stallEverySec", 0);
+    rcvbuf = (int)json_num(line, "rcvbufBytes", 0);
     if (n_topics == 0) { topics = malloc(sizeof(char *)); topics[0] = strdup("stocks/AAPL"); n_topics = 1; }
     if (SSL_CTX_set_ciphersuites(ctx, ciphers) != 1) { ipc_send("{\"type\":\"connect-error\",\"message\":\"bad cipher list %s\",\"count\":1}", ciphers); }
   } else if (strstr(line, "\"type\":\"target\"")) {
     target = (long)json_num(line, "target", target);
+  } else if (strstr(line, "\"type\":\"slow\"")) {
+    // The calm part of the run is over: from now on this shard's readers keep their pace.
+    if (!slow_on) { slow_on = 1; slow_since_ms = now_ms(); }
   } else if (strstr(line, "\"type\":\"stop\"")) {
     stopping = 1;
   }
@@ -699,9 +756,12 @@ int main(void) {
   int64_t next_n = 0;
   struct epoll_event events[1024];
   double intended_wake = now_ms();
+  double last_refill = now_ms();
   while (!stopping) {
     double now = now_ms();
     if (now - intended_wake > worst_lag_ms) worst_lag_ms = now - intended_wake;
+    if (slow_on) { refill_slow(now, now - last_refill); }
+    last_refill = now;
     if (running) {
       budget += (now - last_pump) / 1000 * rate;
       if (budget > (rate / 10 > 1 ? rate / 10 : 1)) budget = rate / 10 > 1 ? rate / 10 : 1;
@@ -750,7 +810,7 @@ int main(void) {
         memmove(ipc_buf, line, ipc_len);
         continue;
       }
-      if (k->state != DEAD) drive(k);
+      if (k->state != DEAD) drive_events(k, events[i].events);
     }
   }
   report();

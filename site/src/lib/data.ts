@@ -138,6 +138,14 @@ function buildSeries(t: Timeline, maxPoints: number): ChartSeries {
     row.jitterP99Ms = c.jitter.p99Ms;
     row.clientCpuPct = c.clientCpuPctMax;
   }
+  // Slow readers, apart (collector/cohort.ts): the server held their connections too.
+  for (const c of t.slowClients) {
+    const row = at(c.tMs);
+    row.connections = (row.connections ?? 0) + c.open;
+    row.slowOpen = c.open;
+    row.slowLatencyP50Ms = c.latency.p50Ms;
+    row.slowLatencyP99Ms = c.latency.p99Ms;
+  }
   const ticks = tickSeries(t);
   const perTick = new Map<number, Record<string, number | null>>();
   for (const k of ticks.ticks) {

@@ -30,12 +30,22 @@ export interface ReportChart {
 const CHART_ORDER: { title: string; band: boolean }[] = [
   { title: 'Connections', band: false },
   { title: 'Server memory', band: false },
+  // Beside memory: what the server held for readers that did not keep up, and what it shed.
+  { title: 'Stuck in backpressure', band: false },
+  { title: 'Messages stuck in backpressure', band: false },
+  { title: 'Shed by the server', band: false },
   { title: 'CPU', band: true },
   { title: 'Deliveries per tick', band: false },
   { title: 'Missing and late per tick', band: false },
   { title: 'Latency and tick spread', band: true },
   { title: 'Waited for a CPU', band: true },
 ];
+
+/** The report charts with something to draw in this run's series: a run before a metric existed gets no empty chart. */
+export function chartsWithData(charts: ReportChart[], series: Record<string, unknown>): ReportChart[] {
+  const has = (key: string) => Array.isArray(series[key]) && (series[key] as unknown[]).some((v) => v !== null && v !== undefined);
+  return charts.filter((c) => c.series.some((s) => has(s.key)));
+}
 
 export function reportCharts(): ReportChart[] {
   const charts: ReportChart[] = CHART_ORDER.map((c) => ({ ...c, series: [] }));
@@ -74,7 +84,10 @@ export function addedMemoryNote(summary: RunSummary): string | null {
 }
 
 /** Figures of a whole capacity search, not of one of its steps: compared run to run whatever window the rest use. */
-export const RUN_LEVEL: ReadonlySet<HeadlineKey> = new Set(['capacityConnections', 'marginalBytesPerConn']);
+export const RUN_LEVEL: ReadonlySet<HeadlineKey> = new Set(['capacityConnections', 'marginalBytesPerConn', 'calmLatencyP99Ms', 'calmJitterP99Ms', 'calmClumpsPerMin']);
+
+/** What runs with slow readers are compared on besides the rest (rows no run has are left out). */
+export const SLOW_READER_FIGURES: HeadlineKey[] = ['slowReaders', 'slowDeliveredPct', 'slowLatencyP99Ms', 'slowLatencyMaxMs', 'slowSkipped', 'slowClosed', 'calmLatencyP99Ms', 'clumpsPerMin', 'calmClumpsPerMin'];
 
 /**
  * The summaries a side-by-side table reads each run's window figures from: when every run is a
@@ -236,4 +249,37 @@ function lineupFigure(key: HeadlineKey, runs: { backend: string; name: string }[
   const worst = measured.length >= 2 ? entries[measured.length - 1]! : undefined;
   const phrase = best && worst ? compare(def, { name: best.name, value: best.value }, { name: worst.name, value: worst.value }).phrase : `${def.label}: not measured`;
   return { key, label: def.label, phrase, entries };
+}
+
+/** The slow readers' table: each figure for the healthy readers before the slow-down, beside the slow readers, and for the slow readers themselves. */
+const SLOW_READER_ROWS: { label: string; healthy: HeadlineKey | null; slow: HeadlineKey | null }[] = [
+  { label: 'Delivered in time', healthy: 'deliveredPct', slow: 'slowDeliveredPct' },
+  { label: 'Latency p50', healthy: 'latencyP50Ms', slow: 'slowLatencyP50Ms' },
+  { label: 'Latency p99', healthy: 'latencyP99Ms', slow: 'slowLatencyP99Ms' },
+  { label: 'Latency max (longest stuck)', healthy: 'latencyMaxMs', slow: 'slowLatencyMaxMs' },
+  { label: 'Jitter p99', healthy: 'jitterP99Ms', slow: null },
+  { label: 'Clumps', healthy: 'clumpsPerMin', slow: null },
+  { label: 'Never got (skipped by the server)', healthy: null, slow: 'slowSkipped' },
+  { label: 'Disconnected', healthy: null, slow: 'slowClosed' },
+];
+
+export interface SlowReaderRow {
+  label: string;
+  source: string;
+  calm: string;
+  beside: string;
+  slow: string;
+}
+
+/** The rows of the slow readers' table, formatted by the catalogue; empty for a run without slow readers. */
+export function slowReaderRows(summary: RunSummary): SlowReaderRow[] {
+  if (!summary.slowReaders) return [];
+  const shown = (s: unknown, key: HeadlineKey | null) => (key && s ? format(HEADLINE[key], headlineValue(s as never, key)) : '–');
+  return SLOW_READER_ROWS.map((r) => ({
+    label: r.label,
+    source: [r.healthy && HEADLINE[r.healthy].source, r.slow && `slow readers: ${HEADLINE[r.slow].source}`].filter(Boolean).join('; '),
+    calm: shown(summary.calm, r.healthy),
+    beside: shown(summary, r.healthy),
+    slow: shown(summary, r.slow),
+  }));
 }
