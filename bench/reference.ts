@@ -1,7 +1,7 @@
 // Prints every figure of the reference write-ups (data/writeups/) from runs: by default the
 // reference runs shipped in data/reference; with --measure, new runs of the same commands on this
 // machine (about an hour and a half), printed beside the shipped ones.
-// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4|quick|backends]
+// Usage: npm run bench:reference -- [--measure] [--only 100k|pi4|quick|backends|slow]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,8 +16,8 @@ import { importReferenceRuns, REFERENCE_DIR } from '../collector/reference.ts';
 import { openDatabase, type Db } from '../collector/schema.ts';
 
 const { values } = parseArgs({ options: { measure: { type: 'boolean' }, only: { type: 'string' } } });
-if (values.only !== undefined && !['100k', 'pi4', 'quick', 'backends'].includes(values.only)) {
-  console.error(`bench:reference: --only must be 100k, pi4, quick or backends, got "${values.only}"`);
+if (values.only !== undefined && !['100k', 'pi4', 'quick', 'backends', 'slow'].includes(values.only)) {
+  console.error(`bench:reference: --only must be 100k, pi4, quick, backends or slow, got "${values.only}"`);
   process.exit(2);
 }
 
@@ -27,6 +27,7 @@ const COMMANDS = {
   pi4: ['run', '--backend', 'uws,socketio', '--scenario', 'capacity', '--profile', 'pi4'],
   quick: ['run', '--backend', 'uws,socketio', '--scenario', 'quick', '--repeat', '5'],
   backends: ['run', '--backend', 'uws,socketio,ws,socketio-uws', '--scenario-file', 'data/scenarios/backends-20k.json'],
+  slow: ['run', '--backend', 'uws,socketio,ws,socketio-uws', '--scenario', 'slow-consumers', '--profile', 'pi4', '--repeat', '3'],
 } as const;
 
 /** The four backends of "Where Socket.IO's cost comes from", in the write-up's order. */
@@ -169,11 +170,29 @@ function printBackends(db: Db, label: string): void {
   }
 }
 
+/** "What a slow client costs": the four backends with slow readers under pi4, as a series: each backend's figures with their spread. */
+function printSlow(db: Db, label: string): void {
+  const runs = listRuns(db).filter((r) => r.scenario === 'slow-consumers' && r.seriesId !== null);
+  console.log(`\n## Slow readers under pi4, as a series (${label})`);
+  if (runs.length === 0) return void console.log(`missing: no slow-consumers series (wsbench ${COMMANDS.slow.join(' ')})`);
+  const series = summarizeSeries(db, runs[0]!.seriesId!);
+  console.log(`series ${series.id}: ${series.runs.length} runs of ${series.backends.join(', ')}; machine ${machine(runs[0]!)}`);
+  const keys: HeadlineKey[] = ['steadyRssBytes', 'queuedBytesPeak', 'kernelQueuedBytes', 'queuedMessagesPeak', 'droppedMessages', 'closedBacklogged', 'slowClosed', 'slowDeliveredPct', 'slowLatencyP50Ms', 'slowLatencyMaxMs', 'calmLatencyP99Ms', 'latencyP99Ms', 'deliveredPct'];
+  for (const backend of series.backends) {
+    const f = series.figures[backend]!;
+    console.log(`${backend}:`);
+    for (const key of keys) console.log(`  ${HEADLINE[key].label.padEnd(48)} ${spreadInWords(HEADLINE[key], f[key]!)}`);
+    const crashed = series.runs.filter((r) => r.backend === backend && r.verdict === 'crashed').length;
+    console.log(`  ${'runs crashed (OOM or otherwise)'.padEnd(48)} ${crashed} of ${series.runs.filter((r) => r.backend === backend).length}`);
+  }
+}
+
 function figures(db: Db, label: string): void {
   if (!values.only || values.only === '100k') print100k(db, label);
   if (!values.only || values.only === 'pi4') printPi4(db, label);
   if (!values.only || values.only === 'quick') printQuick(db, label);
   if (!values.only || values.only === 'backends') printBackends(db, label);
+  if (!values.only || values.only === 'slow') printSlow(db, label);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-reference-'));

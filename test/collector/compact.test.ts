@@ -53,3 +53,22 @@ test('a dump without histogram columns is returned as it is', () => {
   const dump = { columns: ['source', 't_ms', 'open'], rows: [['shard-0', 1000, 5]] };
   assert.equal(compactClientHistograms(dump), dump);
 });
+
+test('slow readers\' histograms stay apart from the healthy shards\' in an export, as the probes\' do', () => {
+  const columns = ['source', 't_ms', 'open', 'lat_hist_us'];
+  const fast = (ms: number) => {
+    const h = newLatencyHistogram();
+    h.recordValue(ms * 1000);
+    return encodeHistogram(h);
+  };
+  const rows: unknown[][] = [
+    ['shard-0', 2_000_100, 10, fast(10)],
+    ['shard-1', 2_000_200, 10, fast(12)],
+    ['slow-0', 2_000_300, 2, fast(30_000)],
+  ];
+  const compacted = compactClientHistograms({ columns, rows });
+  const of = (source: string) => compacted.rows.find((r) => r[0] === source)![3] as string | null;
+  assert.equal(of('shard-1'), null, 'the healthy shards merged into one row');
+  assert.ok((percentilesOfEncoded([of('shard-0')!]).maxMs ?? Infinity) < 100, 'no slow reader\'s 30 s in the healthy readers\' second');
+  assert.ok(Math.abs(percentilesOfEncoded([of('slow-0')!]).maxMs! - 30_000) < 300, 'the slow readers\' second kept whole');
+});

@@ -2,9 +2,11 @@
 // record is filled in as runs then ran, nothing a runner wrote is dropped, and limits read the
 // same on every page.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { budgetInWords, limitsInWords, recordedScenario, validateScenario, type RunScenario } from '../../collector/scenario.ts';
-import { presetScenario } from '../../runners/scenarios/scenario.ts';
+import { budgetInWords, limitsInWords, recordedScenario, slowReadersInWords, validateScenario, type RunScenario } from '../../collector/scenario.ts';
+import { loadScenarioFile, presetScenario } from '../../runners/scenarios/scenario.ts';
 
 test('a recorded scenario is typed, with the defaults runs had before a field was recorded', () => {
   const s = recordedScenario({ name: 'capacity', connections: 100_000, steps: [10_000, 20_000], intervalMs: 2000, holdSec: 120, workers: 6, memorySlope: true, bulkClient: 'native', t0Ms: 5, judgeAfterMs: 4000,
@@ -53,4 +55,38 @@ test('a scenario is validated once, by key, wherever it comes from', () => {
   assert.throws(() => validateScenario({ ...presetScenario('quick'), connections: 40, probes: 20 }, 'flags'), /flags: "baseHoldSec" needs more connections at half load \(20\) than probes \(20\)/);
   assert.equal(validateScenario({ ...presetScenario('quick'), steps: [1000, 5000], baseHoldSec: 0 }, 'x.json').steps?.length, 2);
   assert.equal(validateScenario(presetScenario('seed-100k'), 'preset').connections, 100_000);
+});
+
+test('slow readers and message sizes are validated with the key and the reason in the message', () => {
+  const slow = presetScenario('slow-consumers');
+  assert.equal(validateScenario(slow, 'preset').slowShare, 0.1);
+  assert.throws(() => validateScenario({ ...slow, slowShare: 1 }, 'x.json'), /x\.json: "slowShare" must be a share from 0 to below 1 \(0\.1 = 10%\), got 1/);
+  assert.throws(() => validateScenario({ ...slow, slowShare: '0.1' as never }, 'x.json'), /"slowShare" must be a share/);
+  assert.throws(() => validateScenario({ ...slow, slowReadBytesPerSec: 0, slowStallSec: 0, slowStallEverySec: 0 }, 'flags'), /flags: "slowShare" needs "slowReadBytesPerSec" or "slowStallSec": a slow reader that reads at full speed is not slow/);
+  assert.throws(() => validateScenario({ ...slow, slowStallEverySec: 20 }, 'flags'), /"slowStallEverySec" must be longer than "slowStallSec" \(20\)/);
+  assert.throws(() => validateScenario({ ...slow, steps: [1000, 2000] }, 'flags'), /"slowShare" applies to a single hold/);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), calmSec: 10 }, 'flags'), /flags: "calmSec" applies only with "slowShare" above 0/);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), messageBytes: 70_000 }, 'flags'), /"messageBytes" must be at most 65536, got 70000/);
+  // A scenario file takes the keys like any other.
+  assert.equal(validateScenario({ ...presetScenario('quick'), messageBytes: 1024 }, 'x.json').messageBytes, 1024);
+});
+
+test('slow readers read the same on every page, and older runs had none', () => {
+  assert.equal(slowReadersInWords(presetScenario('slow-consumers')), '10.0% of the connections read at most 8.19 KB/s and stop reading for 20 s of every 40 s');
+  assert.equal(slowReadersInWords({ slowShare: 0.25, slowReadBytesPerSec: 0, slowStallSec: 30, slowStallEverySec: 0 }), '25.0% of the connections stop reading for 30 s once');
+  assert.equal(slowReadersInWords(presetScenario('quick')), 'none: every connection reads at full speed');
+  const old = recordedScenario({ name: 'quick', connections: 1000 });
+  assert.deepEqual([old.messageBytes, old.slowShare, old.calmSec], [0, 0, 0]);
+});
+
+test('every scenario file shipped in data/scenarios loads and validates', () => {
+  const dir = path.resolve('data/scenarios');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 4, files.join(', '));
+  for (const file of files) {
+    const s = loadScenarioFile(path.join(dir, file));
+    assert.equal(s.name, file.replace(/\.json$/, ''), `${file} names itself`);
+  }
+  assert.equal(loadScenarioFile(path.join(dir, 'message-16k.json')).messageBytes, 16_384);
+  assert.equal(loadScenarioFile(path.join(dir, 'compression.json')).compression, true);
 });
