@@ -31,7 +31,9 @@ export function slowOutcomeInWords(s: Summary): string | null {
 function beforeAfter(s: Summary, calm: HeadlineKey, hold: HeadlineKey): string | null {
   const [a, b] = [value(s, calm), value(s, hold)];
   if (a === null || b === null) return null;
-  const factor = a > 0 && b > 0 ? ` (${(Math.max(a, b) / Math.min(a, b)).toFixed(1)}x ${b >= a ? 'higher' : 'lower'})` : '';
+  const f = a > 0 && b > 0 ? Math.max(a, b) / Math.min(a, b) : null;
+  // Within 5% either way is no change worth a factor ("1.0x lower" says nothing).
+  const factor = f === null ? '' : f < 1.05 ? ' (about the same)' : ` (${f.toFixed(1)}x ${b >= a ? 'higher' : 'lower'})`;
   return `${format(HEADLINE[hold], a)} → ${format(HEADLINE[hold], b)}${factor}`;
 }
 

@@ -14,6 +14,7 @@ import { buildSite, pageJavaScriptBytes } from '../../site/build.ts';
 import { Ingestor, digestOf } from '../../collector/ingest.ts';
 import { encodeBatch } from '../../collector/ndjson.ts';
 import type { RunRecord } from '../../collector/records.ts';
+import { healthyCostInWords, slowOutcomeInWords } from '../../collector/slow-readers.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureRecords } from '../helpers/seed-db.ts';
 import { PI_TARGET, tempDir } from '../helpers/fixtures.ts';
@@ -40,6 +41,10 @@ describe('report site', () => {
     const dir = tempDir('wsbench-site-');
     db = path.join(dir, 'site.db');
     const short = ['--connections', '40', '--rate', '200', '--hold', '3', '--interval-ms', '500', '--workers', '1', '--db', db];
+    // Slow readers: a quarter of the connections stop reading after a 2 s calm hold, 16 KB every 100 ms.
+    const c = await runCli(['run', '--backend', 'ws', '--scenario', 'slow-consumers', '--connections', '40', '--rate', '200', '--calm', '2', '--hold', '4', '--interval-ms', '100', '--late-ms', '500', '--idle', '0',
+      '--message-bytes', '16k', '--slow-share', '0.25', '--slow-read', '0', '--slow-stall', '60', '--slow-stall-every', '0', '--workers', '1', '--db', db], { timeoutMs: 90_000 });
+    assert.ok(c.code === 0 || c.code === 3, c.stderr);
     const a = await runCli(['run', '--backend', 'uws,socketio', ...short], { timeoutMs: 120_000 });
     assert.equal(a.code, 0, a.stderr);
     const b = await runCli(['run', '--backend', 'uws', '--name', HOSTILE, '--notes', `notes ${HOSTILE}`, ...short], { timeoutMs: 60_000 });
@@ -104,6 +109,29 @@ describe('report site', () => {
     assert.ok(inZoom >= 2, `only ${inZoom} sampled seconds in 1-6`);
     assert.equal(await page.locator('wsb-chart').first().getAttribute('data-points'), String(inZoom));
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-report.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('a run with slow readers leads with them: their fate, the healthy readers\' cost and the queue, as the database words them', async () => {
+    const d = openDatabase(db, { readonly: true });
+    const run = listRuns(d, { backend: 'ws' })[0]!;
+    const summary = getSummary(d, run.id);
+    d.close();
+    const page = await browser.newPage();
+    await page.goto(`${url}/runs/${run.id}/`);
+    await page.waitForSelector('wsb-chart[data-ready]');
+    assert.equal(await page.getByTestId('slow-outcome').textContent(), slowOutcomeInWords(summary as never));
+    assert.equal(await page.getByTestId('healthy-cost').textContent(), healthyCostInWords(summary as never));
+    const slowRow = page.getByTestId('slow-table').locator('tr', { has: page.locator('th:text-is("Delivered in time")') }).locator('td');
+    assert.deepEqual(await slowRow.allTextContents(), [summary.calm!.deliveredPct, summary.deliveredPct, summary.slowReaders!.deliveredPct].map((v) => format(HEADLINE.deliveredPct, v)));
+    // The queue the stalled readers left, in the kernel and in ws, charted beside memory.
+    assert.ok((summary.sampled.kernelQueuedBytes ?? 0) > 0 && (summary.sampled.queuedBytesPeak ?? 0) > 0, JSON.stringify(summary.sampled));
+    assert.equal(await page.locator(`[data-figure="queuedBytesPeak"]`).textContent(), format(HEADLINE.queuedBytesPeak, summary.sampled.queuedBytesPeak));
+    assert.equal(await page.locator('figcaption', { hasText: "Slow readers' latency" }).count(), 1);
+    // Above the headline figures: the answer first.
+    const order = await page.locator('h2').allTextContents();
+    assert.ok(order.indexOf('Slow readers') < order.indexOf('Headline figures'), order.join(' / '));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'run-report-slow-readers.png'), fullPage: true });
     await page.close();
   });
 

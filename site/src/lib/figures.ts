@@ -23,17 +23,19 @@ export const SAMPLED_KEYS = Object.keys(SAMPLED) as HeadlineKey[];
 export interface ReportChart {
   title: string;
   band: boolean;
+  /** Drawn only when some value is above zero: what the server shed is news only when it shed something. */
+  onlyIfNonZero?: boolean;
   series: { key: string; label?: string }[];
 }
 
 /** The run report's charts in order; a series names its chart in the catalogue (SeriesDef `chart`), a new title adds a chart at the end. */
-const CHART_ORDER: { title: string; band: boolean }[] = [
+const CHART_ORDER: Omit<ReportChart, 'series'>[] = [
   { title: 'Connections', band: false },
   { title: 'Server memory', band: false },
   // Beside memory: what the server held for readers that did not keep up, and what it shed.
   { title: 'Stuck in backpressure', band: false },
-  { title: 'Messages stuck in backpressure', band: false },
-  { title: 'Shed by the server', band: false },
+  { title: 'Messages stuck in backpressure', band: false, onlyIfNonZero: true },
+  { title: 'Shed by the server', band: false, onlyIfNonZero: true },
   { title: 'CPU', band: true },
   { title: 'Deliveries per tick', band: false },
   { title: 'Missing and late per tick', band: false },
@@ -43,8 +45,8 @@ const CHART_ORDER: { title: string; band: boolean }[] = [
 
 /** The report charts with something to draw in this run's series: a run before a metric existed gets no empty chart. */
 export function chartsWithData(charts: ReportChart[], series: Record<string, unknown>): ReportChart[] {
-  const has = (key: string) => Array.isArray(series[key]) && (series[key] as unknown[]).some((v) => v !== null && v !== undefined);
-  return charts.filter((c) => c.series.some((s) => has(s.key)));
+  const has = (key: string, nonZero: boolean) => Array.isArray(series[key]) && (series[key] as unknown[]).some((v) => typeof v === 'number' && (!nonZero || v !== 0));
+  return charts.filter((c) => c.series.some((s) => has(s.key, c.onlyIfNonZero === true)));
 }
 
 export function reportCharts(): ReportChart[] {
