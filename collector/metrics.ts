@@ -104,7 +104,7 @@ export const SAMPLED = {
   queuedBytesPeak: sampled({
     key: 'queuedBytesPeak', label: 'Stuck in backpressure (at the tick)', noun: 'bytes stuck in backpressure', verb: 'held', unit: 'bytes', better: 'lower', bucket: 'max',
     from: { table: 'server_samples', field: 'queuedBytesPeak', perSecond: 'sum' }, overWindow: 'max', chart: 'Stuck in backpressure', legend: 'right after each tick',
-    source: "bytes the server held for its sockets right after writing each tick, beyond what their kernel buffers took, summed over its processes (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer and its transport's); the largest of the window",
+    source: "bytes the server held for its sockets right after writing each tick, beyond what their kernel buffers took, summed over its processes (uWS getBufferedAmount, ws bufferedAmount, Socket.IO engine.io's write buffer and its transport's); the largest of the window. Bytes owed, not memory: uWS copies a publish into each socket's buffer, while ws and Socket.IO queue one buffer per broadcast for every socket, so their queue can pass the memory it costs (server memory says what it cost)",
   }),
   kernelQueuedBytes: sampled({
     key: 'kernelQueuedBytes', label: "Waiting in the kernel's send buffers", noun: "bytes in the kernel's send buffers", verb: 'held', unit: 'bytes', better: 'lower', bucket: 'max',
@@ -125,6 +125,16 @@ export const SAMPLED = {
     key: 'closedBacklogged', label: 'Sockets closed with data still queued', noun: 'sockets closed with data queued', verb: 'closed', unit: 'count', better: 'lower', bucket: 'max',
     from: { table: 'server_samples', field: 'closedBacklogged', perSecond: 'sum' }, overWindow: 'sum', chart: 'Shed by the server', legend: 'sockets closed',
     source: "sockets that closed, for whatever reason (the server's ping timeout, the client), while the server still held data for them or had dropped some; summed over the window",
+  }),
+  reconnects: sampled({
+    key: 'reconnects', label: 'Reconnects (churn)', noun: 'reconnects', verb: 'made', unit: 'count', better: null, bucket: 'max',
+    from: { table: 'client_samples', field: 'reconnects', perSecond: 'sum' }, overWindow: 'sum', chart: 'Churn', legend: 'reconnects a second',
+    source: "connections the clients closed on purpose (a close frame) and opened again at once, TLS handshake and all, summed over shards: the scenario's churnPerMin; summed over the window. What the handshakes cost the server is in its CPU",
+  }),
+  handshakeP99Ms: sampled({
+    key: 'handshakeP99Ms', label: 'Connection set-up p99 (worst shard)', noun: 'connection set-up p99', verb: 'had', unit: 'ms', better: 'lower', bucket: 'max',
+    from: { table: 'client_samples', field: 'hsP99Ms', perSecond: 'max' }, overWindow: 'max', chart: 'Connection set-up', legend: 'p99, worst shard',
+    source: "from connect() to the WebSocket upgrade's answer (TCP, TLS 1.3 and HTTP), each shard's p99 of the connections it opened in that second, the worst shard's; the window's worst second. Only seconds that opened connections: the ramp, and churn",
   }),
 } as const satisfies Record<string, SampledDef>;
 

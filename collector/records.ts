@@ -152,6 +152,8 @@ export interface ClientSample extends DeliveryCounts {
   jitMaxMs?: number;
   /** Runs of ticks arriving on one connection within a tenth of an interval of each other. */
   clumps?: number;
+  /** Connections churn closed and opened again in this second (schema 9; native shards with churn only). */
+  reconnects?: number;
   spreadMaxMs?: number;
   cpuPct?: number;
   /** This shard's CPU wait, ms per second (see ProcessSample.cpuWaitMs). */
@@ -306,6 +308,7 @@ const specs: Record<IngestRecord['kind'], readonly Field[]> = {
     f('jitP99Ms', 'unum'),
     f('jitMaxMs', 'unum'),
     f('clumps', 'uint'),
+    f('reconnects', 'uint'),
     f('cpuPct', 'unum'),
     f('cpuWaitMs', 'unum'),
     f('rssBytes', 'uint'),

@@ -63,6 +63,11 @@ export interface Scenario {
    * phase): what the healthy connections' latency is set against, in the same run.
    */
   calmSec: number;
+  /**
+   * Churn: this share of the healthy bulk connections closes (a close frame) and connects again
+   * each minute, TLS handshake included: 0.1 = a tenth a minute. 0: every connection stays.
+   */
+  churnPerMin: number;
 }
 
 /** What a run record's scenario holds: the scenario, and what the runner settled for this run. */
@@ -89,7 +94,7 @@ export interface RunScenario extends Scenario {
   port?: number;
 }
 
-type Kind = 'int' | 'posint' | 'bool' | 'string' | 'steps' | 'share';
+type Kind = 'int' | 'posint' | 'bool' | 'string' | 'steps' | 'share' | 'rate';
 export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
   name: 'string',
   connections: 'posint',
@@ -114,6 +119,7 @@ export const SCENARIO_KEYS: Readonly<Record<keyof Scenario, Kind>> = {
   slowStallSec: 'int',
   slowStallEverySec: 'int',
   calmSec: 'int',
+  churnPerMin: 'rate',
 };
 
 /** Largest update a scenario may ask for: 64 KB (the largest shape the project runs is 16 KB). */
@@ -135,6 +141,7 @@ export function validateScenario(s: Scenario, where: string): Scenario {
     if (kind === 'bool' && typeof value !== 'boolean') fail(key, `must be true or false, got ${JSON.stringify(value)}`);
     if (kind === 'string' && !(typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value))) fail(key, `must be 1-64 of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
     if (kind === 'share' && !(typeof value === 'number' && value >= 0 && value < 1)) fail(key, `must be a share from 0 to below 1 (0.1 = 10%), got ${JSON.stringify(value)}`);
+    if (kind === 'rate' && !(typeof value === 'number' && value >= 0 && value <= 60)) fail(key, `must be a share of the connections a minute from 0 to 60 (0.1 = a tenth a minute), got ${JSON.stringify(value)}`);
     if (kind === 'steps') {
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v >= 1)) fail(key, 'must be a non-empty list of whole numbers ≥ 1');
       const steps = value as number[];
@@ -202,6 +209,8 @@ export interface RecordedScenario {
   slowStallSec: number;
   slowStallEverySec: number;
   calmSec: number;
+  /** 0 in runs before churn existed. */
+  churnPerMin: number;
   /** The broadcast schedule's origin and when each tick is judged (runs since the per-tick schedule). */
   t0Ms: number | null;
   judgeAfterMs: number | null;
@@ -237,6 +246,7 @@ export function recordedScenario(raw: unknown): RecordedScenario {
     slowStallSec: num(r.slowStallSec) ?? 0,
     slowStallEverySec: num(r.slowStallEverySec) ?? 0,
     calmSec: num(r.calmSec) ?? 0,
+    churnPerMin: num(r.churnPerMin) ?? 0,
     t0Ms: num(r.t0Ms),
     judgeAfterMs: num(r.judgeAfterMs),
     limits: p ? { profile: str(p.profile), memoryBytes: num(p.memoryBytes), cpuCores: num(p.cpuCores), cpus: str(p.cpus) } : null,

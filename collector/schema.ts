@@ -221,6 +221,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE server_samples ADD COLUMN closed_backlogged INTEGER;
   ALTER TABLE process_samples ADD COLUMN queued_bytes_peak INTEGER;
   `,
+  // 9: churn: the connections each shard closed and opened again in a second.
+  `
+  ALTER TABLE client_samples ADD COLUMN reconnects INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -57,6 +57,8 @@ ${backendHelp('                           ')}
   --slow-stall-every SEC ...out of every SEC seconds (0: one stall)
   --calm SEC             hold with every reader at full speed first, before the slow ones
                          slow down: the healthy readers' figures are set against it
+  --churn SHARE          this share of the connections closes and reconnects each minute,
+                         TLS handshake included, e.g. 0.1 (native client)
   --profile NAME         limit the server like: ${Object.keys(PROFILES).join(', ')} (cgroup v1 or v2; recorded
                          with the run, never presented as that hardware)
   --memory-limit SIZE    server memory limit, e.g. 3400m (overrides the profile's)

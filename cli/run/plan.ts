@@ -43,6 +43,7 @@ export const RUN_OPTIONS = {
   'slow-stall': { type: 'string' },
   'slow-stall-every': { type: 'string' },
   calm: { type: 'string' },
+  churn: { type: 'string' },
   'connect-first': { type: 'boolean' },
   name: { type: 'string' },
   notes: { type: 'string' },
@@ -100,6 +101,7 @@ export function planRun(values: RunValues): RunPlan {
   if (values.workers === undefined && scenario.workers === 0 && !values.target) scenario.workers = serverWorkers(backends, limits, maxConnections, profile, resources !== undefined);
   checkMachine(values, { backends, limits, maxConnections, perShard, sourceAddresses, workers: scenario.workers || describeHost(limits).cores });
   const bulkClient = chooseBulkClient(values.client, values['slow-shard-ms'] !== undefined);
+  if (scenario.churnPerMin > 0 && bulkClient !== 'native') throw new ConfigError(`churn (scenario "${scenario.name}", churnPerMin ${scenario.churnPerMin}) needs the native client: drop --client node${values['slow-shard-ms'] !== undefined ? ' and --slow-shard-ms' : ''}, or install gcc and libssl-dev`);
   if (scenario.slowShare > 0 && bulkClient !== 'native') throw new ConfigError(`slow readers (scenario "${scenario.name}", slowShare ${scenario.slowShare}) need the native client: drop --client node${values['slow-shard-ms'] !== undefined ? ' and --slow-shard-ms' : ''}, or install gcc and libssl-dev`);
   const port = numberFlag('port', values.port, { min: 1, max: 65535, integer: true });
   const slowShardMsPerFrame = numberFlag('slow-shard-ms', values['slow-shard-ms'], { min: 0 });
@@ -269,6 +271,7 @@ function buildScenario(values: RunValues): Scenario {
   set('slowStallSec', numberFlag('slow-stall', values['slow-stall'], { min: 0, integer: true }));
   set('slowStallEverySec', numberFlag('slow-stall-every', values['slow-stall-every'], { min: 0, integer: true }));
   set('calmSec', numberFlag('calm', values.calm, { min: 0, integer: true }));
+  set('churnPerMin', numberFlag('churn', values.churn, { min: 0, max: 60 }));
   if (values['connect-first']) s.publishDuringRamp = false;
   applySteps(s, values);
   return validateScenario(s, 'flags');

@@ -42,6 +42,8 @@ export interface FleetOptions {
   bulkClient: 'node' | 'native';
   /** Tests: make shard-0 slow on purpose (TypeScript shards only). */
   slowShardMsPerFrame?: number;
+  /** Churn: the share of the healthy bulk connections each closes and opens again a minute (native client only). */
+  churnPerMin?: number;
   /** Slow readers: this share of the bulk connections, in shards of their own ("slow-0", …; native client only). */
   slowReaders?: { share: number; reader: SlowReader };
 }
@@ -143,7 +145,8 @@ export class ClientFleet {
         const index = configs.length;
         const sockets = Math.ceil(group.count / group.n);
         const config = this.config(group.source(i), false, hosts.length ? [[], o.perAddress] : addressesFor(index, sockets), o.connectRatePerSec * (bulk / o.connections) * share, offset, g === 0 && i === 0 ? o.slowShardMsPerFrame : undefined);
-        configs.push({ share, config: g === 1 && o.slowReaders ? { ...config, slowReader: o.slowReaders.reader } : config });
+        const churn = g === 0 && o.churnPerMin ? { churnPerMin: o.churnPerMin } : {};
+        configs.push({ share, config: g === 1 && o.slowReaders ? { ...config, slowReader: o.slowReaders.reader } : { ...config, ...churn } });
         offset += sockets;
       }
     }

@@ -26,6 +26,8 @@ export interface ShardConfig {
   slowMsPerFrame?: number;
   /** This host's clock minus the runner's (a shard on a --clients host); 0 or absent here. */
   clockOffsetMs?: number;
+  /** Churn (native client only): the share of this shard's connections closed and opened again each minute. */
+  churnPerMin?: number;
   /** A shard of slow readers (native client only): how they read once told `slow`. */
   slowReader?: SlowReader;
 }

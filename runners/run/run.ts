@@ -342,6 +342,7 @@ class BackendRun {
       clientHosts: plan.remote.shardHosts(),
       ...(request.slowShardMsPerFrame ? { slowShardMsPerFrame: request.slowShardMsPerFrame } : {}),
       ...(scenario.slowShare > 0 ? { slowReaders: slowReadersOf(scenario) } : {}),
+      ...(scenario.churnPerMin > 0 ? { churnPerMin: scenario.churnPerMin } : {}),
     });
     this.listenToClients(this.fleet);
     await this.fleet.start();

@@ -22,6 +22,7 @@ const base = {
   slowStallSec: 0,
   slowStallEverySec: 0,
   calmSec: 0,
+  churnPerMin: 0,
 } as const;
 
 export const PRESETS: Readonly<Record<string, Scenario>> = {

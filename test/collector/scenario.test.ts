@@ -69,6 +69,8 @@ test('slow readers and message sizes are validated with the key and the reason i
   assert.throws(() => validateScenario({ ...presetScenario('quick'), messageBytes: 70_000 }, 'flags'), /"messageBytes" must be at most 65536, got 70000/);
   // A scenario file takes the keys like any other.
   assert.equal(validateScenario({ ...presetScenario('quick'), messageBytes: 1024 }, 'x.json').messageBytes, 1024);
+  assert.throws(() => validateScenario({ ...presetScenario('quick'), churnPerMin: -0.1 }, 'churn.json'), /churn\.json: "churnPerMin" must be a share of the connections a minute from 0 to 60 \(0\.1 = a tenth a minute\), got -0\.1/);
+  assert.equal(validateScenario({ ...presetScenario('quick'), churnPerMin: 2 }, 'flags').churnPerMin, 2, 'twice a minute is churn too');
 });
 
 test('slow readers read the same on every page, and older runs had none', () => {
@@ -76,7 +78,7 @@ test('slow readers read the same on every page, and older runs had none', () => 
   assert.equal(slowReadersInWords({ slowShare: 0.25, slowReadBytesPerSec: 0, slowStallSec: 30, slowStallEverySec: 0 }), '25.0% of the connections stop reading for 30 s once');
   assert.equal(slowReadersInWords(presetScenario('quick')), 'none: every connection reads at full speed');
   const old = recordedScenario({ name: 'quick', connections: 1000 });
-  assert.deepEqual([old.messageBytes, old.slowShare, old.calmSec], [0, 0, 0]);
+  assert.deepEqual([old.messageBytes, old.slowShare, old.calmSec, old.churnPerMin], [0, 0, 0, 0]);
 });
 
 test('every scenario file shipped in data/scenarios loads and validates', () => {
@@ -89,4 +91,6 @@ test('every scenario file shipped in data/scenarios loads and validates', () => 
   }
   assert.equal(loadScenarioFile(path.join(dir, 'message-16k.json')).messageBytes, 16_384);
   assert.equal(loadScenarioFile(path.join(dir, 'compression.json')).compression, true);
+  assert.equal(loadScenarioFile(path.join(dir, 'churn.json')).churnPerMin, 0.2);
+  assert.equal(loadScenarioFile(path.join(dir, 'stalled-for-good.json')).slowStallEverySec, 0);
 });

@@ -52,6 +52,7 @@ typedef struct conn {
   unsigned char in_clump; // the previous arrival already counted as (part of) a clump
   unsigned char paused;   // a slow reader that stopped reading (EPOLLIN off) until refilled or its stall ends
   double tokens;          // a slow reader's bytes it may still read (a token bucket at read_rate)
+  unsigned char reconnecting; // opened again by churn: held, though not yet open
 } conn;
 
 // ---- configuration, from the "start" message ----
@@ -73,8 +74,11 @@ static int ipc_fd, ep;
 static SSL_CTX *ctx;
 static conn **conns;
 static long n_conns, cap_conns, started, in_flight, open_now;
+// Churn: the share of this shard's connections it closes and opens again each minute.
+static double churn_per_min, churn_due;
+static long churn_cursor, reconnecting;
 static int stopping, tls_reported;
-static struct { long received, expected, duplicate, out_of_order, dropped, late, missing, opened, failed, closed; } c;
+static struct { long received, expected, duplicate, out_of_order, dropped, late, missing, opened, failed, closed, reconnects; } c;
 static double *hs;
 static long n_hs, cap_hs;
 static double worst_lag_ms;
@@ -227,6 +231,7 @@ static void set_events(conn *k, uint32_t events) {
 
 static void kill_conn(conn *k, const char *why) {
   if (k->state == DEAD) return;
+  if (k->reconnecting) { k->reconnecting = 0; reconnecting--; }
   if (k->state == OPEN) { c.closed++; open_now--; }
   else { c.failed++; in_flight--; if (why) note_error(why); }
   k->state = DEAD;
@@ -392,6 +397,7 @@ static void on_bytes(conn *k, unsigned char *data, int len) {
       k->state = OPEN;
       in_flight--;
       open_now++;
+      if (k->reconnecting) { k->reconnecting = 0; reconnecting--; }
       c.opened++;
       double ms = now_ms() - k->started_ms;
       if (n_hs == cap_hs) { cap_hs = cap_hs ? cap_hs * 2 : 1024; hs = realloc(hs, sizeof(double) * cap_hs); }
@@ -513,8 +519,8 @@ static void drive_events(conn *k, uint32_t events) {
   }
 }
 
-static void start_conn(void) {
-  long i = started++;
+/** Opens connection number i (its topic and local address follow from i); it may come back DEAD. */
+static conn *open_conn(long i) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   conn *k = calloc(1, sizeof *k);
   k->fd = fd;
@@ -523,10 +529,8 @@ static void start_conn(void) {
   k->index = (int)i;
   k->started_ms = now_ms();
   k->state = TCP_CONNECTING;
-  if (n_conns == cap_conns) { cap_conns = cap_conns ? cap_conns * 2 : 1024; conns = realloc(conns, sizeof(conn *) * cap_conns); }
-  conns[n_conns++] = k;
   in_flight++;
-  if (fd < 0) { k->fd = -1; k->state = DEAD; c.failed++; in_flight--; note_error(strerror(errno)); return; }
+  if (fd < 0) { k->fd = -1; k->state = DEAD; c.failed++; in_flight--; note_error(strerror(errno)); return k; }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // Before connect: the window the kernel offers is set at the handshake.
@@ -542,7 +546,7 @@ static void start_conn(void) {
     setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
     struct sockaddr_in local = {.sin_family = AF_INET};
     inet_pton(AF_INET, addresses[(i / per_address) % n_addresses], &local.sin_addr);
-    if (bind(fd, (struct sockaddr *)&local, sizeof local) < 0) { char msg[160]; snprintf(msg, sizeof msg, "bind: %s", strerror(errno)); k->state = TCP_CONNECTING; struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = k}; epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev); kill_conn(k, msg); return; }
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) < 0) { char msg[160]; snprintf(msg, sizeof msg, "bind: %s", strerror(errno)); k->state = TCP_CONNECTING; struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = k}; epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev); kill_conn(k, msg); return k; }
   }
   struct sockaddr_in remote = {.sin_family = AF_INET, .sin_port = htons(port)};
   inet_pton(AF_INET, host, &remote.sin_addr);
@@ -552,6 +556,42 @@ static void start_conn(void) {
     char msg[160];
     snprintf(msg, sizeof msg, "connect: %s", strerror(errno));
     kill_conn(k, msg);
+  }
+  return k;
+}
+
+static void start_conn(void) {
+  long i = started++;
+  if (n_conns == cap_conns) { cap_conns = cap_conns ? cap_conns * 2 : 1024; conns = realloc(conns, sizeof(conn *) * cap_conns); }
+  conns[n_conns++] = open_conn(i);
+}
+
+/**
+ * Churn, once a second: closes this second's share of the open connections (a close frame, as a
+ * browser tab that navigates away sends) and opens each again at once, TLS handshake and all,
+ * which the server pays for in CPU. A leaving
+ * connection is taken out of the ticks it was expected for and has not received: it left, the
+ * server did not lose them.
+ */
+static void churn(void) {
+  if (churn_per_min <= 0 || open_now == 0) return;
+  churn_due += open_now * churn_per_min / 60;
+  for (long seen = 0; churn_due >= 1 && seen < n_conns; seen++) {
+    conn *k = conns[churn_cursor++ % n_conns];
+    if (k->state != OPEN || !k->subscribed) continue;
+    for (int p = 0; p < n_pending; p++)
+      if (k->first_tick <= pending[p].n && k->subscribed_ms <= pending[p].scheduled && !was_received(k, pending[p].n) && pending[p].expected > 0) pending[p].expected--;
+    send_frame(k, 8, "\x03\xe8", 2); // 1000: normal closure
+    // A reconnect, not a lost connection (unless the close frame itself found it gone: counted then).
+    if (k->state == OPEN) { kill_conn(k, NULL); c.closed--; }
+    c.reconnects++;
+    churn_due -= 1;
+    // The same slot, the same topic and local address: a new TLS handshake right away.
+    long slot = (churn_cursor - 1) % n_conns;
+    conn *again = open_conn(k->index);
+    if (again->state != DEAD) { again->reconnecting = 1; reconnecting++; }
+    conns[slot] = again;
+    free(k);
   }
 }
 
@@ -602,12 +642,14 @@ static void report(void) {
   char *line = NULL;
   size_t size = 0;
   FILE *out = open_memstream(&line, &size);
+  // "open" is what the shard holds: a connection churn closed and is opening again still counts.
   fprintf(out, "{\"type\":\"sample\",\"ticks\":[%s],\"sample\":{\"kind\":\"client\",\"source\":\"%s\",\"t\":%lld,\"open\":%ld,\"opened\":%ld,\"failed\":%ld,\"closed\":%ld,%s"
           "\"received\":%ld,\"expected\":%ld,\"duplicate\":%ld,\"outOfOrder\":%ld,\"dropped\":%ld,\"late\":%ld,\"missing\":%ld,\"clumps\":%ld,"
           "\"cpuPct\":%.1f,\"rssBytes\":%ld,\"loopDelayP99Ms\":%.2f",
-          ticks_json, source, (long long)t, open_now, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
+          ticks_json, source, (long long)t, open_now + reconnecting, c.opened, c.failed, c.closed, hsj, c.received, c.expected, c.duplicate, c.out_of_order, c.dropped, c.late, c.missing,
           clumps, cpu_pct, resident * sysconf(_SC_PAGESIZE), worst_lag_ms);
   fputs(waitj, out);
+  if (churn_per_min > 0) fprintf(out, ",\"reconnects\":%ld", c.reconnects);
   hdr_take(&lat_hist, out, "latUs");
   hdr_take(&jit_hist, out, "jitUs");
   fputs("}}\n", out);
@@ -617,7 +659,7 @@ static void report(void) {
   clumps = 0;
   // Handshakes leave freed memory behind in malloc's arenas; give it back so RSS is what the
   // connections hold, not what the ramp once needed.
-  if (c.opened > 0 || c.failed > 0) malloc_trim(0);
+  if (c.opened > c.reconnects || c.failed > 0) malloc_trim(0);
   memset(&c, 0, sizeof c);
   ticks_len = 0;
   ticks_json[0] = 0;
@@ -717,6 +759,7 @@ static void handle_ipc_line(char *line) {
     stall_sec = json_num(line, "stallSec", 0);
     stall_every_sec = json_num(line, "stallEverySec", 0);
     rcvbuf = (int)json_num(line, "rcvbufBytes", 0);
+    churn_per_min = json_num(line, "churnPerMin", 0);
     if (n_topics == 0) { topics = malloc(sizeof(char *)); topics[0] = strdup("stocks/AAPL"); n_topics = 1; }
     if (SSL_CTX_set_ciphersuites(ctx, ciphers) != 1) { ipc_send("{\"type\":\"connect-error\",\"message\":\"bad cipher list %s\",\"count\":1}", ciphers); }
   } else if (strstr(line, "\"type\":\"target\"")) {
@@ -770,6 +813,7 @@ int main(void) {
       while (now >= t0_ms + next_n * interval_ms) { schedule_tick(next_n, t0_ms + next_n * interval_ms); next_n++; }
       judge_due(now);
       if (now >= next_report) {
+        churn();
         report();
         next_report = (double)((int64_t)(now / 1000) + 1) * 1000 + 5;
         expire_handshakes(now);
