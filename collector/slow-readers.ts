@@ -14,17 +14,19 @@ export function slowOutcomeInWords(s: Summary): string | null {
   if (!s.slowReaders) return null;
   const dropped = value(s, 'droppedMessages');
   const kernel = value(s, 'kernelQueuedBytes');
+  const closed = value(s, 'closedBacklogged');
   const fate = [
     `${shown(s, 'slowReaders')} slow readers got ${shown(s, 'slowDeliveredPct')} of their messages in time`,
     value(s, 'slowLatencyMaxMs') !== null ? `the rest were stuck for up to ${shown(s, 'slowLatencyMaxMs')} (p50 ${shown(s, 'slowLatencyP50Ms')})` : null,
-    `${shown(s, 'slowClosed')} were disconnected`,
   ].filter(Boolean);
-  const server = [
+  const held = [
     `The server held up to ${shown(s, 'queuedBytesPeak')} for its sockets right after a tick`,
     kernel !== null ? `and the kernel's send buffers up to ${shown(s, 'kernelQueuedBytes')}` : null,
   ].filter(Boolean);
   const shed = dropped === null ? 'it never drops a message' : `it dropped ${shown(s, 'droppedMessages')} messages over its per-socket limit`;
-  return `${fate.join(', ')}. ${server.join(' ')}; ${shed}.`;
+  // What the server closed, and what the readers saw of it: a reader that is not reading cannot see its connection close.
+  const closes = closed === null ? `${shown(s, 'slowClosed')} slow readers saw their connection close` : `it closed ${shown(s, 'closedBacklogged')} sockets with data still queued (the slow readers saw ${shown(s, 'slowClosed')} of their connections close)`;
+  return `${fate.join(', ')}. ${held.join(' ')}; ${shed}; ${closes}.`;
 }
 
 /** One figure before and beside the slow readers: "77 ms → 121 ms (1.6x)". */

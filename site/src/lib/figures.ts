@@ -262,7 +262,8 @@ const SLOW_READER_ROWS: { label: string; healthy: HeadlineKey | null; slow: Head
   { label: 'Jitter p99', healthy: 'jitterP99Ms', slow: null },
   { label: 'Clumps', healthy: 'clumpsPerMin', slow: null },
   { label: 'Never got (skipped by the server)', healthy: null, slow: 'slowSkipped' },
-  { label: 'Disconnected', healthy: null, slow: 'slowClosed' },
+  { label: 'Closed by the server, data queued', healthy: null, slow: 'closedBacklogged' },
+  { label: 'Saw their connection close', healthy: null, slow: 'slowClosed' },
 ];
 
 export interface SlowReaderRow {
