@@ -66,10 +66,11 @@ export interface SeriesDef extends MetricDef {
    * Read straight from one stored sample field (collector/records.ts STORED_FIELDS): the
    * timeline reads its seconds (query.ts sampledSeconds) and the site charts them, with no code
    * of its own. How one second's samples combine: summed over the server's samplers (a second
-   * with a sample that lacks the field has no total: a partial sum would read as a drop), or the
-   * worst client shard's.
+   * with a sample that lacks the field has no total: a partial sum would read as a drop), summed
+   * over the samples that have it (a field only some sources send: churn's reconnects, which
+   * probes never make), or the worst client shard's.
    */
-  from?: { table: 'server_samples' | 'client_samples'; field: string; perSecond: 'sum' | 'max' };
+  from?: { table: 'server_samples' | 'client_samples'; field: string; perSecond: 'sum' | 'sumOfSenders' | 'max' };
   /** The run report's chart that draws it (series naming one title share a chart), and its short name in that chart's legend. */
   chart?: string;
   legend?: string;
@@ -128,7 +129,7 @@ export const SAMPLED = {
   }),
   reconnects: sampled({
     key: 'reconnects', label: 'Reconnects (churn)', noun: 'reconnects', verb: 'made', unit: 'count', better: null, bucket: 'max',
-    from: { table: 'client_samples', field: 'reconnects', perSecond: 'sum' }, overWindow: 'sum', chart: 'Churn', legend: 'reconnects a second',
+    from: { table: 'client_samples', field: 'reconnects', perSecond: 'sumOfSenders' }, overWindow: 'sum', chart: 'Churn', legend: 'reconnects a second',
     source: "connections the clients closed on purpose (a close frame) and opened again at once, TLS handshake and all, summed over shards: the scenario's churnPerMin; summed over the window. What the handshakes cost the server is in its CPU",
   }),
   handshakeP99Ms: sampled({

@@ -306,7 +306,7 @@ function sampledSeconds(db: Db, id: string): Record<string, SampledSecond[]> {
   for (const def of Object.values(SERIES)) {
     if (!def.from) continue;
     const column = columnOf(def.from.field);
-    const combine = def.from.perSecond === 'sum' ? `CASE WHEN count(${column}) = count(*) THEN sum(${column}) END` : `max(${column})`;
+    const combine = def.from.perSecond === 'sum' ? `CASE WHEN count(${column}) = count(*) THEN sum(${column}) END` : def.from.perSecond === 'sumOfSenders' ? `sum(${column})` : `max(${column})`;
     const rows = db.prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine} AS value FROM ${def.from.table} WHERE run_id = ? GROUP BY 1 ORDER BY 1`).all(id) as { tMs: number; value: number | null }[];
     out[def.key] = rows.filter((r): r is SampledSecond => r.value !== null);
   }

@@ -124,6 +124,14 @@ const NOT_A_RUN_FIGURE: Record<string, string> = {
   '100%': '= one core',
   '120%': 'the pi4 quota',
   '99.99%': 'the delivered share a stable window needs (STABLE_DELIVERED_PCT)',
+  '1 MB': 'uWS\'s maxBackpressure in the wsbench worker',
+  '64 KB': 'loopback\'s segment size, and uWS\'s default maxBackpressure',
+  '4 KB': 'a slow reader\'s SO_RCVBUF (SLOW_READER_RCVBUF_BYTES)',
+  '16 KB': 'the slow-consumers scenario\'s message size',
+  '500 ms': 'the slow-consumers scenario\'s interval',
+  '32 KB': 'what 16 KB every 500 ms owes a reader each second',
+  '8 KB': 'the slow readers\' read rate (slowReadBytesPerSec)',
+  '30%': 'the stalled-for-good scenario\'s slow share',
 };
 const RUN_FIGURE = /\d[\d,.]*\s?(?:KB|MB|GB|GiB|ms\b|x\b|%)/g;
 

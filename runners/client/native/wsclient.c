@@ -84,7 +84,8 @@ static long n_hs, cap_hs;
 static double worst_lag_ms;
 static struct { char msg[160]; long count; } errors[8];
 static int n_errors;
-static struct { int64_t n; double scheduled, judge_at; long expected, late; } pending[256];
+// left: deliveries by connections churn replaced before the tick's judgement (their slot holds a new connection by then).
+static struct { int64_t n; double scheduled, judge_at; long expected, late, left; } pending[256];
 // Judged ticks since the last report, as JSON tick records (every shard judges every tick).
 static char ticks_json[32000];
 static size_t ticks_len;
@@ -579,8 +580,11 @@ static void churn(void) {
   for (long seen = 0; churn_due >= 1 && seen < n_conns; seen++) {
     conn *k = conns[churn_cursor++ % n_conns];
     if (k->state != OPEN || !k->subscribed) continue;
-    for (int p = 0; p < n_pending; p++)
-      if (k->first_tick <= pending[p].n && k->subscribed_ms <= pending[p].scheduled && !was_received(k, pending[p].n) && pending[p].expected > 0) pending[p].expected--;
+    for (int p = 0; p < n_pending; p++) {
+      if (k->first_tick > pending[p].n || k->subscribed_ms > pending[p].scheduled) continue; // not expected of it
+      if (was_received(k, pending[p].n)) pending[p].left++;
+      else if (pending[p].expected > 0) pending[p].expected--;
+    }
     send_frame(k, 8, "\x03\xe8", 2); // 1000: normal closure
     // A reconnect, not a lost connection (unless the close frame itself found it gone: counted then).
     if (k->state == OPEN) { kill_conn(k, NULL); c.closed--; }
@@ -689,6 +693,7 @@ static void schedule_tick(int64_t n, double due) {
     pending[n_pending].judge_at = due + judge_after_ms;
     pending[n_pending].expected = expected;
     pending[n_pending].late = 0;
+    pending[n_pending].left = 0;
     n_pending++;
   }
 }
@@ -705,6 +710,7 @@ static void judge_due(double now) {
       conn *k = conns[i];
       if (k->state != DEAD && k->first_tick <= n && was_received(k, n)) delivered++;
     }
+    delivered += pending[p].left;
     long expected = pending[p].expected;
     if (delivered > expected) delivered = expected;
     c.expected += expected;
