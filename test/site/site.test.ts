@@ -259,7 +259,8 @@ describe('report site', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/capacity/`);
     await page.waitForSelector('wsb-capacity[data-ready]');
-    assert.deepEqual(await page.locator('[data-testid=capacity] tbody tr td:first-child').allTextContents(), ['Socket.IO', 'uWS']);
+    // The ws run of this site had slow readers: it is a backend of the site all the same.
+    assert.deepEqual(await page.locator('[data-testid=capacity] tbody tr td:first-child').allTextContents(), ['Socket.IO', 'uWS', 'ws']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'capacity.png'), fullPage: true });
     await page.goto(`${url}/compare/quick-uws-vs-socketio/`);
     await page.waitForSelector('wsb-pair[data-ready]');

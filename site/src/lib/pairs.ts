@@ -1,5 +1,6 @@
 // Which runs are set side by side on a pair page: for each scenario, hardware profile and
-// machine, the latest run of each backend against the latest of every other. Runs on different
+// machine, the latest run of each backend against the latest of every other (runs with slow
+// readers aside). Runs on different
 // machines are never paired: a uWS run on your laptop beside the reference Socket.IO run on
 // another machine would read as a backend difference that is partly a machine difference.
 // Pure (no database), so the pairing can be tested with plain records.
@@ -44,6 +45,10 @@ export function pairsOf<C extends { run: RunInfo }>(cards: readonly C[], order: 
   const latest = new Map<string, Map<string, C>>();
   for (const card of cards) {
     if (card.run.status === 'running') continue;
+    // A pair's card leads with memory, CPU and latency: with slow readers those measure the queues
+    // each server kept for them, not what a connection costs. Such runs are set side by side on
+    // their series page, in compare and in their write-up, with the slow readers' own figures.
+    if (card.run.scenarioParams.slowShare > 0) continue;
     const key = groupOf(card.run);
     const byBackend = latest.get(key) ?? new Map<string, C>();
     if (!byBackend.has(card.run.backend)) byBackend.set(card.run.backend, card); // newest first
