@@ -56,7 +56,7 @@ async function startOnTarget(r: ServerRequest): Promise<StartedServer> {
   const exitMessages = new Map<number, string>();
   link.onExit((exit, message) => exitMessages.set(exit.pid, message));
   const { serve } = r;
-  const backend = await link.start(r.backend.name, { host: '0.0.0.0', port: serve.port, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms: serve.t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression }, r.runId, prepared.collector);
+  const backend = await link.start(r.backend.name, { host: '0.0.0.0', port: serve.port, workers: serve.workers, intervalMs: serve.intervalMs, t0Ms: serve.t0Ms, clockOffsetMs: clock.offsetMs, symbols: serve.symbols, compression: serve.compression, messageBytes: serve.messageBytes }, r.runId, prepared.collector);
   r.recorder.push({ kind: 'run-update', backendVersion: backend.info.version, backendBuild: backend.info.build });
   return {
     backend,

@@ -87,7 +87,7 @@ test('a Pi on Ubuntu 24.04 gets the official arm64 build; Raspberry Pi OS with N
 
 test('a full run of both backends against the target on the port given: samples from its sampler, its clock offset and environment stored', { skip: skip ?? false, timeout: 240_000 }, async () => {
   const db = path.join(tempDir(), 'runs.db');
-  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--port', '18443', '--idle', '0', '--db', db, '--json'], { timeoutMs: 200_000 });
+  const res = await runCli(['run', '--target', target!.url(GOOD), '--ssh-config', target!.sshConfig, '--backend', 'uws,socketio', '--connections', '200', '--rate', '200', '--hold', '4', '--interval-ms', '500', '--workers', '1', '--client-addresses', target!.runnerAddress, '--port', '18443', '--idle', '0', '--message-bytes', '1k', '--db', db, '--json'], { timeoutMs: 200_000 });
   assert.equal(res.code, 0, res.stderr);
   assert.deepEqual((JSON.parse(res.stdout) as { port: number }[]).map((o) => o.port), [18443, 18443], 'both servers listened on --port');
   assert.match(res.stderr, /clock offset -?\d+\.\d ms ± \d+\.\d ms/);
@@ -103,6 +103,7 @@ test('a full run of both backends against the target on the port given: samples 
     assert.equal((run.validity as any).clockOffsetBoundMs, envTarget.clock.uncertaintyMs);
     assert.equal(run.scenarioParams.target, target!.url(GOOD));
     assert.equal(run.scenarioParams.port, 18443);
+    assert.equal(run.scenarioParams.messageBytes, 1024, 'a load shape works with --target');
     assert.deepEqual(run.scenarioParams.clientAddresses, [target!.runnerAddress]);
     if (getBackend(run.backend).needsUws) assert.match(run.backendBuild ?? '', /^@(btc-vision\/uwebsockets\.js|trufflesuite\/uws-js-unofficial)@[^ ]+ uws_linux_x64_\d+\.node sha256:[0-9a-f]{12} via WSBENCH_UWS=/, 'the build string names the package the shipped binary came from');
     const t = getTimeline(d, run.id);
