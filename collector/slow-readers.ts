@@ -6,6 +6,9 @@ import { format, HEADLINE, headlineValue, type HeadlineKey } from './metrics.ts'
 
 type Summary = Record<string, any>;
 
+/** Said beside any comparison of runs with slow readers, whose memory and CPU hold their queues. */
+export const SLOW_READERS_MEMORY_NOTE = "These runs had slow readers: each server's memory holds what it queued for them, so memory per added connection is not what a connection costs here. The slow readers' figures, and each run's page, say what happened to them.";
+
 const value = (s: Summary, key: HeadlineKey) => headlineValue(s, key);
 const shown = (s: Summary, key: HeadlineKey) => format(HEADLINE[key], value(s, key));
 
