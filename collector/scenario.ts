@@ -188,7 +188,10 @@ export interface RecordedLimits {
   cpus: string | null;
 }
 
-export interface RecordedScenario {
+/** Scenario keys a recorded scenario carries as the scenario has them: 0 in runs before each existed (the seed's ~70-byte messages, no slow readers, no churn). */
+type LoadShape = Pick<Scenario, 'messageBytes' | 'slowShare' | 'slowReadBytesPerSec' | 'slowStallSec' | 'slowStallEverySec' | 'calmSec' | 'churnPerMin'>;
+
+export interface RecordedScenario extends LoadShape {
   name: string;
   connections: number | null;
   steps: number[] | null;
@@ -202,15 +205,6 @@ export interface RecordedScenario {
   memorySlope: boolean;
   /** Seconds held at half load before the hold (0 in runs before it existed). */
   baseHoldSec: number;
-  /** 0 (the seed's ~70 bytes) in runs before it existed; so are the slow-reader keys and calmSec. */
-  messageBytes: number;
-  slowShare: number;
-  slowReadBytesPerSec: number;
-  slowStallSec: number;
-  slowStallEverySec: number;
-  calmSec: number;
-  /** 0 in runs before churn existed. */
-  churnPerMin: number;
   /** The broadcast schedule's origin and when each tick is judged (runs since the per-tick schedule). */
   t0Ms: number | null;
   judgeAfterMs: number | null;

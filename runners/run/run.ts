@@ -413,15 +413,20 @@ class BackendRun {
    * reads the server's memory and the clients' connections inside this phase). False: the run ends.
    */
   private async holdBase(target: number): Promise<boolean> {
+    await this.holdUnjudged('base', target, this.scenario.baseHoldSec);
+    return !this.stopping;
+  }
+
+  /** Holds `target` connections for `seconds` as the named phase, unjudged, showing progress; ends early when the run stops. */
+  private async holdUnjudged(name: 'base' | 'calm', target: number, seconds: number): Promise<void> {
     const { scenario, recorder, plan, monitor } = this;
     const startedMs = Date.now();
-    const seq = recorder.phase({ name: 'base', targetConnections: target, startedMs });
-    while (!this.stopping && Date.now() < startedMs + scenario.baseHoldSec * 1000) {
+    const seq = recorder.phase({ name, targetConnections: target, startedMs });
+    while (!this.stopping && Date.now() < startedMs + seconds * 1000) {
       await sleep(1000, this.hooks.signal);
-      this.hooks.progress(holdLine(plan.backend.name, 'base', Date.now() - startedMs, scenario.baseHoldSec, monitor, scenario.intervalMs), true);
+      this.hooks.progress(holdLine(plan.backend.name, name, Date.now() - startedMs, seconds, monitor, scenario.intervalMs), true);
     }
-    recorder.phase({ name: 'base', targetConnections: target, startedMs, endedMs: Date.now() }, seq);
-    return !this.stopping;
+    recorder.phase({ name, targetConnections: target, startedMs, endedMs: Date.now() }, seq);
   }
 
   /**
@@ -430,17 +435,9 @@ class BackendRun {
    * shards to slow down. False: the run ends.
    */
   private async holdCalm(target: number): Promise<boolean> {
-    const { scenario, recorder, plan, monitor } = this;
+    const { scenario, recorder } = this;
     if (scenario.slowShare <= 0) return true;
-    if (scenario.calmSec > 0) {
-      const startedMs = Date.now();
-      const seq = recorder.phase({ name: 'calm', targetConnections: target, startedMs });
-      while (!this.stopping && Date.now() < startedMs + scenario.calmSec * 1000) {
-        await sleep(1000, this.hooks.signal);
-        this.hooks.progress(holdLine(plan.backend.name, 'calm', Date.now() - startedMs, scenario.calmSec, monitor, scenario.intervalMs), true);
-      }
-      recorder.phase({ name: 'calm', targetConnections: target, startedMs, endedMs: Date.now() }, seq);
-    }
+    if (scenario.calmSec > 0) await this.holdUnjudged('calm', target, scenario.calmSec);
     if (this.stopping) return false;
     this.fleet!.slowDown();
     recorder.event('info', `slow readers slowed down: ${slowReadersInWords(scenario)}`);
