@@ -23,6 +23,8 @@ export class LiveTimeline {
   private queued: IngestRecord[] = [];
   /** Records the collector's rules refused here; the real collector refuses and reports them too. */
   refused = 0;
+  /** Holders besides the run (a live page's server): the database closes when the last lets go. */
+  private holders = 0;
 
   constructor(private readonly runId: string) {}
 
@@ -64,7 +66,30 @@ export class LiveTimeline {
     return getSummary(this.db, this.runId);
   }
 
+  /**
+   * The database as it stands, every queued record stored, for a reader that runs its own queries
+   * (the live page, site/live/feed.ts); null once closed.
+   */
+  reader(): Db | null {
+    this.store();
+    return this.db.open ? this.db : null;
+  }
+
+  /** Keeps the database open after the run closes it, until `release`: a finished run's live page still reads it. */
+  retain(): void {
+    this.holders++;
+  }
+
+  release(): void {
+    this.holders = Math.max(0, this.holders - 1);
+    if (this.holders === 0 && this.closed) this.close();
+  }
+
+  private closed = false;
+
   close(): void {
+    this.closed = true;
+    if (this.holders > 0) return;
     this.queued = [];
     if (this.db.open) this.db.close();
   }

@@ -301,13 +301,13 @@ export interface SampledSecond {
  * its samples in a second combined as the catalogue says. A summed second with a sample that
  * lacks the field has no total (a partial sum would read as a drop).
  */
-function sampledSeconds(db: Db, id: string): Record<string, SampledSecond[]> {
+function sampledSeconds(db: Db, id: string, fromMs = 0): Record<string, SampledSecond[]> {
   const out: Record<string, SampledSecond[]> = {};
   for (const def of Object.values(SERIES)) {
     if (!def.from) continue;
     const column = columnOf(def.from.field);
     const combine = def.from.perSecond === 'sum' ? `CASE WHEN count(${column}) = count(*) THEN sum(${column}) END` : def.from.perSecond === 'sumOfSenders' ? `sum(${column})` : `max(${column})`;
-    const rows = db.prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine} AS value FROM ${def.from.table} WHERE run_id = ? GROUP BY 1 ORDER BY 1`).all(id) as { tMs: number; value: number | null }[];
+    const rows = db.prepare(`SELECT t_ms - (t_ms % 1000) AS tMs, ${combine} AS value FROM ${def.from.table} WHERE run_id = ? AND t_ms >= ? GROUP BY 1 ORDER BY 1`).all(id, fromMs) as { tMs: number; value: number | null }[];
     out[def.key] = rows.filter((r): r is SampledSecond => r.value !== null);
   }
   return out;
@@ -403,13 +403,20 @@ export interface TimelineOptions {
   fromMs?: number;
   /** Each second's latency and jitter percentiles, merged over the shards (charts); a window summary does without. */
   perSecondLatency?: boolean;
+  /**
+   * Every sample from this time on only, server samples too (phases and events stay whole): the
+   * live page reads a run a few seconds at a time, and hours of server samples each second would
+   * cost the runner what it measures.
+   */
+  samplesFromMs?: number;
 }
 
 export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions = {}): Timeline {
   const run = getRun(db, idOrPrefix);
   const id = run.id;
-  const from = options.fromMs ?? 0;
-  const server = (db.prepare(`SELECT * FROM server_samples WHERE run_id = ? ORDER BY t_ms, source`).all(id) as any[]).map(
+  const from = Math.max(options.fromMs ?? 0, options.samplesFromMs ?? 0);
+  const serverFrom = options.samplesFromMs ?? 0;
+  const server = (db.prepare(`SELECT * FROM server_samples WHERE run_id = ? AND t_ms >= ? ORDER BY t_ms, source`).all(id, serverFrom) as any[]).map(
     (r): ServerPoint => ({
       tMs: r.t_ms,
       source: r.source,
@@ -430,7 +437,7 @@ export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions
       published: r.published,
     }),
   );
-  const processes = (db.prepare(`SELECT * FROM process_samples WHERE run_id = ? ORDER BY t_ms, pid`).all(id) as any[]).map(
+  const processes = (db.prepare(`SELECT * FROM process_samples WHERE run_id = ? AND t_ms >= ? ORDER BY t_ms, pid`).all(id, serverFrom) as any[]).map(
     (r): ProcessPoint => ({
       tMs: r.t_ms,
       source: r.source,
@@ -483,7 +490,7 @@ export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions
         data: r.data_json === null ? null : JSON.parse(r.data_json),
       }),
     ),
-    sampled: sampledSeconds(db, id),
+    sampled: sampledSeconds(db, id, serverFrom),
   };
 }
 

@@ -225,6 +225,14 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE client_samples ADD COLUMN reconnects INTEGER;
   `,
+  // 10: samples by time within a run. The keys lead with the sender, so "the last few seconds of
+  // this run" (the live page, every second; a hold's window) read every row the run has.
+  `
+  CREATE INDEX server_samples_by_time ON server_samples (run_id, t_ms);
+  CREATE INDEX process_samples_by_time ON process_samples (run_id, t_ms);
+  CREATE INDEX client_samples_by_time ON client_samples (run_id, t_ms);
+  CREATE INDEX ticks_by_time ON ticks (run_id, scheduled_ms);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

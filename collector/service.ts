@@ -88,6 +88,8 @@ export class CollectorService {
   private state: 'idle' | 'listening' | 'closing' | 'closed' = 'idle';
   /** Counters for the status line and the benchmark. */
   readonly stats = { batches: 0, records: 0, duplicates: 0, rejected: 0 };
+  /** Pages served beside ingestion (the live pages, site/live/): each answers its own paths. */
+  private readonly mounted: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean)[] = [];
 
   constructor(db: Db, options: ServiceOptions = {}) {
     validateServiceOptions(options);
@@ -136,7 +138,13 @@ export class CollectorService {
     this.route(req, res).catch((err: unknown) => this.fail(res, err));
   }
 
+  /** Serves more paths on this service's address (the live pages under /live/); `handle` says whether it answered. */
+  mount(handle: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): void {
+    this.mounted.push(handle);
+  }
+
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    for (const handle of this.mounted) if (handle(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://collector');
     if (url.pathname === '/v1/health') {
       if (req.method !== 'GET') throw new IngestError('method-not-allowed', `${req.method} ${url.pathname}: use GET`);

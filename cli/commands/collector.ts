@@ -2,6 +2,8 @@
 import { ConfigError } from '../../common/errors.ts';
 import { openDatabase } from '../../collector/schema.ts';
 import { CollectorService, SERVICE_DEFAULTS } from '../../collector/service.ts';
+import { CollectorRuns } from '../../site/live/catalogs.ts';
+import { LivePages } from '../../site/live/server.ts';
 import { bytesFlag, dbOption, numberFlag, parse } from '../args.ts';
 import { DB_HELP, dbPath, EXIT, type Command } from '../command.ts';
 
@@ -12,6 +14,10 @@ export const collectorCommand: Command = {
 
 Starts the ingestion service: runners POST NDJSON batches to /v1/batches; GET /v1/health
 answers with counters. Prints the service URL on stdout, then runs until Ctrl-C.
+
+Live pages: URL/live/ lists the runs streaming in (and the latest finished), each with a page
+that follows it second by second with its report's charts and figures. Read-only; with a token,
+open them as URL/live/?token=TOKEN.
 
 Options:
 ${DB_HELP}
@@ -46,10 +52,13 @@ Examples:
     const file = dbPath(values.db);
     const db = openDatabase(file);
     const service = new CollectorService(db, options);
+    const live = new LivePages(new CollectorRuns(db), { prefix: '/live/', token, title: `collector writing to ${file}` });
+    service.mount((req, res) => live.handle(req, res));
     let url: string;
     try {
       url = await service.listen();
     } catch (err) {
+      live.close();
       db.close();
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') throw new ConfigError(`--port ${options.port} is already in use on ${options.host}`);
@@ -57,7 +66,7 @@ Examples:
       throw err;
     }
     process.stdout.write(`${url}\n`);
-    process.stderr.write(`wsbench collector: writing to ${file}; Ctrl-C stops\n`);
+    process.stderr.write(`wsbench collector: writing to ${file}; live pages at ${url}/live/${token ? '?token=TOKEN' : ''}; Ctrl-C stops\n`);
     const status = process.stderr.isTTY
       ? setInterval(() => {
           const s = service.stats;
@@ -70,6 +79,7 @@ Examples:
       process.once('SIGTERM', stop);
     });
     if (status) clearInterval(status);
+    live.close();
     await service.close();
     db.close();
     process.stderr.write(`\nwsbench collector: stopped after ${service.stats.batches} batches\n`);

@@ -8,6 +8,7 @@ import { PRESETS } from '../../runners/scenarios/scenario.ts';
 import { PROFILES } from '../../runners/scenarios/profiles.ts';
 import { parse } from '../args.ts';
 import { DB_HELP, type Command } from '../command.ts';
+import { openLive } from '../run/live.ts';
 import { planRun, RUN_OPTIONS } from '../run/plan.ts';
 import { interruptOnSigint, openSink, prepareRemote, runEach, summaryTable } from '../run/session.ts';
 
@@ -98,6 +99,12 @@ ${DB_HELP}
   --no-spread            let the kernel pick client addresses instead of 127.x.y.z
   --per-shard N          most sockets per client process (default 15000)
   --json                 print the outcomes as JSON on stdout
+  --live                 serve the runs' live pages on 127.0.0.1 (a free port; the URL is
+                         printed): each backend's report, its charts and figures following
+                         the run every second, and the finished runs side by side
+  --live-port N          --live on port N
+  --report-url URL       where the site will be served: a finished run's live page links
+                         to URL/runs/ID/ (npm start passes its own)
 
 Exit codes: 0 stable, 3 unstable, 4 crashed, 5 client-bound (invalid), 130 aborted,
 2 bad usage or a failed preflight check.
@@ -106,6 +113,7 @@ Examples:
   wsbench run
   wsbench run --backend uws --scenario seed-100k
   wsbench run --backend uws,socketio --repeat 5
+  wsbench run --backend uws,socketio --scenario seed-100k --live
   wsbench run --backend uws,socketio,ws,socketio-uws --scenario quick
   wsbench run --backend uws,socketio --scenario capacity --steps 5000,10000,20000 --hold 60
   wsbench run --backend uws,socketio --scenario capacity --profile pi4
@@ -117,12 +125,17 @@ Examples:
     const progress = progressWriter();
     const remote = await prepareRemote(plan, progress);
     const sink = await openSink(plan, remote, progress);
+    const live = await openLive(plan, progress).catch(async (err) => {
+      await sink.close();
+      throw err;
+    });
     const interrupt = interruptOnSigint(RUN_EXIT.aborted);
     let outcomes: RunOutcome[];
     try {
-      outcomes = await runEach(plan, remote, sink, interrupt.signal, progress);
+      outcomes = await runEach(plan, remote, sink, interrupt.signal, progress, live);
     } finally {
       interrupt.release();
+      await live?.close();
       await sink.close();
     }
     process.stderr.write('\n' + summaryTable(outcomes));

@@ -64,6 +64,9 @@ export const RUN_OPTIONS = {
   clients: { type: 'string' },
   'server-node': { type: 'string' },
   repeat: { type: 'string' },
+  live: { type: 'boolean' },
+  'live-port': { type: 'string' },
+  'report-url': { type: 'string' },
 } as const satisfies Options;
 
 /** The flags as parsed: each typed by its option (string or boolean), absent when not given. */
@@ -86,10 +89,13 @@ export interface RunPlan {
   clientUrls?: string[];
   /** Where samples go: a remote collector (with its token), or this machine's database. */
   sink: { collector: string; token?: string } | { db: string };
+  /** --live: the runs' live pages on 127.0.0.1 (port 0: a free one), linking to reports under reportUrl. */
+  live: { port: number; reportUrl: string | null } | null;
 }
 
 export function planRun(values: RunValues): RunPlan {
   const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
+  const live = liveOf(values);
   const backends = parseBackendList(values.backend);
   const profile = values.profile ? getProfile(values.profile) : undefined;
   const resources = resourcesOf(values, profile);
@@ -118,6 +124,7 @@ export function planRun(values: RunValues): RunPlan {
   return {
     backends, request, maxConnections,
     repeat,
+    live,
     ...(values.target ? { target: { url: values.target, ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}) } } : {}),
     ...(clientUrls ? { clientUrls } : {}),
     sink: sinkOf(values),
@@ -289,4 +296,16 @@ function applySteps(s: Scenario, values: RunValues): void {
     s.steps = s.steps.filter((v) => v <= s.connections);
     if (s.steps.length === 0) s.steps = [s.connections];
   }
+}
+
+/** --live, --live-port (which implies it) and --report-url. */
+function liveOf(values: RunValues): RunPlan['live'] {
+  const port = numberFlag('live-port', values['live-port'], { min: 0, max: 65535, integer: true });
+  const reportUrl = values['report-url'] ?? null;
+  if (reportUrl !== null && !/^https?:\/\/[^\s]+$/.test(reportUrl)) throw new ConfigError(`--report-url must be an http(s) URL (where the site will be served, e.g. http://127.0.0.1:4321/), got "${reportUrl}"`);
+  if (!values.live && port === undefined) {
+    if (reportUrl !== null) throw new ConfigError('--report-url is for the live pages: give --live too');
+    return null;
+  }
+  return { port: port ?? 0, reportUrl: reportUrl === null ? null : reportUrl.endsWith('/') ? reportUrl : `${reportUrl}/` };
 }

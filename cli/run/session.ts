@@ -10,6 +10,7 @@ import { prepareClientHosts, prepareTarget, type PreparedHost, type PreparedTarg
 import { newRunId, runBackend, type RunOutcome, type RunRequest } from '../../runners/run/run.ts';
 import { format, HEADLINE, type HeadlineKey } from '../../collector/metrics.ts';
 import { table } from '../format.ts';
+import type { LiveSession } from './live.ts';
 import type { RunPlan } from './plan.ts';
 
 type Progress = (line: string, transient: boolean) => void;
@@ -97,7 +98,7 @@ export function interruptOnSigint(exitCode: number): { signal: AbortSignal; rele
  * B …) so the machine's drift falls on every backend alike; repeated runs form a series, each
  * run recording its place in the order. Stops early on Ctrl-C.
  */
-export async function runEach(plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress): Promise<RunOutcome[]> {
+export async function runEach(plan: RunPlan, remote: { target?: PreparedTarget; clientHosts?: PreparedHost[] }, sink: RunSink, signal: AbortSignal, progress: Progress, live: LiveSession | null = null): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   const of = plan.repeat * plan.backends.length;
   const seriesId = plan.repeat > 1 ? newRunId(`x${plan.repeat}`, plan.request.scenario.name) : null;
@@ -115,7 +116,7 @@ export async function runEach(plan: RunPlan, remote: { target?: PreparedTarget; 
         ...(remote.target ? { target: { ...remote.target, collector: sink.collectorFor(remote.target.facts.runnerAddress) } } : {}),
         ...(remote.clientHosts ? { clientHosts: remote.clientHosts.map((h) => ({ ...h, collector: sink.collectorFor(h.facts.runnerAddress) })) } : {}),
       };
-      const outcome = await runBackend(request, { sender: (runId) => sink.sender(runId), signal, progress });
+      const outcome = await runBackend(request, { sender: (runId) => sink.sender(runId), signal, progress, ...(live ? { live: (runId, timeline) => live.add(runId, timeline) } : {}) });
       outcomes.push({ ...outcome, ...(seriesId ? { seriesId } : {}) });
       progress(`[${backend.name}] ${outcome.verdict}: ${outcome.reason} (run ${outcome.runId})`, false);
     }

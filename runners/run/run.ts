@@ -67,6 +67,8 @@ export interface RunHooks {
   signal: AbortSignal;
   /** Human progress (stderr). */
   progress(line: string, transient: boolean): void;
+  /** The run's own records as they come (a live page reads them: site/live/). */
+  live?(runId: string, timeline: LiveTimeline): void;
 }
 
 export interface RunOutcome {
@@ -204,6 +206,7 @@ class BackendRun {
     this.scenario = request.scenario;
     this.monitor = new RunMonitor({ cpuPct: this.scenario.saturationCpuPct, seconds: this.scenario.saturationSec });
     this.live = new LiveTimeline(plan.runId);
+    hooks.live?.(plan.runId, this.live);
     this.recorder = new RunRecorder(hooks.sender(plan.runId), this.monitor, this.live, hooks.progress);
   }
 
