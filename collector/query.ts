@@ -409,12 +409,15 @@ export interface TimelineOptions {
    * cost the runner what it measures.
    */
   samplesFromMs?: number;
+  /** Ticks from this scheduled time on (default: as client samples): the live page's ticks lag its seconds by an interval. */
+  ticksFromMs?: number;
 }
 
 export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions = {}): Timeline {
   const run = getRun(db, idOrPrefix);
   const id = run.id;
   const from = Math.max(options.fromMs ?? 0, options.samplesFromMs ?? 0);
+  const ticksFrom = options.ticksFromMs ?? from;
   const serverFrom = options.samplesFromMs ?? 0;
   const server = (db.prepare(`SELECT * FROM server_samples WHERE run_id = ? AND t_ms >= ? ORDER BY t_ms, source`).all(id, serverFrom) as any[]).map(
     (r): ServerPoint => ({
@@ -452,7 +455,7 @@ export function getTimeline(db: Db, idOrPrefix: string, options: TimelineOptions
     }),
   );
   const clientRows = db.prepare(`SELECT * FROM client_samples WHERE run_id = ? AND t_ms >= ? ORDER BY t_ms`).all(id, from) as ClientRow[];
-  const ticks = (db.prepare(`SELECT * FROM ticks WHERE run_id = ? AND scheduled_ms >= ? ORDER BY n, source`).all(id, from) as any[]).map(
+  const ticks = (db.prepare(`SELECT * FROM ticks WHERE run_id = ? AND scheduled_ms >= ? ORDER BY n, source`).all(id, ticksFrom) as any[]).map(
     (r): TickPoint => ({
       source: r.source,
       n: r.n,

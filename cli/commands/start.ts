@@ -25,8 +25,9 @@ export const startCommand: Command = {
   summary: 'the main job on its defaults: a quick uWS-vs-Socket.IO run (what `npm start` runs)',
   help: `Usage: wsbench start [options]
 
-Runs the "quick" scenario against uws, then socketio (about two minutes here), stores both runs
-in the database, prints their comparison, adds the reference runs of data/reference (measured
+Runs the "quick" scenario against uws, then socketio (about two minutes here) with their live
+pages on a free local port (the URL is printed first: open it to watch the runs as they go),
+stores both runs in the database, prints their comparison, adds the reference runs of data/reference (measured
 by the project, machine recorded) to the database, builds the site and serves it on
 http://127.0.0.1:4321 until Ctrl-C (the URL, with the comparison's, is printed).
 
@@ -43,11 +44,14 @@ Examples:
   async run(argv) {
     const { values } = parse('start', argv, { ...dbOption, port: { type: 'string' }, 'no-run': { type: 'boolean' } });
     const db = dbPath(values.db);
-    const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--scenario', 'quick', '--db', db]);
+    const port = numberFlag('port', values.port, { min: 0, max: 65535, integer: true }) ?? 4321;
+    // The runs' live pages link a finished run to its report on the site served next (a port
+    // picked later has no address yet: the pages then name the report's path instead).
+    const reportUrl = port === 0 ? [] : ['--report-url', `http://127.0.0.1:${port}/`];
+    const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--scenario', 'quick', '--db', db, '--live', ...reportUrl]);
     if (code === RUN_EXIT.aborted) return code;
     process.stderr.write(`\nwsbench start: runs stored in ${db}; building the site\n`);
     // Listening first, so the site is built knowing its own address (absolute feed links).
-    const port = numberFlag('port', values.port, { min: 0, max: 65535, integer: true }) ?? 4321;
     const server = await serveSite('site/dist', port);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     prepareSiteDatabase(db, { referenceDir: REFERENCE_DIR, quiet: true });

@@ -108,7 +108,9 @@ class LiveRun extends HTMLElement {
     put('connections', latest('connections'));
     put('received', formatValue('count', this.received));
     put('rss', latest('rssBytes'));
-    put('cpu', latest('cpuPct'));
+    // CPU comes in bursts at each tick: the last 10 s's mean says more than the last second.
+    const cpu = ((s.cpuPct ?? []) as (number | null)[]).slice(-10).filter((v): v is number => typeof v === 'number');
+    put('cpu', formatValue(seriesDef('cpuPct')!.unit, cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null));
   }
 
   private figures(d: LiveDelta) {

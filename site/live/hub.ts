@@ -37,6 +37,8 @@ interface Viewer {
 interface Watched {
   feed: LiveRun;
   viewers: Set<Viewer>;
+  /** An update soon, for pages that just opened: those opened together share it. */
+  soon: NodeJS.Timeout | null;
 }
 
 export interface HubStats {
@@ -56,7 +58,7 @@ export class LiveHub {
   readonly stats: HubStats = { viewers: 0, dropped: 0, sent: 0, busyMs: 0 };
 
   constructor(private readonly catalog: LiveCatalog, options: HubOptions = {}) {
-    this.options = { periodMs: 1000, maxBufferedBytes: 4 * 1024 * 1024, chunkSeconds: 1800, ...options };
+    this.options = { periodMs: 1000, maxBufferedBytes: 4 * 1024 * 1024, chunkSeconds: 900, ...options };
     this.timer = setInterval(() => this.update(), this.options.periodMs);
     this.timer.unref();
   }
@@ -69,7 +71,7 @@ export class LiveHub {
   /** Streams a run to a page from `from` (its Last-Event-ID), or from the start. */
   watch(runId: string, res: ServerResponse, from: Cursor | null): void {
     let w = this.watched.get(runId);
-    if (!w) this.watched.set(runId, (w = { feed: new LiveRun(runId, () => this.catalog.dbOf(runId), (run) => this.catalog.look(run)), viewers: new Set() }));
+    if (!w) this.watched.set(runId, (w = { feed: new LiveRun(runId, () => this.catalog.dbOf(runId), (run) => this.catalog.look(run)), viewers: new Set(), soon: null }));
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     // A dropped connection is retried after a second, with the last id it got.
     res.write('retry: 1000\n\n');
@@ -79,8 +81,12 @@ export class LiveHub {
     res.on('close', () => {
       if (w!.viewers.delete(viewer)) this.stats.viewers--;
     });
-    // The page shows what there is now, not a second from now.
-    setImmediate(() => this.updateRun(w!));
+    // The page shows what there is now, not a second from now; pages opened within 50 ms of
+    // each other (ten tabs restored at once) load the run once between them.
+    w.soon ??= setTimeout(() => {
+      w!.soon = null;
+      this.updateRun(w!);
+    }, 50);
   }
 
   /**
@@ -96,7 +102,10 @@ export class LiveHub {
   /** Ends every stream (the run's process is exiting). */
   close(): void {
     clearInterval(this.timer);
-    for (const w of this.watched.values()) for (const v of w.viewers) v.res.end();
+    for (const w of this.watched.values()) {
+      if (w.soon) clearTimeout(w.soon);
+      for (const v of w.viewers) v.res.end();
+    }
     this.watched.clear();
     this.stats.viewers = 0;
   }

@@ -78,7 +78,7 @@ export function runPage(o: { prefix: string; token: string | null; id: string; n
 <div><dt>Connections open</dt><dd data-counter="connections">–</dd></div>
 <div><dt>Messages received</dt><dd data-counter="received">–</dd></div>
 <div><dt>Server memory (RSS)</dt><dd data-counter="rss">–</dd></div>
-<div><dt>Server CPU</dt><dd data-counter="cpu">–</dd></div>
+<div><dt>Server CPU, last 10 s</dt><dd data-counter="cpu">–</dd></div>
 </dl>
 <h2>Charts</h2>
 <p class="note chart-key" data-testid="chart-key">Shaded boxes are the run's phases (green: held, amber: ramp, red: not stable). Vertical lines are events: <span style="color:${SEVERITY_COLORS.error}">solid red</span> an error, <span style="color:${SEVERITY_COLORS.warning}">solid brown</span> a warning, <span style="color:${SEVERITY_COLORS.info}">dotted grey</span> information. A chart appears once its series has data; a second is drawn once every sender has reported it.</p>
