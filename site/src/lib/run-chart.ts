@@ -1,7 +1,7 @@
 // Browser side: one chart of a run's report, drawn from the run's JSON body (series, phases,
-// events). The built report, the replay's charts and the live page all draw through this module;
+// events). The built report, the replay and the live page all draw their charts through this module;
 // only where the body comes from differs (a static file, or the live stream appending to it).
-import type { ChartDataset } from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import { axisScale, seriesDef } from '../../../collector/metrics.ts';
 import { bandDatasets, bandOf, Chart, crosshair, DASHES, eventAnnotations, perPointOf, phaseAnnotations, seriesColor, timeChartOptions, track, valueTooltip, type EventMark, type PhaseMark } from './charts';
 
@@ -20,6 +20,12 @@ export interface RunChartSpec {
   band: boolean;
   /** A reader's drag chose a window: every chart of the page follows. */
   onZoom?: (from: number, to: number) => void;
+  /** Without a legend (the replay's one-series charts are named by their caption). */
+  legend?: boolean;
+  /** More to draw on the chart (the replay's cursor). */
+  plugins?: Plugin[];
+  /** The x axis ends here (the replay's: its scrubber's end), not at the next round number. */
+  xMax?: number;
 }
 
 /** Points of one series on its own grid (seconds, or ticks), divided into the axis's unit. */
@@ -45,12 +51,12 @@ export class RunChart {
       new Chart(canvas, {
         type: 'line',
         data: { datasets: this.datasets() },
-        plugins: [crosshair],
+        plugins: [crosshair, ...(spec.plugins ?? [])],
         options: {
           ...base,
-          plugins: { ...base.plugins, annotation: { annotations: this.annotations() } },
+          plugins: { ...base.plugins, ...(spec.legend === false ? { legend: { display: false } } : {}), annotation: { annotations: this.annotations() } },
           scales: {
-            x: { type: 'linear', min: 0, title: { display: true, text: 'seconds since the run started' } },
+            x: { type: 'linear', min: 0, ...(spec.xMax !== undefined ? { max: spec.xMax } : {}), title: { display: true, text: 'seconds since the run started' } },
             // Bytes and counts on an unscaled axis are whole: a flat zero must not read "0.2 bytes".
             y: { beginAtZero: true, title: { display: true, text: axis.unitLabel }, ...(axis.divisor === 1 && WHOLE_UNITS.has(def.unit) ? { ticks: { precision: 0 } } : {}) },
           },
@@ -63,6 +69,11 @@ export class RunChart {
   get drawnPoints(): number {
     const { from, to } = this.window;
     return (this.chart.data.datasets[0]!.data as { x: number }[]).filter((p) => from === null || to === null || (p.x >= from && p.x <= to)).length;
+  }
+
+  /** Draws again as it is (a plugin's mark moved). */
+  draw(): void {
+    this.chart.draw();
   }
 
   /** Redraws from a new body: the whole run (a zoom's full resolution), or the live page's body grown by a second. */
@@ -88,7 +99,7 @@ export class RunChart {
     this.chart.tooltip?.setActiveElements([], { x: 0, y: 0 });
     this.chart.data.datasets = this.datasets();
     this.chart.options.scales!.x!.min = zoomed ? from! : 0;
-    this.chart.options.scales!.x!.max = zoomed ? to! : undefined;
+    this.chart.options.scales!.x!.max = zoomed ? to! : this.spec.xMax;
     this.chart.update('none');
   }
 
