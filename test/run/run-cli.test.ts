@@ -199,6 +199,9 @@ test('bad flags and bad scenario files are refused with the problem named', asyn
     [['--db', path.join(dir, 'x.db'), '--collector', 'http://127.0.0.1:1'], /--db and --collector exclude each other/],
     [['--port', '70000'], /--port must be between 1 and 65535, got 70000/],
     [['--repeat', '0'], /--repeat must be between 1 and 100, got 0/],
+    [['--live-port', 'x'], /--live-port must be an integer, got "x"/],
+    [['--report-url', 'http://127.0.0.1:4321/'], /--report-url is for the live pages: give --live too/],
+    [['--live', '--report-url', 'site'], /--report-url must be an http\(s\) URL/],
   ];
   const results = await runCliEach(cases.map(([args]) => ['run', ...args]));
   for (const [i, [args, message]] of cases.entries()) {

@@ -4,6 +4,7 @@
 // run holds, nothing errs, and the page says when the run has finished.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -12,6 +13,7 @@ import { openDatabase } from '../../collector/schema.ts';
 import { CollectorRuns } from '../../site/live/catalogs.ts';
 import { LivePages } from '../../site/live/server.ts';
 import { clientSample, ndjson, runRecord, serverSample, T0, tempDir } from '../helpers/fixtures.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startRun, until } from '../helpers/run-process.ts';
 import { runsServers } from '../helpers/measuring.ts';
 
@@ -79,6 +81,17 @@ test('the collector serves a live page per run under /live/, read-only and behin
   assert.deepEqual(rest.flatMap((e) => e.data.series.t), [20, 21, 22, 23, 24, 25], 'exactly what the page lacked');
   assert.equal(rest[rest.length - 1]!.data.final, true, 'the run has ended: its last event says so');
   assert.equal(rest[rest.length - 1]!.data.figures.badge.text, 'stable');
+});
+
+test('a --live-port in use is refused by name before any run starts', { timeout: 30_000 }, async (t) => {
+  const taken = http.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.after(() => taken.close());
+  const port = (taken.address() as AddressInfo).port;
+  const res = await runCli(['run', '--backend', 'uws', '--connections', '10', '--live-port', String(port), '--db', path.join(tempDir(), 'x.db')], { timeoutMs: 25_000 });
+  assert.equal(res.code, 2, res.stderr);
+  assert.match(res.stderr, new RegExp(`--live-port ${port} is already in use on 127\\.0\\.0\\.1: pick another, or 0 for a free one`));
+  assert.doesNotMatch(res.stderr, /starting/);
 });
 
 // A real run, servers and clients: never beside the file that loads the machine on purpose.
