@@ -7,6 +7,7 @@ import { BackendError } from '../runners/backends/errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { checkCommand } from './commands/check.ts';
 import { collectorCommand } from './commands/collector.ts';
+import { costCommand } from './commands/cost.ts';
 import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -15,7 +16,7 @@ import { siteCommand } from './commands/site.ts';
 import { startCommand } from './commands/start.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 
-const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, checkCommand, exportCommand, importCommand, siteCommand];
+const commands: readonly Command[] = [startCommand, runCommand, serveCommand, collectorCommand, listCommand, showCommand, checkCommand, costCommand, exportCommand, importCommand, siteCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -7,6 +7,8 @@
 import { getSummary, getTimeline, listRuns, type RunInfo, type RunSummary, type Timeline } from '../../../collector/query.ts';
 import { openDatabase, type Db } from '../../../collector/schema.ts';
 import { exportRun, type RunExport } from '../../../collector/transfer.ts';
+import { CostError, costInputs, machineBudget, type MachineBudget, type MachineChoice } from '../../../collector/cost.ts';
+import type { BackendInputs } from '../../../collector/cost-model.ts';
 import { summarizeSeries, type SeriesSummary } from '../../../collector/repeats.ts';
 import { settleLooks, type BackendLook } from './looks.ts';
 
@@ -48,6 +50,27 @@ export class SiteData {
   /** A series of repeated runs with every figure's spread (collector/repeats.ts), read once. */
   seriesSummary(id: string): SeriesSummary {
     return this.memo(`series-summary|${id}`, () => summarizeSeries(this.db, id));
+  }
+
+  /**
+   * What each machine's runs measured of each backend, for the cost page: every profile the runs
+   * imposed, and the machine the runs without one ran on (collector/cost.ts). A machine with no
+   * usable run is left out.
+   */
+  costBasis(): { choice: MachineChoice; machine: MachineBudget; inputs: BackendInputs[] }[] {
+    return this.memo('cost basis', () => {
+      const profiles = [...new Set(this.cards.map((c) => c.run.scenarioParams.limits?.profile).filter((p): p is string => typeof p === 'string'))].sort();
+      const choices: MachineChoice[] = [...profiles.map((name) => ({ kind: 'profile', name }) as const), { kind: 'measured' }];
+      return choices.flatMap((choice) => {
+        try {
+          const machine = machineBudget(this.db, choice);
+          return [{ choice, machine, inputs: costInputs(this.db, machine) }];
+        } catch (err) {
+          if (err instanceof CostError) return [];
+          throw err;
+        }
+      });
+    });
   }
 
   /** The run as `wsbench export` writes it. */
