@@ -51,11 +51,13 @@ Examples:
     const code = values['no-run'] ? EXIT.ok : await runCommand.run(['--scenario', 'quick', '--db', db, '--live', ...reportUrl]);
     if (code === RUN_EXIT.aborted) return code;
     process.stderr.write(`\nwsbench start: runs stored in ${db}; building the site\n`);
-    // Listening first, so the site is built knowing its own address (absolute feed links).
     const server = await serveSite('site/dist', port);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     prepareSiteDatabase(db, { referenceDir: REFERENCE_DIR, quiet: true });
-    await buildSite({ db, outDir: 'site/dist', quiet: true, siteUrl: url });
+    // A site on this machine has no public address: 127.0.0.1 in a feed or a link preview would
+    // point a reader at their own machine. So no absolute links, said once.
+    process.stderr.write('wsbench start: built without a public URL: the feed\'s and Open Graph links are relative (wsbench site build --url https://your.host/ makes them absolute)\n');
+    await buildSite({ db, outDir: 'site/dist', quiet: true });
     const newest = listRunsIn(db).slice(0, 2).map((r) => r.id);
     process.stdout.write(`${url}\n`);
     process.stderr.write(`wsbench start: the site is served at ${url} (compare the two runs: ${url}compare/?runs=${newest.join(',')}); Ctrl-C stops\n`);

@@ -1,6 +1,6 @@
 // The cost page in a browser, built from the two pi4 capacity searches of data/reference: a link's
 // question opens on its answer, the same machines as `wsbench cost` (collector/cost.ts), a changed
-// input moves the URL with it, and the page fits a phone.
+// input moves the URL with it, and the page fits a phone. And the link images the build makes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,4 +54,15 @@ test('the cost page answers a shared link with the machines wsbench cost gives, 
   assert.match(url, /price=12/);
   const sio = page.locator('[data-testid=cost-table] tr[data-backend=socketio] [data-figure=machines]');
   assert.match((await sio.textContent())!, /^1, 12 a month$/, 'Socket.IO\'s search held 40,000: one machine');
+
+  // Every pair page, and the cost page, names a link image that is a 1200×630 PNG in the build.
+  const pages = [...fs.readdirSync(path.join(out, 'compare'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(out, 'compare', d.name, 'index.html')), path.join(out, 'cost', 'index.html')];
+  assert.ok(pages.length >= 2, 'a pair page and the cost page');
+  for (const html of pages) {
+    const image = /<meta property="og:image" content="([^"]+)"/.exec(fs.readFileSync(html, 'utf8'))?.[1];
+    assert.ok(image, `${html} has an og:image`);
+    const png = fs.readFileSync(path.join(out, image!));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${image} is a PNG`);
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 630], `${image} is 1200×630`);
+  }
 });
