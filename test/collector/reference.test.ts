@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { costInputs, machineBudget, type MachineChoice } from '../../collector/cost.ts';
 import { machineInWords } from '../../collector/machines.ts';
 import { getSummary, listRuns } from '../../collector/query.ts';
 import { importReferenceRuns, referenceFiles, REFERENCE_DIR } from '../../collector/reference.ts';
@@ -120,6 +121,7 @@ const NOT_A_RUN_FIGURE: Record<string, string> = {
   '0.29 GB': 'what the seed\'s Pi 4 system kept',
   '100 ms': 'the cgroup\'s CPU period',
   '5x': 'the seed\'s claim',
+  '10x': 'the seed\'s claim',
   '85%': 'the saturation threshold of a client shard',
   '100%': '= one core',
   '120%': 'the pi4 quota',
@@ -150,6 +152,12 @@ test('every figure of a run in the shipped write-ups is bound to the database, a
   const runs = new Map(listRuns(d).map((r) => [r.id, { name: r.backendLabel ?? r.backend, summary: summaryOf(d, r.id), machine: machineInWords(r.machines.server) }]));
   const labels = new Map(listRuns(d).map((r) => [r.backend, r.backendLabel ?? r.backend]));
   const series = new Map([...new Set(listRuns(d).flatMap((r) => (r.seriesId ? [r.seriesId] : [])))].map((id) => [id, summarizeSeries(d, id)]));
+  // The cost figures' inputs, as the site's build reads them (loader.ts costBasis).
+  const costs = new Map((['pi4', 'measured'] as const).map((name) => {
+    const choice: MachineChoice = name === 'measured' ? { kind: 'measured' } : { kind: 'profile', name };
+    const machine = machineBudget(d, choice);
+    return [name as string, { choice, machine, inputs: costInputs(d, machine) }];
+  }));
   d.close();
   const dir = path.join('data', 'writeups');
   let bound = 0;
@@ -157,7 +165,7 @@ test('every figure of a run in the shipped write-ups is bound to the database, a
     const { refs, prose, body } = writeupParts(path.join(dir, file));
     const typed = [...prose.matchAll(RUN_FIGURE)].map((m) => m[0]).filter((f) => !Object.hasOwn(NOT_A_RUN_FIGURE, f));
     assert.deepEqual(typed, [], `${file} types figures by hand: bind them with {{value …}}, {{ratio …}} (site/src/lib/figure-directives.ts)`);
-    bound += checkFigures(body, { refs, run: (id) => runs.get(id), series: (id) => (series.has(id) ? { summary: series.get(id)!, labelOf: (b) => labels.get(b) ?? b } : undefined) });
+    bound += checkFigures(body, { refs, run: (id) => runs.get(id), series: (id) => (series.has(id) ? { summary: series.get(id)!, labelOf: (b) => labels.get(b) ?? b } : undefined), cost: (name) => costs.get(name) });
   }
   assert.ok(bound > 50, `the write-ups bind their figures (${bound} found)`);
 });

@@ -40,7 +40,7 @@ test('each mistake in a figure directive is named, with what is valid', () => {
     }
     assert.fail(`${directive} resolved`);
   };
-  assert.match(problem('valu latencyP99Ms u'), /^\{\{valu latencyP99Ms u\}\}: unknown figure "valu" \(one of value, ratio, difference, compare, machine\)$/);
+  assert.match(problem('valu latencyP99Ms u'), /^\{\{valu latencyP99Ms u\}\}: unknown figure "valu" \(one of value, ratio, difference, compare, machine, cost\)$/);
   assert.match(problem('value latencyP99 u'), /unknown metric "latencyP99" \(one of connections, capacityConnections, .*latencyP99Ms/);
   assert.match(problem('value latencyP99Ms nope'), /unknown run "nope" \(a name in refs \(u\) or a run id in the database\)$/);
   assert.match(problem('ratio latencyP99Ms u'), /"ratio" takes 2 runs after the metric, got 1$/);
@@ -86,4 +86,26 @@ test("a series' backend gives its median with its range, and two of them the ser
   assert.throws(() => resolveFigure('value addedBytesPerConn q:ws', withSeries), /series series-q ran uws, socketio, not ws/);
   assert.throws(() => resolveFigure('value addedBytesPerConn nope:uws', withSeries), /unknown series "nope"/);
   assert.throws(() => resolveFigure('ratio cpuPctAvg q:uws q:socketio', withSeries), /compares addedBytesPerConn, not cpuPctAvg/);
+});
+
+test('cost figures: machines, one limit\'s machines, the limit that binds and the ratio, each from the cost arithmetic; bad ones named', () => {
+  const machine = { words: 'a test machine', cores: 1, memoryBytes: 1e9, profile: 'pi4' };
+  const inputs = [
+    { backend: 'uws', label: 'uWS', runId: 'u', seriesId: null, perConnBytes: { value: 4000, min: null, max: null }, perConnKey: 'marginalBytesPerConn' as const, idleBytes: 1e8, cpuPerKMsgs: { value: 1, min: null, max: null }, capacity: null, measuredConnections: 100_000, hostBound: false },
+    { backend: 'socketio', label: 'Socket.IO', runId: 's', seriesId: null, perConnBytes: { value: 50_000, min: null, max: null }, perConnKey: 'marginalBytesPerConn' as const, idleBytes: 1e8, cpuPerKMsgs: { value: 4, min: null, max: null }, capacity: { connections: 10_000, atLeast: false }, measuredConnections: 20_000, hostBound: false },
+  ];
+  const context = { refs: {}, run: () => undefined, cost: (name: string) => (name === 'pi4' ? { choice: { kind: 'profile' as const, name: 'pi4' }, machine, inputs } : undefined) };
+  // uWS: memory (1e9 − 1e8) / 4000 = 225,000 a machine; CPU 100 × 1000 / (1 × 0.5) = 200,000: CPU binds, 5 machines for 1M.
+  assert.equal(resolveFigure('cost machines uws 1000000 2000 pi4', context), '5');
+  assert.equal(resolveFigure('cost memory uws 1000000 2000 pi4', context), '5');
+  assert.equal(resolveFigure('cost binds uws 1000000 2000 pi4', context), 'CPU');
+  // Socket.IO: memory 18,000, CPU 50,000, capacity 10,000 a machine: capacity binds, 100 machines.
+  assert.equal(resolveFigure('cost machines socketio 1000000 2000 pi4', context), '100');
+  assert.equal(resolveFigure('cost binds socketio 1000000 2000 pi4', context), 'capacity');
+  assert.equal(resolveFigure('cost ratio socketio uws 1000000 2000 pi4', context), '20.0x');
+  assert.throws(() => resolveFigure('cost machines uws 1000000 2000 pi5', context), /no runs measured the costs on "pi5"/);
+  assert.throws(() => resolveFigure('cost machines ws 1000000 2000 pi4', context), /no costs for "ws" on pi4 \(uws, socketio\)/);
+  assert.throws(() => resolveFigure('cost price uws 1000000 2000 pi4', context), /unknown cost figure "price" \(one of machines, memory, cpu, binds, ratio\)/);
+  assert.throws(() => resolveFigure('cost ratio uws 1000000 2000 pi4', context), /"cost ratio" takes two backends/);
+  assert.throws(() => resolveFigure('cost machines uws lots 2000 pi4', context), /connections must be a whole number ≥ 1, got "lots"/);
 });

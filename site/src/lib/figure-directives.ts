@@ -12,6 +12,10 @@
 //   {{value addedBytesPerConn quick:uws}}             4.46 KB (4.03–4.51 KB over 5 runs)  (a series' backend)
 //   {{ratio addedBytesPerConn quick:uws quick:socketio}}  12.1x (11.2x–13.5x over 5 pairs)
 //   {{compare addedBytesPerConn quick:uws quick:socketio}}  the series' sentence, with its noise
+//   {{cost machines uws 1000000 2000 pi4}}            7            (machines for 1M clients every 2 s, collector/cost-model.ts)
+//   {{cost ratio socketio uws 1000000 2000 pi4}}      3.6x         (the first's machines over the second's)
+//   {{cost binds socketio 1000000 2000 pi4}}          capacity     (the limit that binds: memory, CPU or capacity)
+//   {{cost memory socketio 1000000 2000 pi4}}         17           (the machines memory alone asks for; cpu likewise)
 //
 // A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`); a
 // series' backend by the series (its id or a name in refs) and the backend: `quick:uws`.
@@ -19,11 +23,12 @@
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 import { fieldsOf } from './chart-block.ts';
+import { answerCost, type BackendInputs, type MachineBudget, type MachineChoice } from '../../../collector/cost-model.ts';
 import { asFactor, factorRange, pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
 
-const VERBS = ['value', 'ratio', 'difference', 'compare', 'machine'] as const;
+const VERBS = ['value', 'ratio', 'difference', 'compare', 'machine', 'cost'] as const;
 type Verb = (typeof VERBS)[number];
 
 export interface FigureContext {
@@ -33,6 +38,8 @@ export interface FigureContext {
   run: (id: string) => { name: string; summary: RunSummary; machine?: string } | undefined;
   /** A series' summary and its backends' labels, or undefined for an unknown id. */
   series?: (id: string) => { summary: SeriesSummary; labelOf: (backend: string) => string } | undefined;
+  /** What a machine's runs measured of each backend (a profile's name, or "measured"), for the cost figures. */
+  cost?: (machine: string) => { choice: MachineChoice; machine: MachineBudget; inputs: BackendInputs[] } | undefined;
 }
 
 export class FigureDirectiveError extends Error {}
@@ -53,6 +60,7 @@ export function resolveFigure(directive: string, context: FigureContext): string
     throw new FigureDirectiveError(`{{${directive.trim()}}}: ${why}`);
   };
   if (!verb || !(VERBS as readonly string[]).includes(verb)) fail(`unknown figure "${verb ?? ''}" (one of ${VERBS.join(', ')})`);
+  if (verb === 'cost') return costFigure(words.slice(1), context, fail);
   if (verb === 'machine') {
     // The machine a run's server ran on, as its run page and `wsbench show` describe it.
     if (words.length !== 2) fail('"machine" takes one run');
@@ -204,6 +212,29 @@ export function runsTable(block: string, context: FigureContext): StepsTable {
  * Resolves every figure and table of a write-up's Markdown body, as the build will, and throws
  * the first problem; returns how many it bound. Directives inside code are text, not figures.
  */
+/** {{cost machines|binds BACKEND N INTERVAL_MS MACHINE}} and {{cost ratio A B N INTERVAL_MS MACHINE}}: the cost page's arithmetic. */
+function costFigure(args: string[], context: FigureContext, fail: (why: string) => never): string {
+  const [what, ...rest] = args;
+  const shapes: Record<string, number> = { machines: 4, memory: 4, cpu: 4, binds: 4, ratio: 5 };
+  if (!what || !(what in shapes)) fail(`unknown cost figure "${what ?? ''}" (one of ${Object.keys(shapes).join(', ')})`);
+  if (rest.length !== shapes[what!]) fail(`"cost ${what}" takes ${what === 'ratio' ? 'two backends' : 'a backend'}, connections, an interval in ms and a machine`);
+  const [machineName, interval, connections, ...backends] = [...rest].reverse();
+  const n = Number(connections);
+  const ms = Number(interval);
+  if (!Number.isInteger(n) || n < 1) fail(`connections must be a whole number ≥ 1, got "${connections}"`);
+  if (!(ms >= 1)) fail(`the interval must be at least 1 ms, got "${interval}"`);
+  const basis = context.cost?.(machineName!);
+  if (!basis) fail(`no runs measured the costs on "${machineName}" (a profile such as pi4, or "measured")`);
+  const answer = answerCost(basis!.machine, basis!.inputs, { connections: n, intervalMs: ms, machine: basis!.choice });
+  const of = (backend: string) => answer.backends.find((b) => b.backend === backend) ?? fail(`no costs for "${backend}" on ${machineName} (${answer.backends.map((b) => b.backend).join(', ')})`);
+  const [first, second] = backends.reverse().map(of);
+  if (what === 'machines') return first!.machines.value.toLocaleString('en-US');
+  // The machines one limit alone would ask for.
+  if (what === 'memory' || what === 'cpu') return (first!.machinesBy[what] ?? fail(`no ${what} figure for ${first!.backend}`)).toLocaleString('en-US');
+  if (what === 'binds') return first!.binds === 'cpu' ? 'CPU' : first!.binds;
+  return formatFactor(first!.machines.value / second!.machines.value);
+}
+
 export function checkFigures(body: string, context: FigureContext): number {
   let bound = 0;
   for (const m of body.matchAll(/```([\w-]*)\n([\s\S]*?)```/g)) {

@@ -2,6 +2,7 @@
 // (figure-directives.ts): each {{…}} in the prose becomes its value, each ```wsbench-steps or
 // ```wsbench-runs block a table. Any problem fails the build with the file's name.
 import { allRuns, allSeries } from './data';
+import { siteData } from './loader';
 import { labelOf } from './backends';
 import { machineInWords } from '../../../collector/machines.ts';
 import { FigureDirectiveError, replaceFigures, RUNS_BLOCK_LANG, runsTable, STEPS_BLOCK_LANG, stepsTable, type FigureContext, type StepsTable } from './figure-directives';
@@ -29,6 +30,7 @@ export function figureContext(refs: Record<string, string>): FigureContext {
       const summary = allSeries().find((s) => s.id === id);
       return summary && { summary, labelOf };
     },
+    cost: (machine) => siteData().costBasis().find((b) => (b.choice.kind === 'profile' ? b.choice.name : 'measured') === machine),
   };
 }
 
