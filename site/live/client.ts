@@ -3,6 +3,7 @@
 // report's chart module (site/src/lib/run-chart.ts). EventSource reconnects by itself and sends
 // the last id it got, so a dropped connection resumes where it stopped.
 import { formatValue, seriesDef } from '../../collector/metrics.ts';
+import { escapeMarkup as esc } from '../src/lib/escape';
 import { chartsWithData, type ReportChart } from '../src/lib/figures';
 import { RunChart } from '../src/lib/run-chart';
 import type { LiveDelta } from './feed';
@@ -133,8 +134,6 @@ class LiveRun extends HTMLElement {
     (this.querySelector('[data-role=no-events]') as HTMLElement).hidden = d.eventLines.length > 0;
   }
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The session page: polls the list of runs (a few, small) every 2 s. */
 class LiveSession extends HTMLElement {

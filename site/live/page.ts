@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seriesDef } from '../../collector/metrics.ts';
 import { SEVERITY_COLORS } from '../../collector/events.ts';
+import { escapeMarkup as escape } from '../src/lib/escape.ts';
 import { reportCharts } from '../src/lib/figures.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,7 +28,6 @@ const LIVE_CSS = `
 .side-by-side th[scope=row] { max-width: 12rem; } .side-by-side td { white-space: nowrap; }
 `;
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const withToken = (href: string, token: string | null) => (token ? `${href}${href.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : href);
 
 function frame(title: string, prefix: string, token: string | null, body: string): string {

@@ -2,6 +2,8 @@
 // time. An SVG of the title, the lead sentences and each figure's bars in the backends' colours,
 // rendered by sharp (Astro's image library, already installed). Text is sized to stay readable
 // when a preview shows the image 600 px wide: nothing under 26 px here, 13 px there.
+import { escapeMarkup as esc } from './escape.ts';
+
 const W = 1200;
 const H = 630;
 const PAD = 56;
@@ -27,8 +29,6 @@ export interface VerdictImage {
   /** Small print at the bottom: the machine, and that it is not a Pi. */
   footer: string;
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Lines of at most `max` characters (about what fits at this size: a sans-serif's mean width is ~0.55 em). */
 function wrap(text: string, size: number, width: number, maxLines: number): string[] {
