@@ -30,9 +30,9 @@ export interface VerdictImage {
   footer: string;
 }
 
-/** Lines of at most `max` characters (about what fits at this size: a sans-serif's mean width is ~0.55 em). */
-function wrap(text: string, size: number, width: number, maxLines: number): string[] {
-  const max = Math.floor(width / (size * 0.55));
+/** Lines of at most `max` characters (about what fits at this size: a sans-serif's mean width is ~0.55 em, bold's ~0.6). */
+function wrap(text: string, size: number, width: number, maxLines: number, em = 0.55): string[] {
+  const max = Math.floor(width / (size * em));
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -52,9 +52,12 @@ function wrap(text: string, size: number, width: number, maxLines: number): stri
 export function verdictSvg(image: VerdictImage): string {
   const parts: string[] = [];
   let y = PAD + 40;
-  for (const line of wrap(image.title, 44, W - 2 * PAD, 2)) {
-    parts.push(`<text x="${PAD}" y="${y}" font-size="44" font-weight="700" fill="#1b1b1b">${esc(line)}</text>`);
-    y += 54;
+  // A title too long for two lines at 44 px takes three at 36 (18 px in a 600 px preview) rather than an ellipsis.
+  const fits = wrap(image.title, 44, W - 2 * PAD, 3, 0.6).length <= 2;
+  const size = fits ? 44 : 36;
+  for (const line of wrap(image.title, size, W - 2 * PAD, fits ? 2 : 3, 0.6)) {
+    parts.push(`<text x="${PAD}" y="${y}" font-size="${size}" font-weight="700" fill="#1b1b1b">${esc(line)}</text>`);
+    y += size + 10;
   }
   y += 8;
   for (const sentence of image.lines.slice(0, 2)) {

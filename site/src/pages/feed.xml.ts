@@ -1,9 +1,8 @@
 // An RSS 2.0 feed of the write-ups, with absolute links when the site's URL is known.
 import type { APIRoute } from 'astro';
 import { SITE_DESCRIPTION, SITE_TITLE } from '../consts';
+import { escapeMarkup as xml } from '../lib/escape';
 import { checkedWriteups } from '../lib/writeups';
-
-const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 export const GET: APIRoute = async ({ site }) => {
   const base = import.meta.env.BASE_URL.replace(/\/$/, '');
