@@ -84,7 +84,7 @@ function printPi4(db: Db, label: string): void {
   for (const run of [uws, sio]) {
     const summary = summaries.get(run.backend)!;
     console.log(`\n${run.backend}: run ${run.id}; ${summary.headline}`);
-    console.log(`limit that ended the search: ${summary.capacity?.limitedBy ?? 'none (every step stable)'}`);
+    console.log(`limit that ended the search: ${summary.capacity?.limitedBy ?? (summary.capacity?.failedBecause ?? 'none (every step stable)')}`);
     console.log(`machine: ${machine(run)}`);
     console.log(`idle memory: ${summary.idle ? MB(summary.idleRssBytes) : 'not recorded (the run predates the idle phase)'}`);
     console.log('step      held      memory       per conn    added/conn  CPU    wait ms/s  host busy  throttled  p99       verdict');

@@ -2,7 +2,7 @@
 // pure function of each backend's measured costs and the question, so `wsbench cost`
 // (collector/cost.ts, which reads the inputs from the database) and the site's cost page (which
 // gets them in its build and answers in the browser) compute one answer.
-import { formatValue } from './metrics.ts';
+import { formatFactor, formatValue } from './metrics.ts';
 /** The machine a question is about. */
 export type MachineChoice =
   /** A hardware profile as the runs that imposed it recorded it (cgroup limits, e.g. pi4). */
@@ -60,7 +60,12 @@ export interface BackendInputs {
   /** CPU in % of one core per 1,000 messages delivered a second. */
   cpuPerKMsgs: Ranged;
   /** The measured capacity on this machine (a capacity search), and whether it is only a lower bound (every step held). */
-  capacity: { connections: number; atLeast: boolean } | null;
+  capacity: {
+    connections: number;
+    atLeast: boolean;
+    /** What ended the search at the step after it: the server, its CPU budget, or the machine (host-bound: the load generator on the same cores). */
+    limitedBy: 'server' | 'budget' | 'machine' | null;
+  } | null;
   /** The most connections the run held: a machine asked to take more rests on extrapolation. */
   measuredConnections: number;
   /** The run's windows were host-bound: the machine held the server back, its costs may read high. */
@@ -128,7 +133,35 @@ function assumptionsOf(q: CostQuestion, machine: MachineBudget, backends: Backen
   if (beyond.length) out.push(`Extrapolated: ${beyond.map((b) => `${b.label} would hold ${Math.min(...Object.values(b.perMachine).filter((v): v is number => v !== null), q.connections).toLocaleString('en-US')} connections a machine, beyond the ${b.measuredConnections.toLocaleString('en-US')} its run held`).join('; ')}.`);
   const bounds = backends.filter((b) => b.capacity?.atLeast);
   if (bounds.length) out.push(`A lower bound: ${bounds.map((b) => `${b.label} held every step of its capacity search up to ${b.capacity!.connections.toLocaleString('en-US')}`).join('; ')}, so its capacity does not limit it here and its machines may be fewer than memory and CPU say.`);
+  // A capacity this machine set (host-bound) still binds here: it is what was measured. But a
+  // machine whose clients run elsewhere may hold more, and the reader is told so.
+  const hostCapacity = backends.filter((b) => b.capacity && !b.capacity.atLeast && b.capacity.limitedBy === 'machine' && b.binds === 'capacity');
+  if (hostCapacity.length) out.push(`Set by this machine: ${hostCapacity.map((b) => `${b.label}'s capacity of ${b.capacity!.connections.toLocaleString('en-US')} (its search failed the next step host-bound, the load generator busy on the same cores)`).join('; ')}. It binds here because it is what was measured; a machine with its clients elsewhere may hold more and need fewer machines.`);
   const bound = backends.filter((b) => b.hostBound);
   if (bound.length) out.push(`Host-bound: ${bound.map((b) => b.label).join(', ')} ran with this machine holding the server back (the load generator on the same cores), so its CPU per message may read high.`);
   return out;
 }
+
+// The answer in words, one way for the CLI, the cost page, its link image and the write-ups.
+
+/** A count of machines: "7", "none fits" when one machine cannot hold even the idle server, "–" when no limit measured it. */
+export const machineCount = (v: number | null): string => (v === null ? '–' : v === Infinity ? 'none fits' : v.toLocaleString('en-US'));
+
+/** "1 machine", "7 machines". */
+export const machinesNoun = (v: number): string => `${machineCount(v)} machine${v === 1 ? '' : 's'}`;
+
+/** The series' range of a backend's machines, " (5–8)", or nothing when it has none or it is a single value. */
+export const machineRange = (b: BackendCost): string =>
+  b.machines.min !== null && b.machines.max !== null && (b.machines.min !== b.machines.value || b.machines.max !== b.machines.value) ? ` (${machineCount(b.machines.min)}–${machineCount(b.machines.max)})` : '';
+
+/** The limit that binds, as a reader names it. */
+export const limitWords = (limit: Limit): string => (limit === 'cpu' ? 'CPU' : limit);
+
+/** The first's machines over the second's, "3.6x"; null when either needs none or no machine fits. */
+export function machineRatio(first: BackendCost, second: BackendCost): string | null {
+  const r = first.machines.value / second.machines.value;
+  return Number.isFinite(r) && r > 0 ? formatFactor(r) : null;
+}
+
+/** What one machine holds of a backend under its capacity: "40,000", "≥ 100,000 (a lower bound)", or "–". */
+export const capacityWords = (b: BackendInputs): string => (b.capacity ? (b.capacity.atLeast ? `≥ ${machineCount(b.capacity.connections)} (a lower bound)` : machineCount(b.capacity.connections)) : '–');

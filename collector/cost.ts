@@ -15,11 +15,14 @@ export class CostError extends Error {}
 
 /**
  * The run each backend's costs come from: on that machine (the profile, or none), completed, with
- * no slow reader; the one that went furthest (the most connections it aimed at: a capacity search
+ * no slow reader (a capacity search that crashed counts: its steps before the crash); the one that went furthest (the most connections it aimed at: a capacity search
  * to 100k over a 20k run), then the newest.
  */
 function runsFor(db: Db, budget: MachineBudget): Map<string, RunInfo> {
-  const candidates = listRuns(db).filter((r) => r.status === 'completed' && !(r.scenarioParams.slowShare > 0) && (r.scenarioParams.limits?.profile ?? null) === budget.profile);
+  // A capacity search that ended with the server crashing (OOM-killed at its next step, as the
+  // seed's Socket.IO was) measured every step before the crash: its capacity is that search's answer.
+  const finished = (r: RunInfo) => r.status === 'completed' || (r.status === 'crashed' && r.scenarioParams.steps !== undefined);
+  const candidates = listRuns(db).filter((r) => finished(r) && !(r.scenarioParams.slowShare > 0) && (r.scenarioParams.limits?.profile ?? null) === budget.profile);
   const reach = (r: RunInfo) => r.scenarioParams.steps?.at(-1) ?? r.scenarioParams.connections ?? 0;
   const chosen = new Map<string, RunInfo>();
   // Newest first: a later run wins only by going further.
@@ -56,11 +59,12 @@ export function costInputs(db: Db, machine: MachineBudget): BackendInputs[] {
     const perConn = headlineValue(s, perConnKey);
     const cpu = headlineValue(s, 'cpuPctPerKMsgs');
     if (perConn === null || s.idleRssBytes === null || cpu === null) continue;
+    if (run.status === 'crashed' && s.capacity?.stable == null) continue; // crashed before any step held
     const spread = run.seriesId ? summarizeSeries(db, run.seriesId).figures[backend] : undefined;
     const ranged = (key: string, value: number): Ranged => ({ value, min: spread?.[key]?.min ?? null, max: spread?.[key]?.max ?? null });
     inputs.push({
       backend, label: run.backendLabel ?? backend, runId: run.id, seriesId: run.seriesId, perConnBytes: ranged(perConnKey, perConn), perConnKey, idleBytes: s.idleRssBytes, cpuPerKMsgs: ranged('cpuPctPerKMsgs', cpu),
-      capacity: s.capacityConnections !== null ? { connections: s.capacityConnections, atLeast: isLowerBound(s, 'capacityConnections') } : null,
+      capacity: s.capacityConnections !== null ? { connections: s.capacityConnections, atLeast: isLowerBound(s, 'capacityConnections'), limitedBy: s.capacity?.limitedBy ?? null } : null,
       measuredConnections: s.connections ?? 0,
       hostBound: s.hostBoundWarning !== null,
     });

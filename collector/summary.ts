@@ -480,7 +480,8 @@ export function heldWindows(t: Timeline, histograms: readonly EncodedHistogram[]
  * verdict (docs/METRICS.md, "Verdicts"): "p99 2.78 s", "delivered 79.6%, held 32.8k of 40k".
  */
 export function failureInWords(w: WindowSummary, intervalMs: number): string {
-  if (w.verdict === 'crashed') return 'crashed';
+  // The seed's own word for it: a server process the kernel killed out of memory.
+  if (w.verdict === 'crashed') return /out of memory/.test(w.verdictReason ?? '') ? 'OOM-killed' : 'crashed';
   if (w.verdict === 'client-bound') return 'load generator saturated';
   if (w.verdict === 'aborted') return 'interrupted';
   const why: string[] = [];
@@ -514,7 +515,8 @@ export function capacityHeadline(steps: WindowSummary[], intervalMs: number): Ca
     stable,
     failed,
     failedBecause: failed ? failureInWords(failed, intervalMs) : null,
-    limitedBy: failed ? limitOf(failed) : null,
+    // Which CPU limit held an unstable step back; a crash or an interruption is its own reason.
+    limitedBy: failed?.verdict === 'unstable' ? limitOf(failed) : null,
     ceiling: failed === null && stable !== null,
     marginalBytesPerConn: marginal,
   };
@@ -535,7 +537,7 @@ export function headlineOf(verdict: string | null, status: string, capacity: Cap
     return `capacity ≥ ${formatConnectionsShort(stepConnections(stable))} (every step stable${stragglers})`;
   }
   const limit = capacity.limitedBy === 'machine' ? '; host-bound: the machine was the limit' : capacity.limitedBy === 'budget' ? '; the CPU budget was the limit' : '';
-  const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}${failed.verdict === 'unstable' ? limit : ''}` : (verdict ?? status);
+  const failure = failed ? `${failed.verdict === 'aborted' ? 'stopped' : 'failed'} at ${formatConnectionsShort(stepConnections(failed))}: ${failedBecause}${limit}` : (verdict ?? status);
   return stable ? `capacity ${formatConnectionsShort(stepConnections(stable))} (${failure})` : `no stable step (${failure})`;
 }
 

@@ -1,7 +1,8 @@
 // `wsbench cost`: machines per backend for N clients and an update interval, from the measured
 // costs in the database (collector/cost.ts), the reference runs included.
 import { ConfigError } from '../../common/errors.ts';
-import { CostError, costOf, type BackendCost, type MachineChoice } from '../../collector/cost.ts';
+import { CostError, costOf, type MachineChoice } from '../../collector/cost.ts';
+import { limitWords, machineCount as n, machineRange } from '../../collector/cost-model.ts';
 import { format, HEADLINE } from '../../collector/metrics.ts';
 import { REFERENCE_DIR } from '../../collector/reference.ts';
 import { openDatabase, prepareToRead } from '../../collector/schema.ts';
@@ -23,9 +24,6 @@ function machineOf(value: string | undefined): MachineChoice {
   if (!/^[a-z0-9-]+$/.test(value)) throw new ConfigError(`--machine must be a profile (pi4), "measured", or CORES,GB such as 4,8; got "${value}"`);
   return { kind: 'profile', name: value };
 }
-
-const n = (v: number | null) => (v === null ? '–' : v === Infinity ? 'none fit' : v.toLocaleString('en-US'));
-const range = (b: BackendCost) => (b.machines.min !== null && b.machines.max !== null && (b.machines.min !== b.machines.value || b.machines.max !== b.machines.value) ? ` (${n(b.machines.min)}–${n(b.machines.max)})` : '');
 
 export const costCommand: Command = {
   name: 'cost',
@@ -81,11 +79,11 @@ Examples:
           ['BACKEND', 'MACHINES', 'BINDS', 'BY MEMORY', 'BY CPU', 'BY CAPACITY', 'PER ADDED CONN', 'IDLE', 'CPU PER 1K MSG/S', ...(price !== null ? ['PER MONTH'] : []), 'RUN'],
           answer.backends.map((b) => [
             b.backend,
-            `${n(b.machines.value)}${range(b)}`,
-            b.binds,
+            `${n(b.machines.value)}${machineRange(b)}`,
+            limitWords(b.binds),
             n(b.machinesBy.memory),
             n(b.machinesBy.cpu),
-            b.capacity ? (b.capacity.atLeast ? `capacity ≥ ${n(b.capacity.connections)}` : n(b.machinesBy.capacity)) : '–',
+            b.capacity?.atLeast ? `– (held ≥ ${n(b.capacity.connections)})` : n(b.machinesBy.capacity),
             format(HEADLINE[b.perConnKey], b.perConnBytes.value),
             format(HEADLINE.idleRssBytes, b.idleBytes),
             format(HEADLINE.cpuPctPerKMsgs, b.cpuPerKMsgs.value),

@@ -29,11 +29,14 @@ export const PRESETS: Readonly<Record<string, Scenario>> = {
   // 5,000: over the 2,500 between its two levels uWS adds about 10 MB, well clear of the few MB the allocator moves on its own (docs/METRICS.md).
   quick: { ...base, name: 'quick', connections: 5000, connectRatePerSec: 500, holdSec: 20, publishDuringRamp: true, memorySlope: false, baseHoldSec: 10 },
   'seed-100k': { ...base, name: 'seed-100k', connections: 100_000, connectRatePerSec: 560, holdSec: 600, publishDuringRamp: false },
+  // Up to 150k, half again the seed's 100k: a ceiling of 100k left uWS's pi4 capacity a lower
+  // bound (it held every step), and a search that ends at its ceiling measures nothing. The steps
+  // past a backend's limit cost nothing: the search stops at the first step that is not stable.
   capacity: {
     ...base,
     name: 'capacity',
-    connections: 100_000,
-    steps: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000],
+    connections: 150_000,
+    steps: Array.from({ length: 15 }, (_, i) => (i + 1) * 10_000),
     connectRatePerSec: 500,
     holdSec: 120,
     publishDuringRamp: true,

@@ -14,6 +14,8 @@ const writeups = defineCollection({
     refs: z.record(z.string()).default({}),
     /** Two run ids whose comparison opens the write-up (and headlines its card on the home page). */
     verdict: z.tuple([z.string(), z.string()]).optional(),
+    /** A cost question whose machines per backend the write-up's link image shows instead of its verdict (site/src/lib/og-images.ts). */
+    cost: z.object({ connections: z.number().int().min(1), intervalMs: z.number().min(1), machine: z.string() }).optional(),
   }),
 });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { costOf, CostError } from '../../collector/cost.ts';
+import { answerCost, limitWords, type BackendInputs } from '../../collector/cost-model.ts';
 import { headlineValue } from '../../collector/metrics.ts';
 import { getSummary } from '../../collector/query.ts';
 import { importReferenceRuns } from '../../collector/reference.ts';
@@ -26,7 +27,7 @@ function referenceDb(match: RegExp): { db: Db; file: string } {
   return { db, file };
 }
 
-test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest connections a machine binds, a lower bound limits nothing', { timeout: 60_000 }, () => {
+test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest connections a machine binds, a capacity this machine set is named', { timeout: 60_000 }, () => {
   const { db } = referenceDb(/capacity/);
   const N = 1_000_000;
   const answer = costOf(db, { connections: N, intervalMs: 2000, machine: { kind: 'profile', name: 'pi4' }, pricePerMonth: 10 });
@@ -49,10 +50,12 @@ test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest
     assert.equal(b.machinesBy[b.binds], b.machines.value, `${b.backend} binds ${b.binds}`);
     assert.equal(b.monthly, b.machines.value * 10);
   }
+  // uWS's search failed at 110k host-bound: a measured capacity, set by this machine, and said so.
   const uws = answer.backends.find((b) => b.backend === 'uws')!;
-  assert.deepEqual(uws.capacity, { connections: 100_000, atLeast: true });
-  assert.ok(uws.extrapolated, 'a machine would hold more than the 100k uWS was tested at');
-  assert.ok(answer.assumptions.some((a) => /A lower bound: uWS held every step of its capacity search up to 100,000/.test(a)));
+  assert.deepEqual(uws.capacity, { connections: 100_000, atLeast: false, limitedBy: 'machine' });
+  assert.equal(uws.binds, 'capacity');
+  assert.ok(!uws.extrapolated, 'a machine holds the 100k its search held, no more');
+  assert.ok(answer.assumptions.some((a) => /Set by this machine: uWS's capacity of 100,000/.test(a)), answer.assumptions.join('\n'));
   // Half the interval, twice the messages: CPU's machines double (within rounding).
   const faster = costOf(db, { connections: N, intervalMs: 1000, machine: { kind: 'profile', name: 'pi4' } });
   for (const b of faster.backends) {
@@ -61,6 +64,25 @@ test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest
     assert.equal(b.machinesBy.memory, before.machinesBy.memory, 'memory does not depend on the interval');
   }
   db.close();
+});
+
+test('a capacity search that held every step is a lower bound: it limits nothing, and the answer says so', () => {
+  const machine = { words: 'a test machine', cores: 1, memoryBytes: 1e9, profile: 'test' };
+  const inputs = (capacity: BackendInputs['capacity']): BackendInputs[] => [
+    { backend: 'uws', label: 'uWS', runId: 'u', seriesId: null, perConnBytes: { value: 4000, min: null, max: null }, perConnKey: 'marginalBytesPerConn', idleBytes: 1e8, cpuPerKMsgs: { value: 1, min: null, max: null }, capacity, measuredConnections: 100_000, hostBound: false },
+  ];
+  const question = { connections: 1_000_000, intervalMs: 2000, machine: { kind: 'profile' as const, name: 'test' } };
+  // 1 core: 100,000 % per (1 % per 1,000 msg/s × 0.5 msg/s) = 200,000 connections; memory: 9e8 / 4,000 = 225,000.
+  const bound = answerCost(machine, inputs({ connections: 100_000, atLeast: true, limitedBy: null }), question).backends[0]!;
+  assert.equal(bound.perMachine.capacity, null, 'a bound limits nothing');
+  assert.equal(bound.binds, 'cpu');
+  assert.equal(bound.machines.value, 5);
+  assert.ok(bound.extrapolated, '200,000 a machine, beyond the 100,000 held');
+  const boundAnswer = answerCost(machine, inputs({ connections: 100_000, atLeast: true, limitedBy: null }), question);
+  assert.ok(boundAnswer.assumptions.some((a) => /A lower bound: uWS held every step of its capacity search up to 100,000/.test(a)));
+  const measured = answerCost(machine, inputs({ connections: 100_000, atLeast: false, limitedBy: 'server' }), question).backends[0]!;
+  assert.equal(measured.binds, 'capacity');
+  assert.equal(measured.machines.value, 10);
 });
 
 test('a run of a series gives its machines a range from the series\' best and worst runs; bad questions are refused by name', { timeout: 60_000 }, () => {
@@ -90,7 +112,7 @@ test('wsbench cost prints the same answer as JSON and as a table, and refuses ba
   assert.equal(json!.code, 0, json!.stderr);
   assert.deepEqual(JSON.parse(json!.stdout), JSON.parse(JSON.stringify(expected)));
   assert.equal(text!.code, 0, text!.stderr);
-  for (const b of expected.backends) assert.match(text!.stdout, new RegExp(`^${b.backend} +${b.machines.value} +${b.binds} `, 'm'));
+  for (const b of expected.backends) assert.match(text!.stdout, new RegExp(`^${b.backend} +${b.machines.value} +${limitWords(b.binds)} `, 'm'));
   const bad = await runCliEach([
     ['cost', '--db', file],
     ['cost', '--connections', '10', '--machine', '4,0', '--db', file],

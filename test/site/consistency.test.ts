@@ -16,7 +16,7 @@ import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
 
 const PI4_PAIR = 'capacity-pi4-uws-vs-socketio';
 const QUICK_PAIR = 'quick-uws-vs-socketio';
-const PI4_RUNS = ['20261129-014946-uws-capacity-0531', '20261129-021440-socketio-capacity-e5f8'];
+const PI4_RUNS = ['20261203-121841-uws-capacity-7d26', '20261203-125016-socketio-capacity-c9ff'];
 /** The quick pair ships as a series: its pages speak for the series, and compare opens it by id. */
 const QUICK_SERIES = '20261203-030023-x5-quick-5cb0';
 

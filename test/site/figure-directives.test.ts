@@ -92,7 +92,7 @@ test('cost figures: machines, one limit\'s machines, the limit that binds and th
   const machine = { words: 'a test machine', cores: 1, memoryBytes: 1e9, profile: 'pi4' };
   const inputs = [
     { backend: 'uws', label: 'uWS', runId: 'u', seriesId: null, perConnBytes: { value: 4000, min: null, max: null }, perConnKey: 'marginalBytesPerConn' as const, idleBytes: 1e8, cpuPerKMsgs: { value: 1, min: null, max: null }, capacity: null, measuredConnections: 100_000, hostBound: false },
-    { backend: 'socketio', label: 'Socket.IO', runId: 's', seriesId: null, perConnBytes: { value: 50_000, min: null, max: null }, perConnKey: 'marginalBytesPerConn' as const, idleBytes: 1e8, cpuPerKMsgs: { value: 4, min: null, max: null }, capacity: { connections: 10_000, atLeast: false }, measuredConnections: 20_000, hostBound: false },
+    { backend: 'socketio', label: 'Socket.IO', runId: 's', seriesId: null, perConnBytes: { value: 50_000, min: null, max: null }, perConnKey: 'marginalBytesPerConn' as const, idleBytes: 1e8, cpuPerKMsgs: { value: 4, min: null, max: null }, capacity: { connections: 10_000, atLeast: false, limitedBy: 'server' as const }, measuredConnections: 20_000, hostBound: false },
   ];
   const context = { refs: {}, run: () => undefined, cost: (name: string) => (name === 'pi4' ? { choice: { kind: 'profile' as const, name: 'pi4' }, machine, inputs } : undefined) };
   // uWS: memory (1e9 − 1e8) / 4000 = 225,000 a machine; CPU 100 × 1000 / (1 × 0.5) = 200,000: CPU binds, 5 machines for 1M.

@@ -5,17 +5,17 @@
 //
 //   {{value latencyP99Ms seed}}                       1.15 s       (the run's hold)
 //   {{value addedBytesPerConn uwsCap@40000}}          4.21 KB      (the capacity step at 40,000)
-//   {{ratio addedBytesPerConn uwsCap@40000 sioCap@40000}}  13.2x   (larger / smaller; "at least" over a ceiling)
+//   {{ratio addedBytesPerConn uwsCap@50000 sioCap@50000}}  13.6x   (larger / smaller; "at least" over a ceiling)
 //   {{difference addedBytesPerConn a@20000 b@20000}}  7.01 KB      (|a − b|, in the metric's unit)
-//   {{compare capacityConnections uwsCap sioCap}}     uWS held at least 2.5x the connections of Socket.IO
+//   {{compare capacityConnections uwsCap sioCap}}     uWS held 2.0x the connections of Socket.IO ("at least" when a search held every step)
 //   {{machine seed}}                                  the server's machine, as its run page says it
 //   {{value addedBytesPerConn quick:uws}}             4.46 KB (4.03–4.51 KB over 5 runs)  (a series' backend)
 //   {{ratio addedBytesPerConn quick:uws quick:socketio}}  12.1x (11.2x–13.5x over 5 pairs)
 //   {{compare addedBytesPerConn quick:uws quick:socketio}}  the series' sentence, with its noise
-//   {{cost machines uws 1000000 2000 pi4}}            7            (machines for 1M clients every 2 s, collector/cost-model.ts)
-//   {{cost ratio socketio uws 1000000 2000 pi4}}      3.6x         (the first's machines over the second's)
+//   {{cost machines uws 1000000 2000 pi4}}            10           (machines for 1M clients every 2 s, collector/cost-model.ts)
+//   {{cost ratio socketio uws 1000000 2000 pi4}}      2.0x         (the first's machines over the second's)
 //   {{cost binds socketio 1000000 2000 pi4}}          capacity     (the limit that binds: memory, CPU or capacity)
-//   {{cost memory socketio 1000000 2000 pi4}}         17           (the machines memory alone asks for; cpu likewise)
+//   {{cost memory socketio 1000000 2000 pi4}}         19           (the machines memory alone asks for; cpu likewise)
 //
 // A run is named by its id, or by a name the front matter gives it (`refs: { seed: <id> }`); a
 // series' backend by the series (its id or a name in refs) and the backend: `quick:uws`.
@@ -23,7 +23,7 @@
 import { compare, formatBound, formatFactor, formatValue, HEADLINE, headlineValue, isLowerBound, type HeadlineKey, type MetricDef } from '../../../collector/metrics.ts';
 import type { RunSummary, WindowSummary } from '../../../collector/summary.ts';
 import { fieldsOf } from './chart-block.ts';
-import { answerCost, type BackendInputs, type MachineBudget, type MachineChoice } from '../../../collector/cost-model.ts';
+import { answerCost, limitWords, machineRatio, type BackendInputs, type MachineBudget, type MachineChoice } from '../../../collector/cost-model.ts';
 import { asFactor, factorRange, pairSpreadOf, spreadInWords, type SeriesSummary } from '../../../collector/series-words.ts';
 
 export const FIGURE_DIRECTIVE = /\{\{([^{}]*)\}\}/g;
@@ -231,8 +231,8 @@ function costFigure(args: string[], context: FigureContext, fail: (why: string) 
   if (what === 'machines') return first!.machines.value.toLocaleString('en-US');
   // The machines one limit alone would ask for.
   if (what === 'memory' || what === 'cpu') return (first!.machinesBy[what] ?? fail(`no ${what} figure for ${first!.backend}`)).toLocaleString('en-US');
-  if (what === 'binds') return first!.binds === 'cpu' ? 'CPU' : first!.binds;
-  return formatFactor(first!.machines.value / second!.machines.value);
+  if (what === 'binds') return limitWords(first!.binds);
+  return machineRatio(first!, second!) ?? fail(`no ratio: ${first!.backend} needs ${first!.machines.value} machines, ${second!.backend} ${second!.machines.value}`);
 }
 
 export function checkFigures(body: string, context: FigureContext): number {

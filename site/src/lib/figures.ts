@@ -76,6 +76,9 @@ export function badgeOf(run: RunInfo, summary: RunSummary): { text: string; cls:
   if (summary.capacity && (run.verdict === 'stable' || run.verdict === 'unstable')) {
     return { text: summary.headline, cls: summary.capacity.stable ? 'capacity' : 'unstable' };
   }
+  // A search the server's crash ended (OOM-killed at its next step) still found a capacity: the
+  // badge says both, in the crash's colour.
+  if (summary.capacity?.stable && run.verdict === 'crashed') return { text: summary.headline, cls: 'crashed' };
   return { text: run.verdict ?? run.status, cls: run.verdict ?? run.status };
 }
 

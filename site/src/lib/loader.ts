@@ -26,6 +26,13 @@ export interface RunCard {
   summary: RunSummary;
 }
 
+/** What one machine's runs measured of each backend: the inputs of the cost arithmetic (collector/cost-model.ts). */
+export interface CostBasis {
+  choice: MachineChoice;
+  machine: MachineBudget;
+  inputs: BackendInputs[];
+}
+
 /** What one build reads: every run with its summary, each backend's look, timelines on demand. */
 export class SiteData {
   readonly cards: RunCard[];
@@ -57,7 +64,7 @@ export class SiteData {
    * imposed, and the machine the runs without one ran on (collector/cost.ts). A machine with no
    * usable run is left out.
    */
-  costBasis(): { choice: MachineChoice; machine: MachineBudget; inputs: BackendInputs[] }[] {
+  costBasis(): CostBasis[] {
     return this.memo('cost basis', () => {
       const profiles = [...new Set(this.cards.map((c) => c.run.scenarioParams.limits?.profile).filter((p): p is string => typeof p === 'string'))].sort();
       const choices: MachineChoice[] = [...profiles.map((name) => ({ kind: 'profile', name }) as const), { kind: 'measured' }];
