@@ -103,6 +103,9 @@ export interface RunOutcome {
   validity: Validity;
 }
 
+/** Longest a verdict waits for the server's late samples of its window (serverSamplesUpTo). */
+const SAMPLE_LAG_LIMIT_MS = 5000;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -468,11 +471,24 @@ class BackendRun {
       for (const message of monitor.watchSilence(Date.now())) recorder.event('client-saturated', message);
       this.hooks.progress(holdLine(plan.backend.name, stepName, Date.now() - holdStart, scenario.holdSec, monitor, scenario.intervalMs), true);
     }
+    await this.serverSamplesUpTo(window.toMs);
     const throttling = this.reportThrottling(`${stepName}${scenario.steps ? ` ${i}` : ''}`, target, throttledBefore);
     const outcome = this.judgeWindow(i, target, window);
     recorder.phase({ name: stepName, targetConnections: target, startedMs: window.fromMs, endedMs: Math.min(Date.now(), window.toMs), verdict: outcome.verdict, verdictReason: outcome.reason }, seq);
     this.steps.push(outcome);
     return outcome.verdict === 'stable';
+  }
+
+  /**
+   * Waits, a few seconds at most, for the server's sample of the window's last second. On a
+   * starved machine the sampler's timer fires late, and a verdict read before that sample would
+   * judge the window on fewer seconds than `show` later reads from the stored run: a host-bound
+   * window could be called clean by the runner and host-bound by every page.
+   */
+  private async serverSamplesUpTo(toMs: number): Promise<void> {
+    const last = Math.floor(toMs / 1000) * 1000;
+    const giveUpAt = Date.now() + SAMPLE_LAG_LIMIT_MS;
+    while (!this.stopping && this.monitor.latestServer && this.monitor.latestServer.t < last && Date.now() < giveUpAt) await sleep(100, this.hooks.signal);
   }
 
   /**
