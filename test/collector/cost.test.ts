@@ -14,6 +14,16 @@ import { importReferenceRuns } from '../../collector/reference.ts';
 import { openDatabase, type Db } from '../../collector/schema.ts';
 import { runCli, runCliEach } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
+import { fileLimit } from '../helpers/harness.ts';
+
+/**
+ * Time limits of the tests that summarize the pi4 capacity runs (28 and 17 minutes of samples):
+ * about 20 s here on a quiet machine, 70 s beside `npm run test:busy`'s loops. They guard
+ * against a hang; how fast a summary is, is not judged here.
+ */
+const SUMMARIZING_MS = 180_000;
+// The runs are summarized three times over (in this process and in two CLI processes).
+fileLimit(10 * 60);
 
 /** A database of the named reference runs (data/reference). */
 function referenceDb(match: RegExp): { db: Db; file: string } {
@@ -27,7 +37,7 @@ function referenceDb(match: RegExp): { db: Db; file: string } {
   return { db, file };
 }
 
-test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest connections a machine binds, a capacity this machine set is named', { timeout: 60_000 }, () => {
+test('pi4: each limit\'s machines follow from the run\'s own figures, the fewest connections a machine binds, a capacity this machine set is named', { timeout: SUMMARIZING_MS }, () => {
   const { db } = referenceDb(/capacity/);
   const N = 1_000_000;
   const answer = costOf(db, { connections: N, intervalMs: 2000, machine: { kind: 'profile', name: 'pi4' }, pricePerMonth: 10 });
@@ -101,14 +111,14 @@ test('a run of a series gives its machines a range from the series\' best and wo
   db.close();
 });
 
-test('wsbench cost prints the same answer as JSON and as a table, and refuses bad flags by name', { timeout: 60_000 }, async () => {
+test('wsbench cost prints the same answer as JSON and as a table, and refuses bad flags by name', { timeout: 2 * SUMMARIZING_MS }, async () => {
   const { db, file } = referenceDb(/capacity/);
   const expected = costOf(db, { connections: 100_000, intervalMs: 2000, machine: { kind: 'profile', name: 'pi4' }, pricePerMonth: null });
   db.close();
   const [json, text] = await runCliEach([
     ['cost', '--connections', '100000', '--machine', 'pi4', '--db', file, '--no-reference', '--json'],
     ['cost', '--connections', '100000', '--machine', 'pi4', '--db', file, '--no-reference'],
-  ]);
+  ], { timeoutMs: SUMMARIZING_MS });
   assert.equal(json!.code, 0, json!.stderr);
   assert.deepEqual(JSON.parse(json!.stdout), JSON.parse(JSON.stringify(expected)));
   assert.equal(text!.code, 0, text!.stderr);

@@ -189,15 +189,22 @@ describe('security and bounds', () => {
     const service = new CollectorService(db, { port: 0, maxBatchesPerSec: 2 });
     const url = await service.listen();
     const statuses: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 8; i++) {
       const res = await fetch(`${url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson({ batch: `r.${i}`, run: 'nope' }, []) });
       statuses.push(res.status);
       if (res.status === 429) assert.equal(res.headers.get('retry-after'), '1');
       await res.arrayBuffer();
     }
-    // Burst of 4 (twice the rate) answered (404: unknown run), the rest refused.
+    const elapsedSec = (Date.now() - started) / 1000;
+    // Burst of 4 (twice the rate) answered (404: unknown run), the rest refused, but for what
+    // the bucket earned back meanwhile: 2 a second, so a busy machine that took longer to send
+    // the eight gets the odd one more answer, never more than that.
     assert.deepEqual(statuses.slice(0, 4), [404, 404, 404, 404]);
-    assert.ok(statuses.slice(4).every((s) => s === 429), statuses.join(','));
+    const refused = statuses.slice(4).filter((s) => s === 429).length;
+    assert.ok(statuses.slice(4).every((s) => s === 429 || s === 404), statuses.join(','));
+    assert.ok(4 - refused <= Math.floor(2 * elapsedSec), `${4 - refused} answered past the burst in ${elapsedSec.toFixed(2)} s: ${statuses.join(',')}`);
+    if (elapsedSec < 0.5) assert.equal(refused, 4, statuses.join(','));
     await service.close();
     db.close();
   });
