@@ -13,6 +13,9 @@ import { openDatabase } from '../../collector/schema.ts';
 import { buildSite } from '../../site/build.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
+import { fileLimit, REFERENCE_SITE_MS } from '../helpers/harness.ts';
+
+fileLimit((2 * REFERENCE_SITE_MS) / 1000);
 
 const PI4_PAIR = 'capacity-pi4-uws-vs-socketio';
 const QUICK_PAIR = 'quick-uws-vs-socketio';
@@ -20,7 +23,7 @@ const PI4_RUNS = ['20261203-121841-uws-capacity-7d26', '20261203-125016-socketio
 /** The quick pair ships as a series: its pages speak for the series, and compare opens it by id. */
 const QUICK_SERIES = '20261203-030023-x5-quick-5cb0';
 
-describe('the reference site says one number per name', { timeout: 300_000 }, () => {
+describe('the reference site says one number per name', { timeout: REFERENCE_SITE_MS }, () => {
   let browser: Browser;
   let site: SiteInBrowser | undefined;
   let url: string;

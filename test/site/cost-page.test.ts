@@ -12,8 +12,11 @@ import { openDatabase } from '../../collector/schema.ts';
 import { buildSite } from '../../site/build.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { openSite } from '../helpers/site-browser.ts';
+import { fileLimit, REFERENCE_SITE_MS } from '../helpers/harness.ts';
 
-test('the cost page answers a shared link with the machines wsbench cost gives, keeps its question in the URL, and fits 390 px', { timeout: 240_000 }, async (t) => {
+fileLimit((2 * REFERENCE_SITE_MS) / 1000);
+
+test('the cost page answers a shared link with the machines wsbench cost gives, keeps its question in the URL, and fits 390 px', { timeout: REFERENCE_SITE_MS }, async (t) => {
   const dir = tempDir();
   const refs = path.join(dir, 'ref');
   fs.mkdirSync(refs);

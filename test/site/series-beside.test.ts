@@ -13,10 +13,13 @@ import { importRun, parseExport } from '../../collector/transfer.ts';
 import { buildSite } from '../../site/build.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { openSite, type SiteInBrowser } from '../helpers/site-browser.ts';
+import { fileLimit, REFERENCE_SITE_MS } from '../helpers/harness.ts';
+
+fileLimit((2 * REFERENCE_SITE_MS) / 1000);
 
 const SERIES = '20261203-030023-x5-quick-5cb0';
 
-describe('a single pair beside a series', { timeout: 240_000 }, () => {
+describe('a single pair beside a series', { timeout: REFERENCE_SITE_MS }, () => {
   let browser: Browser;
   let site: SiteInBrowser | undefined;
   let url: string;
