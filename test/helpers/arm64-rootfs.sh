@@ -71,6 +71,13 @@ if [ ! -f "$root/.complete" ]; then
   started=$(date +%s)
   work="$root.tmp"
   mkdir -p "$cache"
+  # A second stage cut off halfway (the build killed, CI's run stopped) leaves packages half
+  # configured, and debootstrap cannot resume it: every later build would fail the same way.
+  # Its packages database has entries then; after the first stage alone it is empty.
+  if [ ! -f "$work/.second-stage" ] && [ -s "$work/var/lib/dpkg/status" ]; then
+    say "a second stage was cut off halfway: starting again from the first stage"
+    rm -rf "$work"
+  fi
   if [ ! -f "$work/.first-stage" ]; then
     rm -rf "$work"
     say "debootstrap trixie arm64, first stage (downloads ~60 MB from $mirror)"
