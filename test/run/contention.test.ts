@@ -158,11 +158,12 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
     if (foreignPct <= FOREIGN_ON_SERVER_CPU_PCT) {
       // The CPU was the server's alone: it should hardly wait, and the run is not host-bound.
       assert.equal(outcome2.validity.hostBound, false, JSON.stringify(outcome2.validity.warnings));
-      // Near zero, judged against the wait measured beside the hogs in the same test: a tenth of
-      // it at most, and a quarter of the host-bound threshold. Not zero: the server's own threads
-      // (its event loop, the GC's, libuv's) still queue for its one CPU (up to 15.5 ms/s seen).
-      const near = Math.min(HOST_BOUND.waitMsPerSec / 4, a.summary.serverCpuWaitMs! / 10);
-      assert.ok(waitMs <= near, `server on its own CPU waited ${waitMs} ms/s (at most ${near} ms/s: a tenth of its ${a.summary.serverCpuWaitMs} ms/s beside the hogs), with others using ${foreignPct.toFixed(1)}% of it`);
+      // Near zero: a quarter of the host-bound threshold at most. Not zero: the server's own
+      // threads (its event loop, the GC's, libuv's) still queue for its one CPU (up to 15.5 ms/s
+      // seen). Not judged against the wait beside the hogs: that was as low as 22.9 ms/s in CI,
+      // when the scheduler let the waking server preempt them.
+      const near = HOST_BOUND.waitMsPerSec / 4;
+      assert.ok(waitMs <= near, `server on its own CPU waited ${waitMs} ms/s (at most ${near} ms/s; ${a.summary.serverCpuWaitMs} ms/s beside the hogs), with others using ${foreignPct.toFixed(1)}% of it`);
     } else {
       // A busy machine moved other work onto the server's CPU (the hogs fill the others), so
       // "its own" CPU was shared and a near-zero wait is not what to expect. What must hold: a
