@@ -127,7 +127,8 @@ test('CPU hogs competing with the server make the run host-bound; --server-cpus 
     const held = heldBackSeconds(shared);
     t.diagnostic(`beside the hogs: the server waited ${a.summary.serverCpuWaitMs} ms/s; ${held.contended} of ${held.sampled} sampled seconds of the hold held it back`);
     if (held.contended >= 2) {
-      assert.ok(a.summary.serverCpuWaitMs! >= 100, `server waited ${a.summary.serverCpuWaitMs} ms/s beside the hogs (${held.sampled} seconds sampled)`);
+      // Its worst second, not its median: two held-back seconds of five leave the median below.
+      assert.ok(a.summary.serverCpuWaitMsMax! >= HOST_BOUND.waitMsPerSec, `server waited ${a.summary.serverCpuWaitMsMax} ms/s in its worst second beside the hogs (${held.sampled} seconds sampled)`);
       assert.equal(outcome.validity.hostBound, true, `${JSON.stringify(outcome.validity.warnings)}; stored: ${held.contended} of ${held.sampled} s held back`);
       assert.ok(outcome.validity.warnings.some((w: string) => w.startsWith('host-bound: ')), JSON.stringify(outcome.validity.warnings));
       assert.ok(a.summary.hostBound, 'the summary derives host-bound from the stored samples too');
